@@ -1,0 +1,77 @@
+# The README's two commands: `make run` and `make test`. Both do the whole set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+# PostgreSQL used by the test suite's second pass (trust auth on loopback in CI and on dev machines).
+PG_URL ?= postgres://postgres@127.0.0.1:5432/civicspace
+CIVICSPACE := $(BIN)/civicspace
+# Root runs apt-get directly; others through sudo when it is there.
+APT := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
+
+.PHONY: run test setup install data messages static browser-deps test-sqlite test-postgres map clean lock
+
+run: setup
+	@echo "Serving the Civic Space Monitor on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/gunicorn civicspace.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips=127.0.0.1
+
+test: setup browser-deps test-sqlite test-postgres
+
+setup: install messages data static
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements/lock.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# Translations are compiled from the committed .po files (GNU gettext's msgfmt, a Debian package).
+messages: install
+	@command -v msgfmt >/dev/null || { echo "Installing gettext (msgfmt) with apt-get"; $(APT) update -qq && $(APT) install -y -qq gettext >/dev/null; }
+	cd civicspace && ../$(CIVICSPACE) compilemessages --ignore=.venv -v 0
+
+data: install
+	$(CIVICSPACE) migrate --noinput -v 0
+	$(CIVICSPACE) load_reference_data
+
+static: install
+	$(CIVICSPACE) collectstatic --noinput -v 0
+
+# Debian's Chromium for the browser suite (never a downloaded browser). Required under CI=true.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  ($(APT) update -qq && $(APT) install -y -qq chromium >/dev/null) || \
+	  { if [ "$$CI" = "true" ]; then echo "CI: chromium is required"; exit 1; else echo "chromium could not be installed: browser tests will be SKIPPED"; fi; }; \
+	fi
+
+test-sqlite: install
+	@echo "=== Test suite on SQLite (unit, integration, browser) ==="
+	$(BIN)/pytest
+
+test-postgres: install
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "=== Test suite on PostgreSQL ($(PG_URL)) ==="; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "CI: PostgreSQL is required at $(PG_URL) but is not reachable"; exit 1; \
+	else \
+	  echo "*** PostgreSQL suite SKIPPED: no server at $(PG_URL) (set PG_URL to point at one) ***"; \
+	fi
+
+# Regenerate the map geometry from the pinned npm packages (needs Node.js; output is committed).
+map:
+	cd mapbuild && npm ci --no-audit --no-fund && node build-map.mjs
+
+# Re-lock Python dependencies after editing pyproject.toml.
+lock: install
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe --strip-extras -o requirements/lock.txt pyproject.toml
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

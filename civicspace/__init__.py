@@ -1,0 +1,1 @@
+"""Civic Space Monitor."""

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from civicspace.core.csvfiles import CsvValidationError
+from civicspace.countries.services import countries_load_registry
+from civicspace.ratings.services import ratings_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the real reference data shipped in civicspace/data/reference: regions, the 198 rated countries "
+        "and territories, and every published rating edition. Idempotent: a second run changes nothing."
+    )
+
+    def handle(self, *args, **options):
+        reference = settings.REFERENCE_DATA_DIR
+        try:
+            with transaction.atomic():  # countries and ratings land together or not at all
+                self.stdout.write("[1/2] regions and countries ...")
+                regions, countries = countries_load_registry(reference_dir=reference)
+                self.stdout.write(f"      regions: {regions}\n      countries: {countries}")
+                self.stdout.write("[2/2] published ratings ...")
+                editions, ratings = ratings_import(
+                    path=reference / "civicus" / "ratings.csv", actor_label="load_reference_data"
+                )
+                self.stdout.write(f"      editions: {editions}\n      ratings: {ratings}")
+        except CsvValidationError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS("Reference data is loaded."))

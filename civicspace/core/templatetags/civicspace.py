@@ -1,0 +1,24 @@
+from django import template
+from django.utils.formats import number_format
+
+from civicspace.ratings.labels import RATING_NAMES
+
+register = template.Library()
+
+
+@register.filter
+def rating_name(code):
+    return RATING_NAMES.get(code, "")
+
+
+@register.inclusion_tag("publishing/_rating_badge.html")
+def rating_badge(code):
+    return {"code": code, "name": RATING_NAMES.get(code, "")}
+
+
+@register.filter
+def score(value):
+    """A published score with its two decimals, in the active language's number format; '' when unknown."""
+    if value is None:
+        return ""
+    return number_format(value, decimal_pos=2)

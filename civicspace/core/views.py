@@ -1,0 +1,22 @@
+from django.db import connection
+from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError
+from django.template import loader
+from django.views.decorators.cache import never_cache
+
+
+@never_cache
+def healthz(request):
+    """For load balancers: 200 when the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def page_not_found(request, exception):
+    # The exception text is never shown: it can name objects that should not be known to exist.
+    return HttpResponseNotFound(loader.render_to_string("404.html", {}, request))
+
+
+def server_error(request):
+    # Rendered without the context processors (they may be what failed); the language is already active.
+    return HttpResponseServerError(loader.render_to_string("500.html", {}))

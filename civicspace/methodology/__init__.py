@@ -1,0 +1,1 @@
+"""The scoring methodology: pure Python, no Django import (see DESIGN.md section 4)."""

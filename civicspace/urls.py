@@ -1,0 +1,19 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from civicspace.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+]
+# Every public page lives under a language prefix: /en/ /ru/ /fr/ /es/ /ar/. "/" redirects to the
+# visitor's preferred language (LocaleMiddleware).
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("", include("civicspace.publishing.urls")),
+    prefix_default_language=True,
+)
+
+handler404 = "civicspace.core.views.page_not_found"
+handler500 = "civicspace.core.views.server_error"
