@@ -183,3 +183,13 @@ def test_not_found_page_is_in_the_requested_language(client):
 def test_query_counts_are_pinned(client, django_assert_num_queries, path, queries):
     with django_assert_num_queries(queries):
         assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("path", ["", "countries/kgz/"])
+def test_svg_coordinates_are_not_localised(client, lang, path):
+    """French, Russian and Spanish write decimals with a comma; SVG coordinates must keep the point."""
+    html = client.get(f"/{lang}/{path}").content.decode()
+    coordinates = re.findall(r' (?:cx|cy|x|y|width|height)="([^"]*)"', html)
+    assert coordinates
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates), set(coordinates)
