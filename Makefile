@@ -40,6 +40,7 @@ messages: install
 data: install
 	$(CIVICSPACE) migrate --noinput -v 0
 	$(CIVICSPACE) load_reference_data
+	$(CIVICSPACE) load_demo_content
 
 static: install
 	$(CIVICSPACE) collectstatic --noinput -v 0

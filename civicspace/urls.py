@@ -11,6 +11,9 @@ urlpatterns = [
 # visitor's preferred language (LocaleMiddleware).
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("accounts/", include("civicspace.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("civicspace.monitoring.urls")),
     path("", include("civicspace.publishing.urls")),
     prefix_default_language=True,
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import updates, views
 
 app_name = "publishing"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("countries/<slug:slug>/", views.country_detail, name="country_detail"),
     path("ratings/", views.ratings_index, name="ratings_index"),
     path("ratings/<slug:rating>/", views.rating_detail, name="rating_detail"),
+    path("updates/", updates.update_list, name="update_list"),
+    path("updates/<int:pk>/", updates.update_detail, name="update_detail"),
 ]

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from civicspace.countries.selectors import country_get, region_list
+from civicspace.monitoring.selectors import country_incident_counts, country_recent_updates
 from civicspace.ratings import selectors as ratings
 from civicspace.ratings.labels import RATING_NAMES, all_ratings, rating_info
 
@@ -60,7 +61,11 @@ def country_detail(request, slug):
     history = ratings.country_history(country)
     current = history[-1] if history else None
     changes = [entry for entry in history if entry.change]
+    incident_counts, since = country_incident_counts(country)
     return render(request, "publishing/country_detail.html", {
+        "updates": country_recent_updates(country),
+        "incident_counts": incident_counts,
+        "incidents_since": since,
         "country": country,
         "current": current,
         "current_info": rating_info(current.rating) if current else None,

@@ -12,6 +12,8 @@ REFERENCE_DATA_DIR = PACKAGE_DIR / "data" / "reference"
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so translated fields show there.
     "modeltranslation",
+    # First among template providers: its allauth/layouts/base.html puts allauth's pages in our layout.
+    "civicspace.core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -20,10 +22,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_countries",
-    "civicspace.core",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "simple_history",
+    "rules.apps.AutodiscoverRulesConfig",
     "civicspace.audit",
+    "civicspace.accounts",
     "civicspace.countries",
     "civicspace.ratings",
+    "civicspace.monitoring",
     "civicspace.publishing",
 ]
 
@@ -35,9 +43,34 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "civicspace.accounts.middleware.RequireTwoFactorMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# Accounts (django-allauth): e-mail login, sign-up by invitation only (see accounts/adapter.py),
+# failed logins rate-limited, TOTP two-factor authentication with recovery codes.
+ACCOUNT_ADAPTER = "civicspace.accounts.adapter.InvitationOnlyAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"  # the invitation went to that address
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "reset_password": "5/m/ip,3/m/key"}
+ACCOUNT_SESSION_REMEMBER = False
+LOGIN_REDIRECT_URL = "monitoring:workspace"
+LOGIN_URL = "account_login"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Civic Space Monitor"
+SESSION_COOKIE_AGE = 60 * 60 * 12
 
 ROOT_URLCONF = "civicspace.urls"
 WSGI_APPLICATION = "civicspace.wsgi.application"
@@ -105,3 +138,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+

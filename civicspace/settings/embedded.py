@@ -44,3 +44,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Password-reset and invitation e-mails are printed to the console in embedded mode.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -22,3 +22,11 @@ def score(value):
     if value is None:
         return ""
     return number_format(value, decimal_pos=2)
+
+
+@register.simple_tag
+def localised(update, field):
+    """An update's text in the active language when its translation is reviewed, else in the original."""
+    from civicspace.publishing.updates import localised_text
+
+    return localised_text(update, field)[0]

@@ -1,0 +1,176 @@
+"""Forms of the partner workspace and the editor review. Every error names its field."""
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Incident, Source, Term, TranslationStatus, Vocabulary
+
+
+def _terms(*vocabularies):
+    return Term.objects.filter(vocabulary__in=vocabularies, is_active=True).order_by("vocabulary", "position")
+
+
+class TermLabelMixin:
+    def label_from_instance(self, obj):
+        return obj.label
+
+
+class TermMultipleChoiceField(TermLabelMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
+class TermChoiceField(TermLabelMixin, forms.ModelChoiceField):
+    pass
+
+
+def _not_in_future(value):
+    if value > timezone.localdate():
+        raise forms.ValidationError(_("The date is in the future."))
+    return value
+
+
+class UpdateForm(forms.Form):
+    country = forms.ModelChoiceField(label=_("Country"), queryset=None)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    original_language = forms.ChoiceField(label=_("Language you are writing in"), choices=settings.LANGUAGES)
+    title = forms.CharField(label=_("Title"), max_length=250)
+    summary = forms.CharField(label=_("Summary"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=_("Text (Markdown)"), required=False, max_length=100000,
+                           widget=forms.Textarea(attrs={"rows": 12}))
+    freedoms = TermMultipleChoiceField(label=_("Freedoms affected"), queryset=None,
+                                       widget=forms.CheckboxSelectMultiple)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, countries, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = countries
+        self.fields["freedoms"].queryset = _terms(Vocabulary.FREEDOM)
+        if editing:
+            del self.fields["original_language"]
+
+    def clean_date(self):
+        return _not_in_future(self.cleaned_data["date"])
+
+
+class TranslationForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=250, required=False)
+    summary = forms.CharField(label=_("Summary"), max_length=3000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=_("Text (Markdown)"), required=False, max_length=100000,
+                           widget=forms.Textarea(attrs={"rows": 12}))
+    status = forms.ChoiceField(label=_("Translation status"), choices=TranslationStatus.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") != TranslationStatus.MISSING and not (data.get("title") and data.get("summary")):
+            raise forms.ValidationError(_("A translation needs at least a title and a summary; "
+                                          "otherwise set its status to missing."))
+        return data
+
+
+class SourceForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=1000, required=False, assume_scheme="https")
+
+    class Meta:
+        model = Source
+        fields = ["title", "publisher", "date", "url", "language", "confidential", "note"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"confidential": _("Confidential sources are seen by editors only and never published.")}
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        return _not_in_future(value) if value else value
+
+
+class PartialDateField(forms.CharField):
+    """'2024-01-15', '2024-01' or '2024': returns (date, precision)."""
+
+    default_error_messages = {"invalid": _("Enter a date as YYYY-MM-DD, YYYY-MM or YYYY.")}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        for fmt, precision in (("%Y-%m-%d", "day"), ("%Y-%m", "month"), ("%Y", "year")):
+            try:
+                return dt.datetime.strptime(value, fmt).date(), precision
+            except ValueError:
+                continue
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class IncidentForm(forms.Form):
+    date = PartialDateField(label=_("Date"), help_text=_("YYYY-MM-DD, or YYYY-MM / YYYY when the day is not known"))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place_precision = forms.ChoiceField(label=_("Place precision"), choices=Incident.PlacePrecision.choices,
+                                        help_text=_("Coarsen the place when an exact location could put "
+                                                    "someone at risk."))
+    description = forms.CharField(label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    outcome = forms.CharField(label=_("Case outcome, if known"), max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    freedoms = TermMultipleChoiceField(label=_("Freedoms affected"), queryset=None,
+                                       widget=forms.CheckboxSelectMultiple)
+    types = TermMultipleChoiceField(label=_("Violation or positive development"), queryset=None,
+                                    widget=forms.CheckboxSelectMultiple)
+    perpetrators = TermMultipleChoiceField(label=_("Perpetrators"), queryset=None, required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    sources = forms.ModelMultipleChoiceField(label=_("Sources"), queryset=None, required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, update, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["freedoms"].queryset = _terms(Vocabulary.FREEDOM)
+        self.fields["types"].queryset = _terms(Vocabulary.VIOLATION, Vocabulary.POSITIVE)
+        self.fields["perpetrators"].queryset = _terms(Vocabulary.PERPETRATOR)
+        self.fields["sources"].queryset = update.sources.all()
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value:
+            _not_in_future(value[0])
+        return value
+
+    def clean_place(self):
+        return self.cleaned_data["place"].strip()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("place_precision") != Incident.PlacePrecision.COUNTRY and not data.get("place"):
+            self.add_error("place", _("Name the place, or set the precision to country only."))
+        return data
+
+
+class VictimForm(forms.Form):
+    type = TermChoiceField(label=_("Victim type"), queryset=None, required=False)
+    count = forms.IntegerField(label=_("Number"), min_value=1, max_value=1_000_000, required=False)
+    names = forms.CharField(label=_("Names, one per line (optional)"), required=False, max_length=5000,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    names_sensitive = forms.BooleanField(label=_("Names are sensitive: never publish them"), required=False,
+                                         initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].queryset = _terms(Vocabulary.VICTIM)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("count") or data.get("names")) and not data.get("type"):
+            self.add_error("type", _("Choose the victim type."))
+        return data
+
+
+VictimFormSet = forms.formset_factory(VictimForm, extra=2, max_num=20)
+
+
+class TransitionForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,200 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from civicspace.countries.models import Country, Region
+
+
+class Organisation(models.Model):
+    """A research partner: an NGO that documents civic space in the countries it covers."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)  # translated (see translation.py)
+    website = models.URLField(blank=True)
+    countries = models.ManyToManyField(Country, blank=True, related_name="partner_organisations")
+    regions = models.ManyToManyField(Region, blank=True, related_name="partner_organisations")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Vocabulary(models.TextChoices):
+    FREEDOM = "freedom", _("Freedom")
+    VIOLATION = "violation", _("Violation")
+    POSITIVE = "positive", _("Positive development")
+    VICTIM = "victim", _("Victim type")
+    PERPETRATOR = "perpetrator", _("Perpetrator type")
+
+
+class Term(models.Model):
+    """One entry of the controlled vocabulary: a stable code and labels in five languages."""
+
+    vocabulary = models.CharField(max_length=12, choices=Vocabulary.choices)
+    code = models.SlugField(max_length=50)
+    label = models.CharField(max_length=150)  # translated
+    position = models.PositiveSmallIntegerField(default=0)
+    freedom = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="types",
+                                limit_choices_to={"vocabulary": Vocabulary.FREEDOM})
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["vocabulary", "position", "code"]
+        constraints = [models.UniqueConstraint(fields=["vocabulary", "code"], name="unique_term_code")]
+
+    def __str__(self):
+        return self.label
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    VERIFIED = "verified", _("Verified")
+    PUBLISHED = "published", _("Published")
+    RETRACTED = "retracted", _("Retracted")
+
+
+class TranslationStatus(models.TextChoices):
+    MISSING = "missing", _("Missing")
+    DRAFT = "draft", _("Draft translation")
+    REVIEWED = "reviewed", _("Reviewed")
+
+
+class Update(models.Model):
+    """A dated narrative about one country, written by a research partner, containing incidents."""
+
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="updates")
+    date = models.DateField(_("date"))
+    original_language = models.CharField(_("original language"), max_length=2, choices=settings.LANGUAGES)
+    # title, summary and body are translated: title_en, title_ru, ... (see translation.py)
+    title = models.CharField(_("title"), max_length=250, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    translation_status = models.JSONField(default=dict, blank=True)  # {"ru": "reviewed", ...}
+    freedoms = models.ManyToManyField(Term, related_name="updates", limit_choices_to={"vocabulary": "freedom"})
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="updates")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    retraction_reason = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Optimistic locking: every save increments it; a save based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+    # Set for records loaded from a file (demo content, imports) so that a second load finds them.
+    import_key = models.CharField(max_length=100, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return self.title or f"Update {self.pk}"
+
+    @property
+    def is_public(self):
+        return self.status in (Status.PUBLISHED, Status.RETRACTED)
+
+    def language_status(self, lang):
+        if lang == self.original_language:
+            return TranslationStatus.REVIEWED
+        return self.translation_status.get(lang, TranslationStatus.MISSING)
+
+    def get_absolute_url(self):
+        return reverse("publishing:update_detail", args=[self.pk])
+
+
+class Source(models.Model):
+    """Evidence cited by an update and its incidents. Confidential sources never reach a public output."""
+
+    update = models.ForeignKey(Update, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES, blank=True)
+    confidential = models.BooleanField(_("confidential"), default=False)
+    note = models.TextField(_("note for editors"), blank=True)  # never public
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Incident(models.Model):
+    class DatePrecision(models.TextChoices):
+        DAY = "day", _("day")
+        MONTH = "month", _("month")
+        YEAR = "year", _("year")
+
+    class PlacePrecision(models.TextChoices):
+        CITY = "city", _("city")
+        REGION = "region", _("region")
+        COUNTRY = "country", _("country only")
+
+    update = models.ForeignKey(Update, on_delete=models.CASCADE, related_name="incidents")
+    date = models.DateField(_("date"))
+    date_precision = models.CharField(_("date precision"), max_length=5, choices=DatePrecision.choices)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    place_precision = models.CharField(_("place precision"), max_length=7, choices=PlacePrecision.choices,
+                                       default=PlacePrecision.COUNTRY)
+    description = models.TextField(_("description"), blank=True)  # translated
+    outcome = models.TextField(_("case outcome, if known"), blank=True)  # translated
+    freedoms = models.ManyToManyField(Term, related_name="+", limit_choices_to={"vocabulary": "freedom"})
+    types = models.ManyToManyField(Term, related_name="incidents",
+                                   limit_choices_to={"vocabulary__in": ["violation", "positive"]})
+    perpetrators = models.ManyToManyField(Term, related_name="+", blank=True,
+                                          limit_choices_to={"vocabulary": "perpetrator"})
+    sources = models.ManyToManyField(Source, related_name="incidents", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return f"{self.update.country.code} {self.date}: {self.description[:40]}"
+
+
+class Victim(models.Model):
+    """A group of victims of one type. Names are optional; sensitive names never reach a public output."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="victims")
+    type = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="+",
+                             limit_choices_to={"vocabulary": "victim"})
+    count = models.PositiveIntegerField(_("number of victims"), null=True, blank=True)
+    names = models.TextField(_("names, one per line"), blank=True)
+    names_sensitive = models.BooleanField(_("names are sensitive (never published)"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def public_names(self):
+        if self.names_sensitive:
+            return []
+        return [line.strip() for line in self.names.splitlines() if line.strip()]
+
+
+class Comment(models.Model):
+    """An editor's (or partner's) comment on an update; partners see every comment on their own updates."""
+
+    update = models.ForeignKey(Update, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(_("comment"))
+    transition = models.CharField(max_length=30, blank=True)  # set when the comment came with a transition
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]

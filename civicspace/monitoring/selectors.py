@@ -1,0 +1,99 @@
+"""Reads of updates and incidents for the workspace, the review queue and the public pages."""
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from civicspace.accounts.roles import assigned_country_ids, is_editor, organisation_id
+
+from .models import Incident, Source, Status, Term, Update, Victim, Vocabulary
+
+PUBLIC_SOURCES = Prefetch("sources", queryset=Source.objects.filter(confidential=False), to_attr="public_sources")
+
+
+def workspace_updates(user):
+    """The updates a user works on: a partner's own organisation's in assigned countries; all for editors."""
+    queryset = Update.objects.select_related("country", "organisation").annotate(comment_count=Count("comments"))
+    if not is_editor(user):
+        queryset = queryset.filter(organisation_id=organisation_id(user), country_id__in=assigned_country_ids(user))
+    return queryset.order_by("-updated_at")
+
+
+def review_queue(*, country=None):
+    queryset = (Update.objects.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.VERIFIED,
+                                                  Status.CHANGES_REQUESTED])
+                .select_related("country", "organisation").annotate(incident_count=Count("incidents", distinct=True)))
+    if country:
+        queryset = queryset.filter(country=country)
+    return queryset.order_by("updated_at")
+
+
+def update_for_workspace(pk):
+    """Everything about one update, confidential sources included: only for those allowed to see it."""
+    try:
+        return (Update.objects.select_related("country", "organisation", "created_by")
+                .prefetch_related("freedoms", "sources", "comments__author",
+                                  Prefetch("incidents", queryset=Incident.objects.prefetch_related(
+                                      "types", "freedoms", "perpetrators", "sources", "victims__type")))
+                .get(pk=pk))
+    except Update.DoesNotExist:
+        raise Http404 from None
+
+
+def _public_incidents():
+    return Prefetch("incidents", queryset=Incident.objects.prefetch_related(
+        "types", "freedoms", "perpetrators", Prefetch("victims", queryset=Victim.objects.select_related("type")),
+        Prefetch("sources", queryset=Source.objects.filter(confidential=False), to_attr="public_sources")))
+
+
+def update_public_get(pk):
+    try:
+        return (Update.objects.filter(status__in=[Status.PUBLISHED, Status.RETRACTED])
+                .select_related("country__region", "organisation")
+                .prefetch_related("freedoms", PUBLIC_SOURCES, _public_incidents())
+                .get(pk=pk))
+    except Update.DoesNotExist:
+        raise Http404 from None
+
+
+def public_updates(*, country=None, region=None, freedom=None, violation=None, victim=None, date_from=None,
+                   date_to=None):
+    """Published updates, newest first, filtered; each filter narrows by the update's incidents or tags."""
+    queryset = Update.objects.filter(status=Status.PUBLISHED)
+    if country:
+        queryset = queryset.filter(country=country)
+    if region:
+        queryset = queryset.filter(country__region=region)
+    if freedom:
+        queryset = queryset.filter(Q(freedoms=freedom) | Q(incidents__freedoms=freedom))
+    if violation:
+        queryset = queryset.filter(incidents__types=violation)
+    if victim:
+        queryset = queryset.filter(incidents__victims__type=victim)
+    if date_from:
+        queryset = queryset.filter(date__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(date__lte=date_to)
+    return (queryset.distinct().select_related("country").prefetch_related("freedoms")
+            .annotate(incident_count=Count("incidents", distinct=True)).order_by("-date", "-pk"))
+
+
+def country_recent_updates(country, *, limit=5):
+    return list(Update.objects.filter(country=country, status=Status.PUBLISHED).order_by("-date", "-pk")[:limit])
+
+
+def country_incident_counts(country, *, months=12, today=None):
+    """(term, count) of published incidents by type in the last `months` months, most frequent first."""
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=round(months * 30.44))
+    return list(
+        Term.objects.filter(incidents__update__country=country, incidents__update__status=Status.PUBLISHED,
+                            incidents__date__gte=since)
+        .annotate(n=Count("incidents", distinct=True)).order_by("-n", "position")
+    ), since
+
+
+def filter_terms():
+    terms = list(Term.objects.filter(is_active=True).order_by("vocabulary", "position"))
+    return {vocabulary: [t for t in terms if t.vocabulary == vocabulary] for vocabulary in Vocabulary.values}

@@ -1,0 +1,211 @@
+"""Changes to partners' updates, incidents and sources, and the editorial workflow.
+
+Every service takes keyword arguments, runs in one transaction, checks the actor's rights, and writes an
+audit event. Revision history is kept by django-simple-history on every save.
+"""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicspace.accounts.roles import organisation_id
+from civicspace.audit.services import audit_event_record
+
+from . import permissions
+from .models import Comment, Incident, Source, Status, TranslationStatus, Update, Victim
+
+TEXT_FIELDS = ("title", "summary", "body")
+
+
+class ConcurrentEditError(Exception):
+    """Someone saved the update after this user opened it. Nothing was written."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(_("Someone else saved this update while you were editing it."))
+
+
+def _lock(update, expected_version):
+    """Lock the row; refuse when the caller's copy is older than the stored one."""
+    current = Update.objects.select_for_update().get(pk=update.pk)
+    if expected_version is not None and current.version != int(expected_version):
+        raise ConcurrentEditError(current)
+    return current
+
+
+def _bump(update, fields):
+    update.version = F("version") + 1
+    update.save(update_fields=[*fields, "version", "updated_at"])
+    update.refresh_from_db(fields=["version"])
+
+
+@transaction.atomic
+def update_create(*, actor, country, date, original_language, title, summary, body, freedoms):
+    if not permissions.can_create_in(actor, country):
+        raise PermissionDenied
+    update = Update(country=country, date=date, original_language=original_language,
+                    organisation_id=organisation_id(actor), created_by=actor)
+    for field, value in zip(TEXT_FIELDS, (title, summary, body)):
+        setattr(update, f"{field}_{original_language}", value)
+    update.save()
+    update.freedoms.set(freedoms)
+    audit_event_record(action="monitoring.update_create", actor=actor, target=update,
+                       data={"country": country.code, "status": update.status})
+    return update
+
+
+@transaction.atomic
+def update_edit(*, update, actor, expected_version, date, title, summary, body, freedoms, country=None):
+    """Edit the original-language text and tags. Raises ConcurrentEditError for a stale copy."""
+    update = _lock(update, expected_version)
+    if not permissions.can_edit(actor, update):
+        raise PermissionDenied
+    if country is not None and country != update.country:
+        if not permissions.can_create_in(actor, country):
+            raise PermissionDenied
+        update.country = country
+    update.date = date
+    lang = update.original_language
+    for field, value in zip(TEXT_FIELDS, (title, summary, body)):
+        setattr(update, f"{field}_{lang}", value)
+    _bump(update, ["country", "date", *[f"{f}_{lang}" for f in TEXT_FIELDS]])
+    update.freedoms.set(freedoms)
+    audit_event_record(action="monitoring.update_edit", actor=actor, target=update,
+                       data={"status": update.status, "version": update.version})
+    return update
+
+
+@transaction.atomic
+def update_translate(*, update, actor, expected_version, lang, title, summary, body, status):
+    update = _lock(update, expected_version)
+    if not permissions.can_edit(actor, update):
+        raise PermissionDenied
+    if lang == update.original_language:
+        raise ValidationError({"lang": _("This is the original language; edit the update itself.")})
+    for field, value in zip(TEXT_FIELDS, (title, summary, body)):
+        setattr(update, f"{field}_{lang}", value)
+    update.translation_status = {**update.translation_status, lang: status}
+    _bump(update, [*[f"{f}_{lang}" for f in TEXT_FIELDS], "translation_status"])
+    audit_event_record(action="monitoring.update_translate", actor=actor, target=update,
+                       data={"lang": lang, "status": status})
+    return update
+
+
+def _publication_problems(update):
+    problems = []
+    if not update.sources.exists():
+        problems.append(_("The update cites no source."))
+    lang = update.original_language
+    if not all(getattr(update, f"{f}_{lang}") for f in ("title", "summary")):
+        problems.append(_("The title and summary in the original language are required."))
+    for incident in update.incidents.prefetch_related("sources", "types"):
+        if not incident.sources.exists():
+            problems.append(_("Incident of %(date)s cites no source.") % {"date": incident.date})
+        if not incident.types.exists():
+            problems.append(_("Incident of %(date)s has no violation or positive type.") % {"date": incident.date})
+    return problems
+
+
+@transaction.atomic
+def update_transition(*, update, actor, name, text="", expected_version=None):
+    """Move an update through the workflow. `text` is the comment (request_changes) or the public reason
+    (retract), required by those two."""
+    if name not in permissions.TRANSITIONS:
+        raise ValidationError({"transition": _("Unknown action.")})
+    update = _lock(update, expected_version)
+    allowed_from, target, _who, needs = permissions.TRANSITIONS[name]
+    if not permissions.can_view(actor, update):
+        raise PermissionDenied
+    if update.status not in allowed_from:
+        raise ValidationError({"transition": _("This action is not possible while the update is %(status)s.")
+                               % {"status": update.get_status_display()}})
+    if not permissions.may_transition(actor, update, name):
+        raise PermissionDenied
+    text = (text or "").strip()
+    if needs == "comment" and not text:
+        raise ValidationError({"text": _("Say what needs to change: the comment is required.")})
+    if needs == "reason" and not text:
+        raise ValidationError({"text": _("A public reason for the retraction is required.")})
+    if target in (Status.VERIFIED, Status.PUBLISHED):
+        problems = _publication_problems(update)
+        if problems:
+            raise ValidationError({"transition": problems})
+    before = update.status
+    update.status = target
+    fields = ["status"]
+    if target == Status.PUBLISHED:
+        update.published_at = timezone.now()
+        fields.append("published_at")
+    if target == Status.RETRACTED:
+        update.retraction_reason = text
+        fields.append("retraction_reason")
+    update._change_reason = name  # recorded in the revision history
+    _bump(update, fields)
+    if text:
+        Comment.objects.create(update=update, author=actor, body=text, transition=name)
+    audit_event_record(action=f"monitoring.update_{name}", actor=actor, target=update,
+                       data={"from": before, "to": target})
+    return update
+
+
+@transaction.atomic
+def comment_add(*, update, actor, body):
+    if not permissions.can_comment(actor, update):
+        raise PermissionDenied
+    if not body.strip():
+        raise ValidationError({"body": _("The comment is empty.")})
+    comment = Comment.objects.create(update=update, author=actor, body=body.strip())
+    audit_event_record(action="monitoring.comment_add", actor=actor, target=update)
+    return comment
+
+
+@transaction.atomic
+def source_create(*, update, actor, **fields):
+    if not permissions.can_edit(actor, update):
+        raise PermissionDenied
+    source = Source.objects.create(update=update, **fields)
+    audit_event_record(action="monitoring.source_create", actor=actor, target=update,
+                       data={"source": source.pk, "confidential": source.confidential})
+    return source
+
+
+def _save_incident_relations(incident, *, freedoms, types, perpetrators, sources, victims):
+    incident.freedoms.set(freedoms)
+    incident.types.set(types)
+    incident.perpetrators.set(perpetrators)
+    incident.sources.set([s for s in sources if s.update_id == incident.update_id])
+    incident.victims.all().delete()
+    for victim in victims:
+        Victim.objects.create(incident=incident, **victim)
+
+
+@transaction.atomic
+def incident_save(*, update, actor, incident=None, date, date_precision, place, place_precision, description,
+                  outcome, freedoms, types, perpetrators, sources, victims):
+    """Create (incident=None) or change an incident with its tags, sources and victims, all at once."""
+    if not permissions.can_edit(actor, update):
+        raise PermissionDenied
+    lang = update.original_language
+    creating = incident is None
+    if creating:
+        incident = Incident(update=update)
+    incident.date, incident.date_precision = date, date_precision
+    incident.place, incident.place_precision = place, place_precision
+    setattr(incident, f"description_{lang}", description)
+    setattr(incident, f"outcome_{lang}", outcome)
+    incident.save()
+    _save_incident_relations(incident, freedoms=freedoms, types=types, perpetrators=perpetrators,
+                             sources=sources, victims=victims)
+    audit_event_record(action="monitoring.incident_create" if creating else "monitoring.incident_edit",
+                       actor=actor, target=incident, data={"update": update.pk})
+    return incident
+
+
+@transaction.atomic
+def incident_delete(*, incident, actor):
+    if not permissions.can_edit(actor, incident.update):
+        raise PermissionDenied
+    audit_event_record(action="monitoring.incident_delete", actor=actor, target=incident,
+                       data={"update": incident.update_id})
+    incident.delete()

@@ -1,0 +1,80 @@
+"""Public pages of published updates: the filterable list and one update with its incidents."""
+from django import forms
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import get_language, gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from civicspace.countries.models import Country, Region
+from civicspace.monitoring import selectors
+from civicspace.monitoring.forms import TermChoiceField
+from civicspace.monitoring.markdown import render_markdown
+from civicspace.monitoring.models import Term, Vocabulary
+
+
+class CountryChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        return super().to_python(value.upper() if value else value)
+
+
+class UpdateFilterForm(forms.Form):
+    country = CountryChoiceField(label=_("Country"), queryset=Country.objects.all(), to_field_name="code",
+                                 required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), to_field_name="code",
+                                    required=False)
+    freedom = TermChoiceField(label=_("Freedom"), queryset=Term.objects.filter(vocabulary=Vocabulary.FREEDOM),
+                              to_field_name="code", required=False)
+    violation = TermChoiceField(label=_("Violation type"), to_field_name="code", required=False,
+                                queryset=Term.objects.filter(vocabulary__in=[Vocabulary.VIOLATION, Vocabulary.POSITIVE]))
+    victim = TermChoiceField(label=_("Victim type"), queryset=Term.objects.filter(vocabulary=Vocabulary.VICTIM),
+                             to_field_name="code", required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+
+def localised_text(update, field):
+    """(text, language): the active language's text when its translation is reviewed, else the original."""
+    lang = get_language()
+    if update.language_status(lang) == "reviewed" and getattr(update, f"{field}_{lang}"):
+        return getattr(update, f"{field}_{lang}"), lang
+    return getattr(update, f"{field}_{update.original_language}"), update.original_language
+
+
+@require_safe
+def update_list(request):
+    form = UpdateFilterForm(request.GET or None)
+    filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
+    page = Paginator(selectors.public_updates(**filters), 20).get_page(request.GET.get("page"))
+    items = [{"update": u, "title": localised_text(u, "title"), "summary": localised_text(u, "summary")}
+             for u in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "publishing/update_list.html", {
+        "form": form, "page": page, "items": items, "query": query.urlencode(),
+    })
+
+
+@require_safe
+def update_detail(request, pk):
+    update = selectors.update_public_get(pk)
+    title, title_lang = localised_text(update, "title")
+    summary, _lang = localised_text(update, "summary")
+    body, body_lang = localised_text(update, "body")
+    lang = get_language()
+    incidents = []
+    for incident in update.incidents.all():
+        described = incident.description_lang = getattr(incident, f"description_{lang}") or getattr(
+            incident, f"description_{update.original_language}")
+        outcome = getattr(incident, f"outcome_{lang}") or getattr(incident, f"outcome_{update.original_language}")
+        incidents.append({"incident": incident, "description": described, "outcome": outcome})
+    return render(request, "publishing/update_detail.html", {
+        "update": update, "title": title, "title_lang": title_lang, "summary": summary,
+        "body_html": render_markdown(body) if update.status == "published" else "", "body_lang": body_lang,
+        "incidents": incidents, "shown_in_original": title_lang != lang,
+    })
