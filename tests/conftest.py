@@ -39,3 +39,6 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped:
         reporter.write_line(f"CI: {len(skipped)} test(s) were skipped; under CI=true every suite is required.", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+from tests.monitoring_fixtures import people  # noqa: E402,F401  (shared fixture)

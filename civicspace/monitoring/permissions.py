@@ -13,8 +13,8 @@ def is_own_update(user, update):
 
 
 def can_view(user, update):
-    if update.is_public:
-        return True
+    """The workspace view of an update (confidential sources, sensitive names, comments): editors and the
+    authoring partner only, whatever the state. The public sees published updates through publishing/."""
     return bool(is_editor(user) or is_own_update(user, update))
 
 
