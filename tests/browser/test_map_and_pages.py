@@ -35,11 +35,40 @@ def test_language_switcher_keeps_the_page_and_arabic_is_right_to_left(page, site
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-@pytest.mark.parametrize("path", ["", "countries/", "countries/kgz/", "ratings/", "ratings/repressed/"])
+@pytest.mark.parametrize("path", ["", "countries/", "countries/kgz/", "ratings/", "ratings/repressed/", "updates/",
+                                  "updates/{demo}/", "accounts/login/"])
 def test_pages_fit_a_360px_screen(browser, site, lang, path):
+    from civicspace.monitoring.models import Update
+
+    path = path.format(demo=Update.objects.get(import_key="kgz-2024-03-05").pk)
     context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{site}/{lang}/{path}")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"/{lang}/{path} scrolls sideways by {overflow}px at 360px"
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_partner_workspace_fits_a_360px_screen(browser, site, lang):
+    from django.test import Client
+
+    from civicspace.accounts.models import Role
+    from civicspace.monitoring.models import Organisation, Update
+    from tests.monitoring_fixtures import make_user
+
+    org = Organisation.objects.get(slug="iphr")
+    partner = make_user("partner@test.invalid", Role.PARTNER, organisation=org, countries=["KGZ"])
+    update = Update.objects.get(import_key="kgz-2024-03-05")
+    client = Client()
+    client.force_login(partner)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site}])
+    page = context.new_page()
+    for path in ["workspace/", f"workspace/updates/{update.pk}/", "workspace/updates/new/",
+                 f"workspace/updates/{update.pk}/history/"]:
+        response = page.goto(f"{site}/{lang}/{path}")
+        assert response.status == 200, path
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"/{lang}/{path} scrolls sideways by {overflow}px at 360px"
     context.close()

@@ -123,3 +123,22 @@ def test_password_change_ends_other_sessions(people):
     user.set_password("a completely new passphrase 99")
     user.save()
     assert second.get("/en/workspace/").status_code == 302  # the old session is no longer valid
+
+
+def test_invite_command_creates_a_working_link(client, people):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("invite", "someone@test.invalid", "--role", "partner", "--organisation", "test-partner-kgz",
+                 "--countries", "kgz", stdout=out)
+    link = out.getvalue().strip().splitlines()[-1]
+    assert link.startswith("http://127.0.0.1:8000/en/accounts/invitation/")
+    assert mail.outbox and link in mail.outbox[0].body
+    assert client.get(link.removeprefix("http://127.0.0.1:8000")).status_code == 302
+    with pytest.raises(CommandError, match="--countries: unknown country code"):
+        call_command("invite", "x@test.invalid", "--role", "partner", "--organisation", "test-partner-kgz",
+                     "--countries", "ZZZ")
+    with pytest.raises(CommandError, match="--organisation: a research partner must belong"):
+        call_command("invite", "x@test.invalid", "--role", "partner")
