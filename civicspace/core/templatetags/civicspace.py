@@ -30,3 +30,15 @@ def localised(update, field):
     from civicspace.publishing.updates import localised_text
 
     return localised_text(update, field)[0]
+
+
+@register.simple_tag
+def partial_date(value, precision):
+    """A date shown only as precisely as it is known: 15 January 2024, January 2024, or 2024."""
+    from django.utils.formats import date_format
+
+    if precision == "year":
+        return value.year
+    if precision == "month":
+        return date_format(value, "F Y")
+    return date_format(value, "DATE_FORMAT")
