@@ -64,6 +64,22 @@ class TranslationForm(forms.Form):
     status = forms.ChoiceField(label=_("Translation status"), choices=TranslationStatus.choices)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args, incidents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # One description and outcome field per incident, in the language being translated.
+        self.incidents = list(incidents)
+        for number, incident in enumerate(self.incidents, start=1):
+            self.fields[f"incident_{incident.pk}_description"] = forms.CharField(
+                label=_("Incident %(n)s: what happened") % {"n": number}, required=False, max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 3}))
+            self.fields[f"incident_{incident.pk}_outcome"] = forms.CharField(
+                label=_("Incident %(n)s: case outcome") % {"n": number}, required=False, max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}))
+
+    def incident_texts(self):
+        return {i.pk: (self.cleaned_data[f"incident_{i.pk}_description"], self.cleaned_data[f"incident_{i.pk}_outcome"])
+                for i in self.incidents}
+
     def clean(self):
         data = super().clean()
         if data.get("status") != TranslationStatus.MISSING and not (data.get("title") and data.get("summary")):

@@ -77,7 +77,9 @@ def update_edit(*, update, actor, expected_version, date, title, summary, body, 
 
 
 @transaction.atomic
-def update_translate(*, update, actor, expected_version, lang, title, summary, body, status):
+def update_translate(*, update, actor, expected_version, lang, title, summary, body, status, incidents=None):
+    """Save one language's text of the update and (optionally) of its incidents: {incident pk: (description,
+    outcome)}."""
     update = _lock(update, expected_version)
     if not permissions.can_edit(actor, update):
         raise PermissionDenied
@@ -87,6 +89,11 @@ def update_translate(*, update, actor, expected_version, lang, title, summary, b
         setattr(update, f"{field}_{lang}", value)
     update.translation_status = {**update.translation_status, lang: status}
     _bump(update, [*[f"{f}_{lang}" for f in TEXT_FIELDS], "translation_status"])
+    for incident in update.incidents.filter(pk__in=list(incidents or {})):
+        description, outcome = incidents[incident.pk]
+        setattr(incident, f"description_{lang}", description)
+        setattr(incident, f"outcome_{lang}", outcome)
+        incident.save(update_fields=[f"description_{lang}", f"outcome_{lang}"])
     audit_event_record(action="monitoring.update_translate", actor=actor, target=update,
                        data={"lang": lang, "status": status})
     return update

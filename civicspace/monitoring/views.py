@@ -133,25 +133,30 @@ def update_translate(request, pk, lang):
     update = _editable_update(request, pk)
     if lang not in dict(settings.LANGUAGES) or lang == update.original_language:
         raise Http404
+    incidents = list(update.incidents.all())
     initial = {f: getattr(update, f"{f}_{lang}") for f in services.TEXT_FIELDS}
     initial.update(status=update.language_status(lang), version=update.version)
-    form = TranslationForm(request.POST or None, initial=initial)
+    for incident in incidents:
+        initial[f"incident_{incident.pk}_description"] = getattr(incident, f"description_{lang}")
+        initial[f"incident_{incident.pk}_outcome"] = getattr(incident, f"outcome_{lang}")
+    form = TranslationForm(request.POST or None, initial=initial, incidents=incidents)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.update_translate(update=update, actor=request.user, expected_version=data["version"],
                                       lang=lang, title=data["title"], summary=data["summary"], body=data["body"],
-                                      status=data["status"])
+                                      status=data["status"], incidents=form.incident_texts())
         except services.ConcurrentEditError as error:
             conflict = error.current
-            form = TranslationForm(request.POST.copy())
+            form = TranslationForm(request.POST.copy(), incidents=incidents)
             form.data["version"] = conflict.version
             form.is_valid()
         else:
             messages.success(request, _("Translation saved."))
             return redirect("monitoring:update_workspace", update.pk)
     original = {f: getattr(update, f"{f}_{update.original_language}") for f in services.TEXT_FIELDS}
+    original["incidents"] = [getattr(i, f"description_{update.original_language}") for i in incidents]
     return render(request, "monitoring/translation_form.html", {
         "form": form, "update": update, "lang": lang, "original": original, "conflict": conflict,
     }, status=409 if conflict else 200)

@@ -66,13 +66,14 @@ def update_detail(request, pk):
     title, title_lang = localised_text(update, "title")
     summary, _lang = localised_text(update, "summary")
     body, body_lang = localised_text(update, "body")
-    lang = get_language()
-    incidents = []
-    for incident in update.incidents.all():
-        described = incident.description_lang = getattr(incident, f"description_{lang}") or getattr(
-            incident, f"description_{update.original_language}")
-        outcome = getattr(incident, f"outcome_{lang}") or getattr(incident, f"outcome_{update.original_language}")
-        incidents.append({"incident": incident, "description": described, "outcome": outcome})
+    # Incidents follow the update: translated text once the update's translation is reviewed.
+    lang = title_lang
+
+    def text(incident, field):
+        return getattr(incident, f"{field}_{lang}") or getattr(incident, f"{field}_{update.original_language}")
+
+    incidents = [{"incident": i, "description": text(i, "description"), "outcome": text(i, "outcome")}
+                 for i in update.incidents.all()]
     return render(request, "publishing/update_detail.html", {
         "update": update, "title": title, "title_lang": title_lang, "summary": summary,
         "body_html": render_markdown(body) if update.status == "published" else "", "body_lang": body_lang,

@@ -225,3 +225,17 @@ def test_demo_content_is_on_the_kyrgyzstan_page_in_english_and_russian(client):
     # Loading it again changes nothing.
     call_command("load_demo_content", stdout=open("/dev/null", "w"))
     assert Update.objects.filter(import_key="kgz-2024-03-05").count() == 1
+
+
+def test_incident_descriptions_are_translated_with_the_update(people):
+    editor = login(people, "editor")
+    update = make_update(people, Status.PUBLISHED)
+    incident = update.incidents.get()
+    response = editor.post(f"/en/workspace/updates/{update.pk}/translations/fr/", {
+        "title": "Mise à jour (test)", "summary": "Résumé.", "body": "", "status": "reviewed",
+        "version": update.version, f"incident_{incident.pk}_description": "Perquisition (test).",
+        f"incident_{incident.pk}_outcome": ""})
+    assert response.status_code == 302
+    page = Client().get(f"/fr/updates/{update.pk}/").content.decode()
+    assert "Mise à jour (test)" in page and "Perquisition (test)." in page
+    assert "Synthetic incident." in Client().get(f"/es/updates/{update.pk}/").content.decode()
