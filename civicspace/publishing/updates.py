@@ -19,15 +19,16 @@ class CountryChoiceField(forms.ModelChoiceField):
 
 class UpdateFilterForm(forms.Form):
     country = CountryChoiceField(label=_("Country"), queryset=Country.objects.all(), to_field_name="code",
-                                 required=False)
+                                 required=False, empty_label=_("All countries"))
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), to_field_name="code",
-                                    required=False)
+                                    required=False, empty_label=_("All regions"))
     freedom = TermChoiceField(label=_("Freedom"), queryset=Term.objects.filter(vocabulary=Vocabulary.FREEDOM),
-                              to_field_name="code", required=False)
+                              to_field_name="code", required=False, empty_label=_("All freedoms"))
     violation = TermChoiceField(label=_("Violation type"), to_field_name="code", required=False,
-                                queryset=Term.objects.filter(vocabulary__in=[Vocabulary.VIOLATION, Vocabulary.POSITIVE]))
+                                queryset=Term.objects.filter(vocabulary__in=[Vocabulary.VIOLATION, Vocabulary.POSITIVE]),
+                                empty_label=_("All types"))
     victim = TermChoiceField(label=_("Victim type"), queryset=Term.objects.filter(vocabulary=Vocabulary.VICTIM),
-                             to_field_name="code", required=False)
+                             to_field_name="code", required=False, empty_label=_("All victim types"))
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
