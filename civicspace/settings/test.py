@@ -9,3 +9,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# A file, not Django's default in-memory database, for SQLite test runs: the browser suite's live server
+# then gets connections of its own instead of sharing one across threads.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-civicspace.sqlite3")}  # noqa: F405
