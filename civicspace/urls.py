@@ -18,5 +18,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+handler403 = "civicspace.core.views.permission_denied"
 handler404 = "civicspace.core.views.page_not_found"
 handler500 = "civicspace.core.views.server_error"

@@ -1,5 +1,5 @@
 from django.db import connection
-from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
@@ -10,6 +10,10 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def permission_denied(request, exception):
+    return HttpResponseForbidden(loader.render_to_string("403.html", {}, request))
 
 
 def page_not_found(request, exception):

@@ -1,4 +1,6 @@
 """Who may see, edit and move an update. Denials of something whose existence is itself sensitive are 404s."""
+from django.utils.translation import gettext_lazy as _
+
 from civicspace.accounts.roles import assigned_country_ids, is_editor, is_partner, organisation_id
 
 from .models import Status
@@ -43,6 +45,16 @@ TRANSITIONS = {
     "verify": ({Status.IN_REVIEW}, Status.VERIFIED, "editor", None),
     "publish": ({Status.VERIFIED}, Status.PUBLISHED, "editor", None),
     "retract": ({Status.PUBLISHED}, Status.RETRACTED, "editor", "reason"),
+}
+
+
+TRANSITION_LABELS = {
+    "submit": _("Submit for review"),
+    "start_review": _("Start review"),
+    "request_changes": _("Return with comments"),
+    "verify": _("Mark verified"),
+    "publish": _("Publish"),
+    "retract": _("Retract"),
 }
 
 

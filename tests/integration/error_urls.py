@@ -2,7 +2,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import path
 
-from civicspace.urls import handler404, handler500, urlpatterns as site_urlpatterns  # noqa: F401
+from civicspace.urls import handler403, handler404, handler500, urlpatterns as site_urlpatterns  # noqa: F401
 
 
 def failing_view(request):

@@ -112,3 +112,11 @@ def test_partner_can_only_create_in_assigned_countries(client, people):
     panel = client
     panel.force_login(people["panel"])
     assert panel.get("/en/workspace/updates/new/").status_code == 403
+
+
+def test_forbidden_page_is_translated(client, people):
+    update = make_update(people, Status.PUBLISHED)
+    client.force_login(people["partner"])
+    response = client.get(f"/ru/workspace/updates/{update.pk}/edit/")
+    assert response.status_code == 403
+    assert "Действие запрещено" in response.content.decode()

@@ -42,3 +42,10 @@ def partial_date(value, precision):
     if precision == "month":
         return date_format(value, "F Y")
     return date_format(value, "DATE_FORMAT")
+
+
+@register.filter
+def transition_label(name):
+    from civicspace.monitoring.permissions import TRANSITION_LABELS
+
+    return TRANSITION_LABELS.get(name, name)
