@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import updates, views
+from . import laws, updates, views
 
 app_name = "publishing"
 
@@ -12,4 +12,9 @@ urlpatterns = [
     path("ratings/<slug:rating>/", views.rating_detail, name="rating_detail"),
     path("updates/", updates.update_list, name="update_list"),
     path("updates/<int:pk>/", updates.update_detail, name="update_detail"),
+    path("laws/", laws.law_list, name="law_list"),
+    path("laws/feed/", laws.StageChangesFeed(), name="law_feed"),
+    path("laws/feed/rss/", laws.StageChangesRss(), name="law_feed_rss"),
+    path("laws/<int:pk>/", laws.bill_detail, name="bill_detail"),
+    path("laws/<int:pk>/feed/", laws.StageChangesFeed(), name="bill_feed"),
 ]

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from civicspace.countries.selectors import country_get, region_list
+from civicspace.legislation.selectors import country_bills
 from civicspace.monitoring.selectors import country_incident_counts, country_recent_updates
 from civicspace.ratings import selectors as ratings
 from civicspace.ratings.labels import RATING_NAMES, all_ratings, rating_info
@@ -64,6 +65,7 @@ def country_detail(request, slug):
     incident_counts, since = country_incident_counts(country)
     return render(request, "publishing/country_detail.html", {
         "updates": country_recent_updates(country),
+        "bills": country_bills(country),
         "incident_counts": incident_counts,
         "incidents_since": since,
         "country": country,

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "civicspace.countries",
     "civicspace.ratings",
     "civicspace.monitoring",
+    "civicspace.legislation",
     "civicspace.publishing",
 ]
 

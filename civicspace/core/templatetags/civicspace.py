@@ -49,3 +49,26 @@ def transition_label(name):
     from civicspace.monitoring.permissions import TRANSITION_LABELS
 
     return TRANSITION_LABELS.get(name, name)
+
+
+@register.simple_tag
+def stage_label(code):
+    from civicspace.legislation.models import STAGE_LABELS
+
+    return STAGE_LABELS.get(code, code)
+
+
+@register.inclusion_tag("publishing/_stage.html")
+def stage_badge(code):
+    from civicspace.legislation.models import STAGE_LABELS
+    from civicspace.legislation.timeline import STAGE_BY_CODE
+
+    stage = STAGE_BY_CODE.get(code)
+    return {"label": STAGE_LABELS.get(code, code), "phase": stage.phase if stage else ""}
+
+
+@register.simple_tag
+def bill_title(bill):
+    from civicspace.publishing.laws import bill_text
+
+    return bill_text(bill, "short_title")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from civicspace.legislation.reference import demo_bills_load
 from civicspace.monitoring.reference import demo_load
 
 
@@ -9,4 +10,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = demo_load()
-        self.stdout.write(f"Demo content: {created} update(s) created.")
+        bills = demo_bills_load()
+        self.stdout.write(f"Demo content: {created} update(s) and {bills} law(s) created.")

@@ -1,0 +1,79 @@
+"""Reads of bills with their current stage, derived from the verified timeline in the query itself."""
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.http import Http404
+
+from . import timeline
+from .models import Bill, StageEvent
+
+STAGE_RANK = Case(*[When(stage=s.code, then=Value(s.rank)) for s in timeline.STAGES], output_field=IntegerField())
+
+
+def _latest_verified():
+    return (StageEvent.objects.filter(bill=OuterRef("pk"), verified=True)
+            .annotate(rank=STAGE_RANK).order_by("-date", "-rank", "-pk"))
+
+
+def bills_with_stage():
+    latest = _latest_verified()
+    return Bill.objects.annotate(current_stage=Subquery(latest.values("stage")[:1]),
+                                 last_moved=Subquery(latest.values("date")[:1]))
+
+
+def bill_list(*, country=None, region=None, category=None, direction=None, stage=None, moved_from=None,
+              moved_to=None):
+    queryset = bills_with_stage().select_related("country")
+    if country:
+        queryset = queryset.filter(country=country)
+    if region:
+        queryset = queryset.filter(country__region=region)
+    if category:
+        queryset = queryset.filter(category=category)
+    if direction:
+        queryset = queryset.filter(direction=direction)
+    if stage:
+        queryset = queryset.filter(current_stage=stage)
+    if moved_from:
+        queryset = queryset.filter(last_moved__gte=moved_from)
+    if moved_to:
+        queryset = queryset.filter(last_moved__lte=moved_to)
+    return queryset.order_by("-last_moved", "pk")
+
+
+def headline_counts():
+    """How many countries have enacted a foreign-agent law, and how many such bills are pending."""
+    foreign_agent = bills_with_stage().filter(category="foreign_agent", direction__in=["restrictive", "mixed"])
+    return {
+        "foreign_agent_enacted_countries": foreign_agent.filter(current_stage__in=timeline.ENACTED)
+        .values("country").distinct().count(),
+        "foreign_agent_pending": foreign_agent.filter(current_stage__in=timeline.PENDING).count(),
+    }
+
+
+def bill_get(pk):
+    try:
+        return (bills_with_stage().select_related("country__region")
+                .prefetch_related("freedoms", "sources", "updates", "incidents__update").get(pk=pk))
+    except Bill.DoesNotExist:
+        raise Http404 from None
+
+
+def bill_timeline(bill, *, verified=True):
+    events = list(bill.events.filter(verified=verified).select_related("source"))
+    order = timeline.ordered([(e.stage, e.date) for e in events])
+    return [events[index] for index, _ in order]
+
+
+def country_bills(country):
+    """Bills of a country with their stage: the 'laws in the pipeline' of the country page."""
+    return list(bills_with_stage().filter(country=country).order_by("-last_moved", "pk"))
+
+
+def recent_stage_events(*, country=None, limit=50):
+    queryset = StageEvent.objects.filter(verified=True).select_related("bill__country").order_by("-date", "-pk")
+    if country:
+        queryset = queryset.filter(bill__country=country)
+    return list(queryset[:limit])
+
+
+def pending_proposals():
+    return list(StageEvent.objects.filter(verified=False).select_related("bill__country", "proposed_by"))

@@ -1,0 +1,104 @@
+"""Changes to bills and their timelines. Editors write; partners propose stage events for their countries,
+which count only once an editor verifies them. Every change is audited and kept in the history."""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicspace.accounts.roles import assigned_country_ids, is_editor, is_partner
+from civicspace.audit.services import audit_event_record
+
+from . import timeline
+from .models import Bill, BillSource, StageEvent
+
+BILL_TEXT_FIELDS = ("official_title", "short_title", "summary")
+
+
+def can_propose(user, bill):
+    return bool(is_editor(user) or (is_partner(user) and bill.country_id in assigned_country_ids(user)))
+
+
+def _check_timeline(bill, *, adding=None, verifying=None):
+    """Raise ValidationError naming the field when the verified timeline plus this event is impossible."""
+    events = list(bill.events.filter(verified=True).exclude(pk=getattr(verifying, "pk", None))
+                  .values_list("stage", "date"))
+    candidate = adding or verifying
+    events.append((candidate.stage, candidate.date))
+    errors = [e for e in timeline.validate(events, today=timezone.localdate()) if e.index == len(events) - 1]
+    if errors:
+        raise ValidationError({error.field: error.message for error in errors})
+
+
+@transaction.atomic
+def bill_save(*, actor, bill=None, country, category, direction, number, passed_with_improvements, freedoms,
+              updates=(), incidents=(), lang, texts, translation_status=None):
+    """Create (bill=None) or change a bill. `texts` holds official_title, short_title, summary in `lang`."""
+    if not is_editor(actor):
+        raise PermissionDenied
+    creating = bill is None
+    bill = bill or Bill(original_language=lang)
+    bill.country, bill.category, bill.direction, bill.number = country, category, direction, number
+    bill.passed_with_improvements = passed_with_improvements
+    for field in BILL_TEXT_FIELDS:
+        setattr(bill, f"{field}_{lang}", texts.get(field, ""))
+    if translation_status and lang != bill.original_language:
+        bill.translation_status = {**bill.translation_status, lang: translation_status}
+    bill.save()
+    bill.freedoms.set(freedoms)
+    bill.updates.set(updates)
+    bill.incidents.set(incidents)
+    audit_event_record(action="legislation.bill_create" if creating else "legislation.bill_edit", actor=actor,
+                       target=bill, data={"country": country.code, "lang": lang})
+    return bill
+
+
+@transaction.atomic
+def bill_source_add(*, bill, actor, **fields):
+    if not can_propose(actor, bill):
+        raise PermissionDenied
+    source = BillSource.objects.create(bill=bill, **fields)
+    audit_event_record(action="legislation.source_add", actor=actor, target=bill, data={"source": source.pk})
+    return source
+
+
+@transaction.atomic
+def stage_event_add(*, bill, actor, stage, date, date_precision="day", note="", source=None, lang="en"):
+    """An editor's event is verified at once; a partner's is a proposal for an editor to verify."""
+    if not can_propose(actor, bill):
+        raise PermissionDenied
+    Bill.objects.select_for_update().get(pk=bill.pk)  # one timeline change at a time per bill
+    event = StageEvent(bill=bill, stage=stage, date=date, date_precision=date_precision, source=source,
+                       proposed_by=actor, verified=bool(is_editor(actor)))
+    setattr(event, f"note_{lang}", note)
+    if source is not None and source.bill_id != bill.pk:
+        raise ValidationError({"source": _("This source belongs to another bill.")})
+    _check_timeline(bill, adding=event)
+    if event.verified:
+        event.verified_by = actor
+    event.save()
+    audit_event_record(action="legislation.stage_add" if event.verified else "legislation.stage_propose",
+                       actor=actor, target=bill, data={"stage": stage, "date": date.isoformat()})
+    return event
+
+
+@transaction.atomic
+def stage_event_verify(*, event, actor):
+    if not is_editor(actor):
+        raise PermissionDenied
+    Bill.objects.select_for_update().get(pk=event.bill_id)
+    _check_timeline(event.bill, verifying=event)
+    event.verified, event.verified_by = True, actor
+    event.save(update_fields=["verified", "verified_by"])
+    audit_event_record(action="legislation.stage_verify", actor=actor, target=event.bill,
+                       data={"stage": event.stage, "date": event.date.isoformat()})
+    return event
+
+
+@transaction.atomic
+def stage_event_delete(*, event, actor):
+    """Editors remove a wrong event or turn down a proposal; the history keeps it."""
+    if not is_editor(actor):
+        raise PermissionDenied
+    audit_event_record(action="legislation.stage_delete", actor=actor, target=event.bill,
+                       data={"stage": event.stage, "date": event.date.isoformat(), "verified": event.verified})
+    event.delete()
