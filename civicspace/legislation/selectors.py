@@ -1,5 +1,5 @@
 """Reads of bills with their current stage, derived from the verified timeline in the query itself."""
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
 from django.http import Http404
 
 from . import timeline
@@ -16,7 +16,8 @@ def _latest_verified():
 def bills_with_stage():
     latest = _latest_verified()
     return Bill.objects.annotate(current_stage=Subquery(latest.values("stage")[:1]),
-                                 last_moved=Subquery(latest.values("date")[:1]))
+                                 last_moved=Subquery(latest.values("date")[:1]),
+                                 last_moved_precision=Subquery(latest.values("date_precision")[:1]))
 
 
 def bill_list(*, country=None, region=None, category=None, direction=None, stage=None, moved_from=None,

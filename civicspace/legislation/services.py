@@ -18,6 +18,35 @@ def can_propose(user, bill):
     return bool(is_editor(user) or (is_partner(user) and bill.country_id in assigned_country_ids(user)))
 
 
+def timeline_message(error):
+    """The translated text of a timeline.TimelineError, with stage names and dates in the reader's language."""
+    from django.utils.formats import date_format
+
+    from .models import STAGE_LABELS
+
+    def stage(code):
+        return STAGE_LABELS.get(code, code)
+
+    p = error.params
+    if error.code == "unknown_stage":
+        return _("Unknown stage “%(stage)s”.") % {"stage": p[0]}
+    if error.code == "future":
+        return _("The date is in the future.")
+    if error.code == "after_end":
+        return _("“%(stage)s” on %(date)s cannot follow “%(end)s” on %(end_date)s: the bill had ended.") % {
+            "stage": stage(p[0]), "date": date_format(p[1]), "end": stage(p[2]), "end_date": date_format(p[3])}
+    if error.code == "requires":
+        return _("“%(stage)s” needs an earlier stage: %(required)s.") % {
+            "stage": stage(p[0]), "required": ", ".join(str(stage(r)) for r in p[1])}
+    if error.code == "backwards":
+        return _("“%(stage)s” on %(date)s cannot come after “%(previous)s” on %(previous_date)s.") % {
+            "stage": stage(p[0]), "date": date_format(p[1]), "previous": stage(p[2]),
+            "previous_date": date_format(p[3])}
+    if error.code == "enacted_cannot_end":
+        return _("A law already enacted cannot be “%(stage)s”.") % {"stage": stage(p[0])}
+    return error.message
+
+
 def _check_timeline(bill, *, adding=None, verifying=None):
     """Raise ValidationError naming the field when the verified timeline plus this event is impossible."""
     events = list(bill.events.filter(verified=True).exclude(pk=getattr(verifying, "pk", None))
@@ -26,7 +55,7 @@ def _check_timeline(bill, *, adding=None, verifying=None):
     events.append((candidate.stage, candidate.date))
     errors = [e for e in timeline.validate(events, today=timezone.localdate()) if e.index == len(events) - 1]
     if errors:
-        raise ValidationError({error.field: error.message for error in errors})
+        raise ValidationError({error.field: timeline_message(error) for error in errors})
 
 
 @transaction.atomic

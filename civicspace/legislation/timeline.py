@@ -54,7 +54,9 @@ _ENDS_ANYTIME = {"withdrawn", "lapsed"}
 class TimelineError:
     index: int  # position of the offending event in the list given
     field: str  # "stage" or "date"
-    message: str
+    message: str  # plain English, for logs and tests; the product shows a translation built from code/params
+    code: str = ""
+    params: tuple = ()
 
 
 def ordered(events):
@@ -70,9 +72,9 @@ def validate(events, *, today=None):
     errors = []
     for index, (code, when) in enumerate(events):
         if code not in STAGE_BY_CODE:
-            errors.append(TimelineError(index, "stage", f"unknown stage '{code}'"))
+            errors.append(TimelineError(index, "stage", f"unknown stage '{code}'", "unknown_stage", (code,)))
         if when > today:
-            errors.append(TimelineError(index, "date", f"{when.isoformat()} is in the future"))
+            errors.append(TimelineError(index, "date", f"{when.isoformat()} is in the future", "future", (when,)))
     if errors:
         return errors
     seen, highest, ended_by = [], None, None
@@ -80,20 +82,23 @@ def validate(events, *, today=None):
         stage = STAGE_BY_CODE[code]
         if ended_by is not None:
             errors.append(TimelineError(index, "stage", f"'{code}' on {when.isoformat()} comes after the bill "
-                                                        f"was {ended_by[0]} on {ended_by[1].isoformat()}"))
+                                                        f"was {ended_by[0]} on {ended_by[1].isoformat()}",
+                                        "after_end", (code, when, *ended_by)))
             continue
         if stage.requires and not any(required in seen for required in stage.requires):
             errors.append(TimelineError(index, "stage", f"'{code}' needs an earlier "
-                                                        f"{' or '.join(repr(r) for r in stage.requires)}"))
+                                                        f"{' or '.join(repr(r) for r in stage.requires)}",
+                                        "requires", (code, stage.requires)))
         if (highest is not None and stage.rank < highest[0].rank and code not in _ENDS_ANYTIME
                 and code != "amended"):
             errors.append(TimelineError(
                 index, "date", f"'{code}' on {when.isoformat()} cannot come after '{highest[0].code}' on "
-                               f"{highest[1].isoformat()}"))
+                               f"{highest[1].isoformat()}", "backwards", (code, when, highest[0].code, highest[1])))
         if highest is None or stage.rank > highest[0].rank and stage.rank < 99:
             highest = (stage, when)
         if code in _ENDS_ANYTIME and seen and any(s in ENACTED for s in seen):
-            errors.append(TimelineError(index, "stage", f"a law already enacted cannot be '{code}'"))
+            errors.append(TimelineError(index, "stage", f"a law already enacted cannot be '{code}'",
+                                        "enacted_cannot_end", (code,)))
         if stage.final:
             ended_by = (code, when)
         seen.append(code)

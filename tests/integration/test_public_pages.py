@@ -174,19 +174,25 @@ def test_not_found_page_is_in_the_requested_language(client):
         ("/en/", 4),
         ("/en/countries/", 2),
         ("/en/countries/?rating=closed&region=africa", 2),
-        ("/en/countries/kgz/", 4),
+        ("/en/countries/kgz/", 5),
         ("/en/ratings/", 2),
         ("/en/ratings/repressed/", 2),
         ("/ar/ratings/repressed/?edition=2020-12", 2),
         ("/en/updates/", 8),
         ("/ru/updates/?country=kgz&violation=raid_search&date_from=2024-01-01", 10),
         ("/en/updates/{demo}/", 9),
+        ("/en/laws/", 6),
+        ("/en/laws/?country=kgz&category=foreign_agent", 7),
+        ("/en/laws/{bill}/", 6),
     ],
 )
 def test_query_counts_are_pinned(client, django_assert_num_queries, path, queries):
     from civicspace.monitoring.models import Update
 
-    path = path.format(demo=Update.objects.get(import_key="kgz-2024-03-05").pk)
+    from civicspace.legislation.models import Bill
+
+    path = path.format(demo=Update.objects.get(import_key="kgz-2024-03-05").pk,
+                       bill=Bill.objects.get(import_key="kgz-foreign-representatives-bill").pk)
     with django_assert_num_queries(queries):
         assert client.get(path).status_code == 200
 
