@@ -1,5 +1,4 @@
 from allauth.account.adapter import DefaultAccountAdapter
-from django.utils import timezone
 
 from .models import Invitation
 

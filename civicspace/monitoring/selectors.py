@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from civicspace.accounts.roles import assigned_country_ids, is_editor, organisation_id
 
-from .models import Incident, Source, Status, Term, Update, Victim, Vocabulary
+from .models import Incident, Source, Status, Term, Update, Victim
 
 PUBLIC_SOURCES = Prefetch("sources", queryset=Source.objects.filter(confidential=False), to_attr="public_sources")
 
@@ -93,7 +93,3 @@ def country_incident_counts(country, *, months=12, today=None):
         .annotate(n=Count("incidents", distinct=True)).order_by("-n", "position")
     ), since
 
-
-def filter_terms():
-    terms = list(Term.objects.filter(is_active=True).order_by("vocabulary", "position"))
-    return {vocabulary: [t for t in terms if t.vocabulary == vocabulary] for vocabulary in Vocabulary.values}

@@ -13,7 +13,7 @@ from civicspace.accounts.roles import organisation_id
 from civicspace.audit.services import audit_event_record
 
 from . import permissions
-from .models import Comment, Incident, Source, Status, TranslationStatus, Update, Victim
+from .models import Comment, Incident, Source, Status, Update, Victim
 
 TEXT_FIELDS = ("title", "summary", "body")
 
