@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("civicspace.monitoring.urls")),
     path("", include("civicspace.legislation.urls")),
+    path("", include("civicspace.watchlist.urls")),
     path("", include("civicspace.publishing.urls")),
     prefix_default_language=True,
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import laws, updates, views
+from . import laws, updates, views, watchlist
 
 app_name = "publishing"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("ratings/<slug:rating>/", views.rating_detail, name="rating_detail"),
     path("updates/", updates.update_list, name="update_list"),
     path("updates/<int:pk>/", updates.update_detail, name="update_detail"),
+    path("watchlist/", watchlist.watchlist_index, name="watchlist_index"),
+    path("watchlist/feed/", watchlist.WatchlistFeed(), name="watchlist_feed"),
+    path("watchlist/<slug:slug>/", watchlist.watchlist_edition, name="watchlist_edition"),
+    path("watchlist/<slug:slug>/press-release/", watchlist.press_release, name="press_release"),
     path("laws/", laws.law_list, name="law_list"),
     path("laws/feed/", laws.StageChangesFeed(), name="law_feed"),
     path("laws/feed/rss/", laws.StageChangesRss(), name="law_feed_rss"),

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_safe
 
 from civicspace.countries.selectors import country_get, region_list
 from civicspace.legislation.selectors import country_bills
+from civicspace.watchlist.selectors import country_history as watchlist_history
 from civicspace.monitoring.selectors import country_incident_counts, country_recent_updates
 from civicspace.ratings import selectors as ratings
 from civicspace.ratings.labels import RATING_NAMES, all_ratings, rating_info
@@ -66,6 +67,7 @@ def country_detail(request, slug):
     return render(request, "publishing/country_detail.html", {
         "updates": country_recent_updates(country),
         "bills": country_bills(country),
+        "watchlist": watchlist_history(country),
         "incident_counts": incident_counts,
         "incidents_since": since,
         "country": country,

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "civicspace.ratings",
     "civicspace.monitoring",
     "civicspace.legislation",
+    "civicspace.watchlist",
     "civicspace.publishing",
 ]
 

@@ -174,7 +174,7 @@ def test_not_found_page_is_in_the_requested_language(client):
         ("/en/", 4),
         ("/en/countries/", 2),
         ("/en/countries/?rating=closed&region=africa", 2),
-        ("/en/countries/kgz/", 5),
+        ("/en/countries/kgz/", 6),
         ("/en/ratings/", 2),
         ("/en/ratings/repressed/", 2),
         ("/ar/ratings/repressed/?edition=2020-12", 2),
@@ -184,6 +184,9 @@ def test_not_found_page_is_in_the_requested_language(client):
         ("/en/laws/", 6),
         ("/en/laws/?country=kgz&category=foreign_agent", 7),
         ("/en/laws/{bill}/", 6),
+        ("/en/watchlist/", 5),
+        ("/ru/watchlist/2024-03-05/", 2),
+        ("/en/watchlist/2024-03-05/press-release/", 2),
     ],
 )
 def test_query_counts_are_pinned(client, django_assert_num_queries, path, queries):

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from civicspace.legislation.reference import demo_bills_load
 from civicspace.monitoring.reference import demo_load
+from civicspace.watchlist.reference import demo_press_release_attach
 
 
 class Command(BaseCommand):
@@ -11,4 +12,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = demo_load()
         bills = demo_bills_load()
-        self.stdout.write(f"Demo content: {created} update(s) and {bills} law(s) created.")
+        releases = demo_press_release_attach()
+        self.stdout.write(f"Demo content: {created} update(s), {bills} law(s) and {releases} press release(s) "
+                          "added.")

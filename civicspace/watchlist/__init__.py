@@ -1,0 +1,1 @@
+"""Watchlist: early-warning signals of fast-declining civic space."""

@@ -1,0 +1,39 @@
+import csv
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from civicspace.watchlist.selectors import backtest_rows
+
+
+class Command(BaseCommand):
+    help = "Watchlist tools. `watchlist backtest [--csv FILE]`: downgrade rates of watchlisted countries."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        bt = sub.add_parser("backtest", help="replay the real history of ratings and Watchlist editions")
+        bt.add_argument("--csv", default="var/watchlist-backtest.csv", help="where to write the table as CSV")
+
+    def handle(self, *args, action, **options):
+        rows = backtest_rows()
+        header = ["edition", "published", "watchlisted", "downgraded", "rate", "all compared", "all downgraded",
+                  "all rate"]
+
+        def pct(value):
+            return "—" if value is None else f"{value:.0%}"
+
+        table = [[r.edition, r.published.isoformat(), r.watchlisted, r.watchlisted_downgraded, pct(r.watchlisted_rate),
+                  r.all_compared, r.all_downgraded, pct(r.all_rate)] for r in rows]
+        widths = [max(len(str(x)) for x in column) for column in zip(header, *table)]
+        for line in [header, *table]:
+            self.stdout.write("  ".join(str(x).rjust(w) for x, w in zip(line, widths)))
+        path = Path(options["csv"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["edition", "published", "watchlisted", "watchlisted_downgraded", "all_compared",
+                             "all_downgraded"])
+            for r in rows:
+                writer.writerow([r.edition, r.published.isoformat(), r.watchlisted, r.watchlisted_downgraded,
+                                 r.all_compared, r.all_downgraded])
+        self.stdout.write(f"Written to {path}")

@@ -1,0 +1,76 @@
+"""Reads for Watchlist pages and the candidate list. The signals themselves are pure (signals.py)."""
+from django.db.models import Prefetch, Sum
+from django.http import Http404
+
+from civicspace.countries.models import Country
+from civicspace.legislation.selectors import bills_with_stage
+from civicspace.monitoring.models import Incident, Status
+from civicspace.ratings.models import PublishedRating, RatingEdition
+
+from . import backtest as backtest_core
+from . import signals
+from .config import DEFAULT
+from .models import WatchlistEdition, WatchlistEntry
+
+
+def published_editions():
+    return list(WatchlistEdition.objects.filter(status=WatchlistEdition.Status.PUBLISHED)
+                .select_related("hrc_session")
+                .prefetch_related(Prefetch("entries", queryset=WatchlistEntry.objects.select_related("country")))
+                .order_by("-target_date"))
+
+
+def edition_get(slug, *, published_only=True):
+    queryset = WatchlistEdition.objects.select_related("hrc_session").prefetch_related(
+        Prefetch("entries", queryset=WatchlistEntry.objects.select_related("country")))
+    if published_only:
+        queryset = queryset.filter(status=WatchlistEdition.Status.PUBLISHED)
+    try:
+        return queryset.get(slug=slug)
+    except WatchlistEdition.DoesNotExist:
+        raise Http404 from None
+
+
+def country_history(country):
+    return list(WatchlistEntry.objects.filter(country=country, edition__status="published")
+                .select_related("edition").order_by("-edition__target_date"))
+
+
+def candidates(*, as_of, config=DEFAULT, limit=None):
+    """Every country assessed with the signals as of a date, ranked by decline risk."""
+    incidents = {}
+    for incident in (Incident.objects.filter(update__status=Status.PUBLISHED, date__lte=as_of)
+                     .select_related("update").prefetch_related("types")
+                     .annotate(victim_count=Sum("victims__count"))):
+        label = (incident.description_en or incident.description or "")[:90]
+        incidents.setdefault(incident.update.country_id, []).append(signals.IncidentFact(
+            date=incident.date, types=tuple(t.code for t in incident.types.all()),
+            victims=incident.victim_count or 0, label=label))
+    bills = {}
+    for bill in bills_with_stage().filter(current_stage__isnull=False):
+        bills.setdefault(bill.country_id, []).append(signals.BillFact(
+            title=bill.short_title_en or bill.short_title, category=bill.category, direction=bill.direction,
+            stage=bill.current_stage, moved=bill.last_moved))
+    scores = {}
+    for row in (PublishedRating.objects.filter(score__isnull=False, edition__published__lte=as_of)
+                .select_related("edition").order_by("edition__published")):
+        scores.setdefault(row.country_id, []).append(signals.ScoreFact(published=row.edition.published,
+                                                                       score=float(row.score)))
+    countries = {c.pk: c for c in Country.objects.all()}
+    assessed = [signals.assess(c.code, incidents=incidents.get(pk, []), bills=bills.get(pk, []),
+                               scores=scores.get(pk, []), trend_calls=[], as_of=as_of, config=config)
+                for pk, c in countries.items()]
+    ranked = signals.rank(assessed)
+    by_code = {c.code: c for c in countries.values()}
+    result = [(by_code[c.country], c) for c in ranked]
+    return result[:limit] if limit else result
+
+
+def backtest_rows():
+    editions = [(e.code, e.published) for e in RatingEdition.objects.filter(coverage="complete")]
+    complete = {code for code, _ in editions}
+    ratings = {(r.edition.code, r.country_id): r.rating
+               for r in PublishedRating.objects.select_related("edition") if r.edition.code in complete}
+    entries = [(e.edition.target_date, e.country_id)
+               for e in WatchlistEntry.objects.filter(edition__status="published").select_related("edition")]
+    return backtest_core.backtest(editions, ratings, entries)

@@ -1,0 +1,104 @@
+"""Composing and publishing Watchlist editions. Editors only; a published edition is frozen."""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicspace.accounts.roles import is_editor
+from civicspace.audit.services import audit_event_record
+from civicspace.ratings.models import PublishedRating
+
+from .models import WatchlistEdition, WatchlistEntry
+
+PRESS_FIELDS = ("pr_title", "pr_dateline", "pr_lead", "pr_about", "pr_contact")
+
+
+def _editable(edition, actor):
+    if not is_editor(actor):
+        raise PermissionDenied
+    if edition.is_published:
+        raise ValidationError({"edition": _("This edition is published and can no longer be changed.")})
+
+
+@transaction.atomic
+def edition_create(*, actor, target_date, hrc_session=None):
+    if not is_editor(actor):
+        raise PermissionDenied
+    slug = target_date.isoformat()
+    if WatchlistEdition.objects.filter(slug=slug).exists():
+        raise ValidationError({"target_date": _("There is already an edition for this date.")})
+    edition = WatchlistEdition.objects.create(slug=slug, target_date=target_date, hrc_session=hrc_session,
+                                              created_by=actor)
+    audit_event_record(action="watchlist.edition_create", actor=actor, target=edition, data={"slug": slug})
+    return edition
+
+
+@transaction.atomic
+def entry_add(*, edition, actor, country):
+    _editable(edition, actor)
+    if edition.entries.filter(country=country).exists():
+        raise ValidationError({"country": _("This country is already on the edition.")})
+    position = (edition.entries.aggregate(m=Max("position"))["m"] or 0) + 1
+    entry = WatchlistEntry.objects.create(edition=edition, country=country, position=position)
+    audit_event_record(action="watchlist.entry_add", actor=actor, target=edition, data={"country": country.code})
+    return entry
+
+
+@transaction.atomic
+def entry_remove(*, entry, actor):
+    _editable(entry.edition, actor)
+    audit_event_record(action="watchlist.entry_remove", actor=actor, target=entry.edition,
+                       data={"country": entry.country.code})
+    entry.delete()
+
+
+@transaction.atomic
+def entry_rationale_save(*, entry, actor, lang, text, status):
+    _editable(entry.edition, actor)
+    setattr(entry, f"rationale_{lang}", text)
+    entry.translation_status = {**entry.translation_status, lang: status}
+    entry.save()
+    audit_event_record(action="watchlist.rationale_save", actor=actor, target=entry.edition,
+                       data={"country": entry.country.code, "lang": lang})
+    return entry
+
+
+@transaction.atomic
+def press_release_save(*, edition, actor, lang, **fields):
+    _editable(edition, actor)
+    for field in PRESS_FIELDS:
+        setattr(edition, f"{field}_{lang}", fields.get(field, ""))
+    edition.save()
+    audit_event_record(action="watchlist.press_release_save", actor=actor, target=edition, data={"lang": lang})
+    return edition
+
+
+@transaction.atomic
+def edition_publish(*, edition, actor):
+    """Freeze the edition: record each country's current rating and score, and publish."""
+    edition = WatchlistEdition.objects.select_for_update().get(pk=edition.pk)
+    _editable(edition, actor)
+    entries = list(edition.entries.select_related("country"))
+    problems = []
+    if not entries:
+        problems.append(_("Choose at least one country."))
+    for entry in entries:
+        if not entry.rationale_en and not any(getattr(entry, f"rationale_{l}") for l in ("ru", "fr", "es", "ar")):
+            problems.append(_("%(country)s has no rationale.") % {"country": entry.country.name})
+    if not any(getattr(edition, f"pr_title_{l}") for l in ("en", "ru", "fr", "es", "ar")):
+        problems.append(_("The press release needs a title."))
+    if problems:
+        raise ValidationError({"edition": problems})
+    for entry in entries:
+        current = (PublishedRating.objects.filter(country=entry.country).select_related("edition")
+                   .order_by("-edition__published").first())
+        if current:
+            entry.rating_at_publication, entry.score_at_publication = current.rating, current.score
+            entry.rating_edition = current.edition
+            entry.save(update_fields=["rating_at_publication", "score_at_publication", "rating_edition"])
+    edition.status, edition.published_at = WatchlistEdition.Status.PUBLISHED, timezone.now()
+    edition.save(update_fields=["status", "published_at"])
+    audit_event_record(action="watchlist.edition_publish", actor=actor, target=edition,
+                       data={"countries": [e.country.code for e in entries]})
+    return edition

@@ -1,0 +1,144 @@
+"""Watchlist: the real history, candidates for March 2024, composing and publishing (frozen), public pages,
+press releases in each language, feed, backtest."""
+import datetime as dt
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from civicspace.audit.models import AuditEvent
+from civicspace.watchlist.models import WatchlistEdition, WatchlistEntry
+from civicspace.watchlist.selectors import candidates
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response):
+    import html
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+def test_every_real_edition_is_loaded_with_unconfirmed_entries_marked():
+    editions = {e.slug: e for e in WatchlistEdition.objects.all()}
+    assert len(editions) == 12 and all(e.is_published for e in editions.values())
+    march_2024 = editions["2024-03-05"]
+    assert set(march_2024.entries.values_list("country__code", flat=True)) == {"KGZ", "PSE", "PAK", "SEN", "VEN"}
+    assert march_2024.hrc_session.number == 55
+    assert march_2024.entries.get(country__code="KGZ").rating_at_publication == "repressed"
+    belarus = WatchlistEntry.objects.get(edition__slug="2021-02", country__code="BLR")
+    assert belarus.confirmed is False
+
+
+def test_kyrgyzstan_leads_the_candidates_for_march_2024_and_says_why():
+    ranked = candidates(as_of=dt.date(2024, 3, 5), limit=5)
+    codes = [country.code for country, _ in ranked]
+    assert "KGZ" in codes
+    kgz = dict((country.code, c) for country, c in ranked)["KGZ"]
+    reasons = " ".join(kgz.reasons)
+    assert "weighted violations in the last 90 days" in reasons
+    assert "mass detention of journalists" in reasons and "liquidation" in reasons
+    assert "foreign representatives" in reasons and "second reading" in reasons
+
+
+def test_the_march_2024_edition_and_its_press_release_are_public_in_english_and_russian(client):
+    index = text(client.get("/en/watchlist/"))
+    assert "Watchlist of 5 March 2024" in index
+    assert "Kyrgyzstan" in index and "Venezuela" in index
+    release = text(client.get("/en/watchlist/2024-03-05/press-release/"))
+    assert "Kyrgyzstan added to human rights Watchlist" in release and "Kloop Media" in release
+    russian = text(client.get("/ru/watchlist/2024-03-05/press-release/"))
+    assert "Кыргызстан добавлен в список наблюдения" in russian
+    assert "Kyrgyzstan added to human rights Watchlist" not in russian
+    assert "Киргизия" in text(client.get("/ru/watchlist/2024-03-05/"))
+    # French has no release: the page says so and points to the languages that have one.
+    french = client.get("/fr/watchlist/2024-03-05/press-release/").content.decode()
+    assert 'href="/en/watchlist/2024-03-05/press-release/"' in french
+
+
+def test_country_page_shows_its_watchlist_history(client):
+    page = text(client.get("/en/countries/kgz/"))
+    assert "On the Watchlist" in page and "Watchlist of 5 March 2024" in page
+    assert "unconfirmed" in text(client.get("/en/countries/blr/"))
+
+
+def test_watchlist_feed_announces_editions(client):
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(client.get("/en/watchlist/feed/").content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
+    assert any(t.startswith("Watchlist of 5 March 2024: ") and "Kyrgyzstan" in t for t in titles)
+
+
+def test_backtest_prints_the_table_for_the_real_editions(tmp_path):
+    out = io.StringIO()
+    call_command("watchlist", "backtest", "--csv", str(tmp_path / "bt.csv"), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].split()[:3] == ["edition", "published", "watchlisted"]
+    rows = {line.split()[0] + " " + line.split()[1]: line.split() for line in lines[1:4]}
+    # December 2023: the five countries of the September 2023 edition, three of them downgraded.
+    assert rows["PPUA 2023"][3:6] == ["5", "3", "60%"]
+    assert (tmp_path / "bt.csv").read_text().startswith("edition,published,watchlisted")
+
+
+def test_compose_and_publish_an_edition_freezes_it(people):
+    editor = Client()
+    editor.force_login(people["editor"])
+    from civicspace.watchlist.models import HRCSession
+
+    session = HRCSession.objects.get(number=56)
+    response = editor.post("/en/workspace/watchlist/", {"hrc_session": session.pk})
+    edition = WatchlistEdition.objects.get(hrc_session=session)
+    assert response.status_code == 302 and edition.target_date == session.start
+    compose = text(editor.get(f"/en/workspace/watchlist/{edition.slug}/"))
+    assert "Candidates" in compose and "Kyrgyzstan" in compose
+    editor.post(f"/en/workspace/watchlist/{edition.slug}/countries/", {"country": "KGZ"})
+    entry = edition.entries.get()
+    # Publishing needs a rationale and a press release title.
+    editor.post(f"/en/workspace/watchlist/{edition.slug}/publish/")
+    edition.refresh_from_db()
+    assert not edition.is_published
+    editor.post(f"/en/workspace/watchlist/{edition.slug}/countries/{entry.pk}/rationale/",
+                {f"entry{entry.pk}-lang": "en", f"entry{entry.pk}-text": "Raids, detentions and a liquidation.",
+                 f"entry{entry.pk}-status": "reviewed"})
+    editor.post(f"/en/workspace/watchlist/{edition.slug}/press-release/",
+                {"lang": "en", "pr_title": "Test release (synthetic)", "pr_dateline": "Johannesburg",
+                 "pr_lead": "Lead."})
+    editor.post(f"/en/workspace/watchlist/{edition.slug}/publish/")
+    edition.refresh_from_db()
+    entry.refresh_from_db()
+    assert edition.is_published and entry.rating_at_publication == "repressed"
+    assert AuditEvent.objects.filter(action="watchlist.edition_publish", target_id=str(edition.pk)).exists()
+    # Frozen: nothing can be added or changed any more.
+    editor.post(f"/en/workspace/watchlist/{edition.slug}/countries/", {"country": "KAZ"})
+    assert edition.entries.count() == 1
+    release = text(Client().get(f"/en/watchlist/{edition.slug}/press-release/"))
+    assert "Test release (synthetic)" in release and "Johannesburg" in release
+    assert "Kyrgyzstan. Raids, detentions and a liquidation." in release
+
+
+@pytest.mark.parametrize("role, status", [("anonymous", 302), ("partner", 404), ("panel", 404), ("editor", 200),
+                                          ("admin", 200)])
+def test_only_editors_compose_editions(people, role, status):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(people[role])
+    assert client.get("/en/workspace/watchlist/").status_code == status
+    client.post("/en/workspace/watchlist/", {"target_date": "2024-06-10"})
+    assert WatchlistEdition.objects.filter(slug="2024-06-10").exists() == (status == 200)
+
+
+def test_drafts_are_not_public(client, people):
+    WatchlistEdition.objects.create(slug="2026-02-23", target_date=dt.date(2026, 2, 23))
+    assert client.get("/en/watchlist/2026-02-23/").status_code == 404
+    assert "2026-02-23" not in client.get("/en/watchlist/").content.decode()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "fr", "es", "ar"])
+def test_watchlist_pages_in_every_language(client, lang):
+    for path in ["watchlist/", "watchlist/2024-03-05/", "watchlist/2024-03-05/press-release/"]:
+        response = client.get(f"/{lang}/{path}")
+        assert response.status_code == 200
+        assert f'<html lang="{lang}"' in response.content.decode()
