@@ -44,3 +44,14 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 from tests.monitoring_fixtures import people  # noqa: E402,F401  (shared fixture)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Transactional tests (the browser suite) empty the database when they finish, so they run last, after
+    every test that reads the reference data loaded once at set-up."""
+    def transactional(item):
+        marker = item.get_closest_marker("django_db")
+        return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+    items.sort(key=transactional)  # stable: keeps the order within each group
