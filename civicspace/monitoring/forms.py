@@ -190,3 +190,21 @@ class TransitionForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TrendCallForm(forms.Form):
+    country = forms.ModelChoiceField(label=_("Country"), queryset=None)
+    period_end = forms.DateField(label=_("End of the period"), widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text=_("The call covers the months up to this date."))
+    call = forms.ChoiceField(label=_("Compared with the period before, civic space is getting"),
+                             choices=[("worse", _("Worse")), ("same", _("About the same")), ("better", _("Better"))],
+                             widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Why (optional)"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, countries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = countries
+
+    def clean_period_end(self):
+        return _not_in_future(self.cleaned_data["period_end"])

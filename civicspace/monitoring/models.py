@@ -198,3 +198,24 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+
+class TrendCall(models.Model):
+    """A research partner's call on where civic space in a country is heading over a period (an input of the
+    Watchlist signals)."""
+
+    class Call(models.TextChoices):
+        WORSE = "worse", _("Worse")
+        SAME = "same", _("About the same")
+        BETTER = "better", _("Better")
+
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="trend_calls")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="trend_calls")
+    period_end = models.DateField(_("end of the period"))
+    call = models.CharField(_("trend"), max_length=6, choices=Call.choices)
+    note = models.TextField(_("why (optional)"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_end", "-pk"]

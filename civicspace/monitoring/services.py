@@ -13,7 +13,7 @@ from civicspace.accounts.roles import organisation_id
 from civicspace.audit.services import audit_event_record
 
 from . import permissions
-from .models import Comment, Incident, Source, Status, Update, Victim
+from .models import Comment, Incident, Source, Status, TrendCall, Update, Victim
 
 TEXT_FIELDS = ("title", "summary", "body")
 
@@ -216,3 +216,16 @@ def incident_delete(*, incident, actor):
     audit_event_record(action="monitoring.incident_delete", actor=actor, target=incident,
                        data={"update": incident.update_id})
     incident.delete()
+
+
+@transaction.atomic
+def trend_call_record(*, actor, country, period_end, call, note=""):
+    """A partner's (or editor's) call for a country they may write about; one per organisation and period."""
+    if not permissions.can_create_in(actor, country):
+        raise PermissionDenied
+    trend, created = TrendCall.objects.update_or_create(
+        country=country, organisation_id=organisation_id(actor), period_end=period_end,
+        defaults={"call": call, "note": note, "created_by": actor})
+    audit_event_record(action="monitoring.trend_call", actor=actor, target=trend,
+                       data={"country": country.code, "call": call, "period_end": period_end.isoformat()})
+    return trend

@@ -7,6 +7,7 @@ app_name = "monitoring"
 urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
     path("workspace/review/", views.review_queue, name="review_queue"),
+    path("workspace/trend-calls/", views.trend_calls, name="trend_calls"),
     path("workspace/updates/new/", views.update_new, name="update_new"),
     path("workspace/updates/<int:pk>/", views.update_workspace, name="update_workspace"),
     path("workspace/updates/<int:pk>/edit/", views.update_edit, name="update_edit"),

@@ -12,8 +12,9 @@ from civicspace.accounts.roles import assigned_country_ids, is_editor
 from civicspace.countries.models import Country
 
 from . import permissions, selectors, services
-from .forms import CommentForm, IncidentForm, SourceForm, TransitionForm, TranslationForm, UpdateForm, VictimFormSet
-from .models import Incident, Status, Update
+from .forms import (CommentForm, IncidentForm, SourceForm, TransitionForm, TranslationForm, TrendCallForm, UpdateForm,
+                    VictimFormSet)
+from .models import Incident, Status, TrendCall, Update
 
 
 def _creatable_countries(user):
@@ -253,3 +254,19 @@ def update_history(request, pk):
     update = _visible_update(request, pk)
     records = update.history.select_related("history_user").order_by("-history_date")[:100]
     return render(request, "monitoring/update_history.html", {"update": update, "records": records})
+
+
+@login_required
+def trend_calls(request):
+    countries = _creatable_countries(request.user)
+    if not countries.exists():
+        raise Http404
+    form = TrendCallForm(request.POST or None, countries=countries)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.trend_call_record(actor=request.user, country=data["country"], period_end=data["period_end"],
+                                   call=data["call"], note=data["note"])
+        messages.success(request, _("Trend call saved."))
+        return redirect("monitoring:trend_calls")
+    calls = TrendCall.objects.filter(country__in=countries).select_related("country", "organisation")[:100]
+    return render(request, "monitoring/trend_calls.html", {"form": form, "calls": calls})

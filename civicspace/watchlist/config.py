@@ -60,6 +60,9 @@ class SignalConfig:
     mass_detention_types: frozenset = frozenset({"journalist_detained", "hrd_detained", "protesters_detained"})
     mass_detention_min_victims: int = 5
 
+    # Partner trend calls: those whose period ends in this many days before the target date
+    trend_window_days: int = 180
+
     # Legislative threat
     legislative_window_days: int = 180
     category_weight: MappingProxyType = _frozen(_CATEGORY_WEIGHT)

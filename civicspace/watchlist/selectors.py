@@ -1,10 +1,12 @@
 """Reads for Watchlist pages and the candidate list. The signals themselves are pure (signals.py)."""
+import datetime as dt
+
 from django.db.models import Prefetch, Sum
 from django.http import Http404
 
 from civicspace.countries.models import Country
 from civicspace.legislation.selectors import bills_with_stage
-from civicspace.monitoring.models import Incident, Status
+from civicspace.monitoring.models import Incident, Status, TrendCall
 from civicspace.ratings.models import PublishedRating, RatingEdition
 
 from . import backtest as backtest_core
@@ -56,9 +58,15 @@ def candidates(*, as_of, config=DEFAULT, limit=None):
                 .select_related("edition").order_by("edition__published")):
         scores.setdefault(row.country_id, []).append(signals.ScoreFact(published=row.edition.published,
                                                                        score=float(row.score)))
+    trend = {}
+    since = as_of - dt.timedelta(days=config.trend_window_days)
+    for country_id, call in TrendCall.objects.filter(period_end__gt=since, period_end__lte=as_of).values_list(
+            "country_id", "call"):
+        trend.setdefault(country_id, []).append(call)
     countries = {c.pk: c for c in Country.objects.all()}
     assessed = [signals.assess(c.code, incidents=incidents.get(pk, []), bills=bills.get(pk, []),
-                               scores=scores.get(pk, []), trend_calls=[], as_of=as_of, config=config)
+                               scores=scores.get(pk, []), trend_calls=trend.get(pk, []), as_of=as_of,
+                               config=config)
                 for pk, c in countries.items()]
     ranked = signals.rank(assessed)
     by_code = {c.code: c for c in countries.values()}

@@ -91,6 +91,8 @@ def test_workspace_and_queue_pages(client, people, role):
     assert workspace.status_code == (302 if role in LOGGED_OUT else 200)
     queue = client.get("/en/workspace/review/")
     assert queue.status_code == (302 if role in LOGGED_OUT else 200 if role in {"editor", "admin"} else 404)
+    trend = client.get("/en/workspace/trend-calls/")
+    assert trend.status_code == (302 if role in LOGGED_OUT else 404 if role == "panel" else 200)
 
 
 def test_workspace_lists_only_what_the_partner_may_see(client, people):

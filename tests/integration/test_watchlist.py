@@ -142,3 +142,23 @@ def test_watchlist_pages_in_every_language(client, lang):
         response = client.get(f"/{lang}/{path}")
         assert response.status_code == 200
         assert f'<html lang="{lang}"' in response.content.decode()
+
+
+def test_partner_trend_calls_feed_the_candidates(people):
+    partner = Client()
+    partner.force_login(people["partner"])
+    from civicspace.countries.models import Country
+
+    kgz = Country.objects.get(code="KGZ")
+    response = partner.post("/en/workspace/trend-calls/", {"country": kgz.pk, "period_end": "2024-02-29",
+                                                          "call": "worse", "note": "Raids and detentions."})
+    assert response.status_code == 302
+    ranked = dict((c.code, cand) for c, cand in candidates(as_of=dt.date(2024, 3, 5)))
+    trend = next(s for s in ranked["KGZ"].signals if s.name == "partner_trend")
+    assert trend.value == 1.0 and "1 worse" in trend.explanation
+    # Outside the partner's countries: refused.
+    kaz = Country.objects.get(code="KAZ")
+    refused = partner.post("/en/workspace/trend-calls/", {"country": kaz.pk, "period_end": "2024-02-29",
+                                                         "call": "worse"})
+    assert "Country: Select a valid choice." in text(refused)
+    assert AuditEvent.objects.filter(action="monitoring.trend_call").count() == 1
