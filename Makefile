@@ -45,11 +45,12 @@ data: install
 static: install
 	$(CIVICSPACE) collectstatic --noinput -v 0
 
-# Debian's Chromium for the browser suite (never a downloaded browser). Required under CI=true.
+# Debian's Chromium for the browser suite and the PDF reports (never a downloaded browser), poppler-utils to
+# check the PDFs, DejaVu fonts for Arabic. Required under CI=true.
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  ($(APT) update -qq && $(APT) install -y -qq chromium >/dev/null) || \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null || [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  echo "Installing Debian's chromium, poppler-utils and fonts-dejavu-core"; \
+	  ($(APT) update -qq && $(APT) install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null) || \
 	  { if [ "$$CI" = "true" ]; then echo "CI: chromium is required"; exit 1; else echo "chromium could not be installed: browser tests will be SKIPPED"; fi; }; \
 	fi
 

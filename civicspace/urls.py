@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("", include("civicspace.monitoring.urls")),
     path("", include("civicspace.legislation.urls")),
     path("", include("civicspace.watchlist.urls")),
+    path("", include("civicspace.findings.urls")),
     path("", include("civicspace.publishing.urls")),
     prefix_default_language=True,
 )

@@ -122,7 +122,8 @@ def edition_changes(edition, previous):
 
 def counts_by_edition(editions):
     """[(edition, {rating: count})] for every edition, newest first, in one query."""
-    rows = PublishedRating.objects.values_list("edition_id", "rating").annotate(n=Count("pk"))
+    rows = (PublishedRating.objects.filter(edition__in=editions).values_list("edition_id", "rating")
+            .annotate(n=Count("pk")))
     table = {e.pk: dict.fromkeys(RATING_CODES, 0) for e in editions}
     for edition_id, rating, n in rows:
         table[edition_id][rating] = n

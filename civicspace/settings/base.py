@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "civicspace.monitoring",
     "civicspace.legislation",
     "civicspace.watchlist",
+    "civicspace.findings",
     "civicspace.publishing",
 ]
 

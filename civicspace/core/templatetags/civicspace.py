@@ -72,3 +72,17 @@ def bill_title(bill):
     from civicspace.publishing.laws import bill_text
 
     return bill_text(bill, "short_title")
+
+
+@register.filter
+def percent(value):
+    """0.4321 -> '43.2%' in the active language's number format; '—' when unknown."""
+    if value is None:
+        return "—"
+    return f"{number_format(value * 100, decimal_pos=1)}%"
+
+
+@register.filter
+def people(value):
+    """A population with the active language's digit grouping."""
+    return number_format(value or 0, decimal_pos=0, force_grouping=True)
