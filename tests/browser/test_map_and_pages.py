@@ -36,7 +36,8 @@ def test_language_switcher_keeps_the_page_and_arabic_is_right_to_left(page, site
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 @pytest.mark.parametrize("path", ["", "countries/", "countries/kgz/", "ratings/", "ratings/repressed/", "updates/",
-                                  "updates/{demo}/", "accounts/login/"])
+                                  "updates/{demo}/", "accounts/login/",
+                                  "findings/2025-12/", "watchlist/", "watchlist/2024-03-05/press-release/"])
 def test_pages_fit_a_360px_screen(browser, site, lang, path):
     from civicspace.monitoring.models import Update
 
