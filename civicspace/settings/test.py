@@ -1,4 +1,6 @@
 """Test settings: embedded mode (or PostgreSQL when DATABASE_URL is set) with fast hashing."""
+import os
+
 from .embedded import *  # noqa: F401,F403
 
 DEBUG = False
@@ -12,5 +14,7 @@ STORAGES = {
 
 # A file, not Django's default in-memory database, for SQLite test runs: the browser suite's live server
 # then gets connections of its own instead of sharing one across threads.
+# CIVICSPACE_TEST_DB lets two test runs on one machine use different files.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-civicspace.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.environ.get("CIVICSPACE_TEST_DB") or str(VAR_DIR / "test-civicspace.sqlite3")}  # noqa: F405
