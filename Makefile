@@ -41,6 +41,7 @@ data: install
 	$(CIVICSPACE) migrate --noinput -v 0
 	$(CIVICSPACE) load_reference_data
 	$(CIVICSPACE) load_demo_content
+	$(CIVICSPACE) search_reindex
 
 static: install
 	$(CIVICSPACE) collectstatic --noinput -v 0

@@ -6,6 +6,7 @@ from civicspace.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", include("civicspace.api.urls")),
 ]
 # Every public page lives under a language prefix: /en/ /ru/ /fr/ /es/ /ar/. "/" redirects to the
 # visitor's preferred language (LocaleMiddleware).
@@ -17,6 +18,8 @@ urlpatterns += i18n_patterns(
     path("", include("civicspace.legislation.urls")),
     path("", include("civicspace.watchlist.urls")),
     path("", include("civicspace.findings.urls")),
+    path("data/", include("civicspace.exports.urls")),
+    path("search/", include("civicspace.search.urls")),
     path("", include("civicspace.publishing.urls")),
     prefix_default_language=True,
 )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from civicspace.accounts.roles import assigned_country_ids, is_editor, is_partner
 from civicspace.audit.services import audit_event_record
+from civicspace.search.services import index_mark_dirty
 
 from . import timeline
 from .models import Bill, BillSource, StageEvent
@@ -78,6 +79,7 @@ def bill_save(*, actor, bill=None, country, category, direction, number, passed_
     bill.incidents.set(incidents)
     audit_event_record(action="legislation.bill_create" if creating else "legislation.bill_edit", actor=actor,
                        target=bill, data={"country": country.code, "lang": lang})
+    index_mark_dirty(bill)
     return bill
 
 
@@ -107,6 +109,7 @@ def stage_event_add(*, bill, actor, stage, date, date_precision="day", note="", 
     event.save()
     audit_event_record(action="legislation.stage_add" if event.verified else "legislation.stage_propose",
                        actor=actor, target=bill, data={"stage": stage, "date": date.isoformat()})
+    index_mark_dirty(bill)
     return event
 
 
@@ -120,6 +123,7 @@ def stage_event_verify(*, event, actor):
     event.save(update_fields=["verified", "verified_by"])
     audit_event_record(action="legislation.stage_verify", actor=actor, target=event.bill,
                        data={"stage": event.stage, "date": event.date.isoformat()})
+    index_mark_dirty(event.bill)
     return event
 
 
@@ -130,4 +134,5 @@ def stage_event_delete(*, event, actor):
         raise PermissionDenied
     audit_event_record(action="legislation.stage_delete", actor=actor, target=event.bill,
                        data={"stage": event.stage, "date": event.date.isoformat(), "verified": event.verified})
+    index_mark_dirty(event.bill)
     event.delete()

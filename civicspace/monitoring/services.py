@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from civicspace.accounts.roles import organisation_id
 from civicspace.audit.services import audit_event_record
+from civicspace.search.services import index_mark_dirty
 
 from . import permissions
 from .models import Comment, Incident, Source, Status, TrendCall, Update, Victim
@@ -73,6 +74,7 @@ def update_edit(*, update, actor, expected_version, date, title, summary, body, 
     update.freedoms.set(freedoms)
     audit_event_record(action="monitoring.update_edit", actor=actor, target=update,
                        data={"status": update.status, "version": update.version})
+    index_mark_dirty(update)
     return update
 
 
@@ -96,6 +98,7 @@ def update_translate(*, update, actor, expected_version, lang, title, summary, b
         incident.save(update_fields=[f"description_{lang}", f"outcome_{lang}"])
     audit_event_record(action="monitoring.update_translate", actor=actor, target=update,
                        data={"lang": lang, "status": status})
+    index_mark_dirty(update)
     return update
 
 
@@ -153,6 +156,7 @@ def update_transition(*, update, actor, name, text="", expected_version=None):
         Comment.objects.create(update=update, author=actor, body=text, transition=name)
     audit_event_record(action=f"monitoring.update_{name}", actor=actor, target=update,
                        data={"from": before, "to": target})
+    index_mark_dirty(update)
     return update
 
 
@@ -206,6 +210,7 @@ def incident_save(*, update, actor, incident=None, date, date_precision, place, 
                              sources=sources, victims=victims)
     audit_event_record(action="monitoring.incident_create" if creating else "monitoring.incident_edit",
                        actor=actor, target=incident, data={"update": update.pk})
+    index_mark_dirty(incident)
     return incident
 
 
@@ -215,6 +220,7 @@ def incident_delete(*, incident, actor):
         raise PermissionDenied
     audit_event_record(action="monitoring.incident_delete", actor=actor, target=incident,
                        data={"update": incident.update_id})
+    index_mark_dirty(incident.update)
     incident.delete()
 
 

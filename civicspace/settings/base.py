@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "simple_history",
+    "ninja",  # its Swagger UI files are served as our static files (no CDN)
     "rules.apps.AutodiscoverRulesConfig",
     "civicspace.audit",
     "civicspace.accounts",
@@ -35,7 +36,10 @@ INSTALLED_APPS = [
     "civicspace.legislation",
     "civicspace.watchlist",
     "civicspace.findings",
+    "civicspace.api",
+    "civicspace.exports",
     "civicspace.publishing",
+    "civicspace.search",
 ]
 
 MIDDLEWARE = [

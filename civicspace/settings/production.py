@@ -51,3 +51,6 @@ SESSION_COOKIE_AGE = 60 * 60 * 8
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+
+# Requests reach the app through one load balancer: the client is the last X-Forwarded-For hop it added.
+API_TRUSTED_PROXY_COUNT = int(os.environ.get("API_TRUSTED_PROXY_COUNT", "1"))

@@ -1,0 +1,191 @@
+"""The public rows of each table of a data release.
+
+Only what a public page may show is read here: published updates (never drafts, submissions or retracted
+updates), their incidents, public sources (never a confidential source, never the editors' note), victims'
+names only when they are not sensitive, verified stage events, published Watchlist editions. Translated text
+is given in a language only where the public pages would show it (the original language, or a reviewed
+translation). Each function returns a list of plain dicts (values: str, int, Decimal, date, datetime, bool,
+None or a list of str/int), in a stable order.
+"""
+from django.conf import settings
+from django.db.models import Prefetch
+
+from civicspace.countries.models import Country, Region
+from civicspace.legislation.models import StageEvent
+from civicspace.legislation.selectors import bills_with_stage
+from civicspace.monitoring.models import Incident, Source, Status, Term, Update, Victim
+from civicspace.ratings.models import PublishedRating, RatingEdition
+from civicspace.watchlist.models import WatchlistEdition, WatchlistEntry
+
+LANGS = [code for code, _name in settings.LANGUAGES]
+
+
+def _shown_languages(obj):
+    """The languages a public page shows an update's (or bill's) own text in: original + reviewed translations."""
+    return [lang for lang in LANGS
+            if lang == obj.original_language or obj.translation_status.get(lang) == "reviewed"]
+
+
+def _translated(obj, field, langs=LANGS):
+    return {f"{field}_{lang}": (getattr(obj, f"{field}_{lang}") or None) if lang in langs else None
+            for lang in LANGS}
+
+
+def _all_languages(obj, field):
+    return {f"{field}_{lang}": getattr(obj, f"{field}_{lang}") or None for lang in LANGS}
+
+
+def published_updates():
+    return Update.objects.filter(status=Status.PUBLISHED)
+
+
+def regions():
+    return [{"code": r.code, "position": r.position, **_all_languages(r, "name")}
+            for r in Region.objects.order_by("position", "code")]
+
+
+def countries():
+    return [{"code": c.code, "iso3": c.iso3 or None, "iso2": c.iso2 or None, "iso_numeric": c.iso_numeric or None,
+             **_all_languages(c, "name"), "monitor_name": c.monitor_name, "region": c.region.code,
+             "region_source_url": c.region_source_url or None, "note": c.note or None}
+            for c in Country.objects.select_related("region").order_by("code")]
+
+
+def rating_editions():
+    return [{"slug": e.slug, "code": e.code, "published": e.published, "published_precision": e.published_precision,
+             "coverage": e.coverage}
+            for e in RatingEdition.objects.order_by("published")]
+
+
+def ratings():
+    rows = (PublishedRating.objects.select_related("edition", "country")
+            .order_by("edition__published", "country__code"))
+    return [{"edition": r.edition.slug, "country": r.country.code, "rating": r.rating, "score": r.score,
+             "source_url": r.source_url} for r in rows]
+
+
+def _codes(terms):
+    return sorted(t.code for t in terms)
+
+
+def updates():
+    rows = []
+    queryset = (published_updates().select_related("country", "organisation").prefetch_related("freedoms")
+                .order_by("pk"))
+    for u in queryset:
+        langs = _shown_languages(u)
+        rows.append({
+            "id": u.pk, "country": u.country.code, "date": u.date, "original_language": u.original_language,
+            "languages": langs, **_translated(u, "title", langs), **_translated(u, "summary", langs),
+            **_translated(u, "body", langs), "freedoms": _codes(u.freedoms.all()),
+            "organisation": u.organisation.slug, "organisation_name": u.organisation.name,
+            "published_at": u.published_at,
+        })
+    return rows
+
+
+def _public_incidents():
+    return (Incident.objects.filter(update__status=Status.PUBLISHED)
+            .select_related("update__country")
+            .prefetch_related("types", "freedoms", "perpetrators",
+                              Prefetch("sources", queryset=Source.objects.filter(confidential=False),
+                                       to_attr="public_sources"))
+            .order_by("pk"))
+
+
+def incidents():
+    rows = []
+    for i in _public_incidents():
+        # Incidents follow their update: text in the languages the update's page shows.
+        langs = _shown_languages(i.update)
+        rows.append({
+            "id": i.pk, "update": i.update_id, "country": i.update.country.code, "date": i.date,
+            "date_precision": i.date_precision, "place": i.place or None, "place_precision": i.place_precision,
+            **_translated(i, "description", langs), **_translated(i, "outcome", langs),
+            "types": _codes(i.types.all()), "freedoms": _codes(i.freedoms.all()),
+            "perpetrators": _codes(i.perpetrators.all()), "sources": sorted(s.pk for s in i.public_sources),
+        })
+    return rows
+
+
+def incident_types():
+    rows = []
+    for i in _public_incidents():
+        for term in sorted(i.types.all(), key=lambda t: (t.vocabulary, t.code)):
+            rows.append({"incident": i.pk, "vocabulary": term.vocabulary, "code": term.code})
+    return rows
+
+
+def victims():
+    queryset = (Victim.objects.filter(incident__update__status=Status.PUBLISHED).select_related("type")
+                .order_by("pk"))
+    return [{"id": v.pk, "incident": v.incident_id, "vocabulary": v.type.vocabulary, "type": v.type.code,
+             "count": v.count, "names": "; ".join(v.public_names()) or None} for v in queryset]
+
+
+def sources():
+    queryset = (Source.objects.filter(update__status=Status.PUBLISHED, confidential=False).order_by("pk"))
+    # Never the note: it is for editors only.
+    return [{"id": s.pk, "update": s.update_id, "title": s.title, "publisher": s.publisher or None, "date": s.date,
+             "url": s.url or None, "language": s.language or None} for s in queryset]
+
+
+def bills():
+    rows = []
+    published = set(published_updates().values_list("pk", flat=True))
+    queryset = (bills_with_stage().select_related("country").prefetch_related("freedoms", "updates")
+                .order_by("pk"))
+    for b in queryset:
+        langs = _shown_languages(b)
+        rows.append({
+            "id": b.pk, "country": b.country.code, "original_language": b.original_language, "languages": langs,
+            **_translated(b, "short_title", langs), **_translated(b, "official_title", langs),
+            **_translated(b, "summary", langs), "number": b.number or None, "category": b.category,
+            "direction": b.direction, "freedoms": _codes(b.freedoms.all()),
+            "passed_with_improvements": b.passed_with_improvements, "current_stage": b.current_stage,
+            "last_moved": b.last_moved, "updates": sorted(u.pk for u in b.updates.all() if u.pk in published),
+        })
+    return rows
+
+
+def stage_events():
+    queryset = StageEvent.objects.filter(verified=True).select_related("bill", "source").order_by("bill_id", "date",
+                                                                                                   "pk")
+    return [{"id": e.pk, "bill": e.bill_id, "stage": e.stage, "date": e.date, "date_precision": e.date_precision,
+             **_all_languages(e, "note"), "source_title": e.source.title if e.source else None,
+             "source_url": (e.source.url or None) if e.source else None} for e in queryset]
+
+
+def _published_editions():
+    return WatchlistEdition.objects.filter(status=WatchlistEdition.Status.PUBLISHED)
+
+
+def watchlist_editions():
+    queryset = _published_editions().select_related("hrc_session").order_by("target_date")
+    return [{"slug": e.slug, "target_date": e.target_date, "date_precision": e.date_precision,
+             "hrc_session": e.hrc_session.number if e.hrc_session else None, "published_at": e.published_at,
+             **_all_languages(e, "pr_title")} for e in queryset]
+
+
+def watchlist_entries():
+    queryset = (WatchlistEntry.objects.filter(edition__in=_published_editions())
+                .select_related("edition", "country", "rating_edition")
+                .order_by("edition__target_date", "position", "country__code"))
+    rows = []
+    for e in queryset:
+        # As on the Watchlist pages: English, plus the translations that were reviewed.
+        langs = [lang for lang in LANGS if lang == "en" or e.translation_status.get(lang) == "reviewed"]
+        rows.append({
+            "edition": e.edition.slug, "country": e.country.code, "position": e.position, "confirmed": e.confirmed,
+            **_translated(e, "rationale", langs), "source_url": e.source_url or None, "note": e.note or None,
+            "rating_at_publication": e.rating_at_publication or None, "score_at_publication": e.score_at_publication,
+            "rating_edition": e.rating_edition.slug if e.rating_edition else None,
+        })
+    return rows
+
+
+def taxonomy():
+    queryset = Term.objects.select_related("freedom").order_by("vocabulary", "position", "code")
+    return [{"vocabulary": t.vocabulary, "code": t.code, "position": t.position,
+             "freedom": t.freedom.code if t.freedom else None, "is_active": t.is_active, **_all_languages(t, "label")}
+            for t in queryset]

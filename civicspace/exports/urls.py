@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "exports"
+
+urlpatterns = [
+    path("", views.data_index, name="data_index"),
+    path("<str:version>/<str:filename>", views.release_file, name="release_file"),
+]

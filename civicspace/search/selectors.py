@@ -1,0 +1,130 @@
+"""search(): the one read used by the search page (and, later, the API)."""
+from dataclasses import dataclass
+from datetime import date as Date
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Q
+
+from civicspace.countries.models import Country
+from civicspace.legislation.models import Bill
+from civicspace.monitoring.models import Incident, Status, Update
+
+from . import text
+from .engine import get_engine
+from .models import Kind, SearchDocument
+
+PER_PAGE = 20
+FILTERS = ("kind", "country", "region", "freedom", "violation", "victim", "date_from", "date_to")
+
+
+@dataclass
+class SearchResult:
+    kind: str  # update | incident | bill
+    kind_label: str
+    object_id: int
+    url: str  # the public page in the searched language
+    title_html: str  # escaped, matches in <mark>
+    snippet_html: str  # escaped, matches in <mark>, "…" where text was cut
+    text_language: str  # the language the title and snippet are written in
+    country: Country
+    date: Date | None
+    date_precision: str
+
+
+def _candidates(lang, *, kind=None, country=None, region=None, freedom=None, violation=None, victim=None,
+                date_from=None, date_to=None):
+    """The documents of `lang` that pass the filters of the updates list, where they apply: an update
+    passes as on the updates list (its own tags or its incidents'), an incident by its own tags, a bill by
+    its country, freedoms and the date of its last stage; bills have no violation or victim type."""
+    documents = SearchDocument.objects.filter(language=lang)
+    if kind:
+        documents = documents.filter(kind=kind)
+    if country:
+        documents = documents.filter(country=country)
+    if region:
+        documents = documents.filter(country__region=region)
+    if date_from:
+        documents = documents.filter(date__gte=date_from)
+    if date_to:
+        documents = documents.filter(date__lte=date_to)
+    updates, incidents, bills = (Update.objects.filter(status=Status.PUBLISHED),
+                                 Incident.objects.filter(update__status=Status.PUBLISHED), Bill.objects.all())
+    narrowed = False
+    if freedom:
+        updates = updates.filter(Q(freedoms=freedom) | Q(incidents__freedoms=freedom))
+        incidents, bills, narrowed = incidents.filter(freedoms=freedom), bills.filter(freedoms=freedom), True
+    if violation:
+        updates, incidents, bills = updates.filter(incidents__types=violation), \
+            incidents.filter(types=violation), bills.none()
+        narrowed = True
+    if victim:
+        updates, incidents, bills = updates.filter(incidents__victims__type=victim), \
+            incidents.filter(victims__type=victim), bills.none()
+        narrowed = True
+    if narrowed:
+        documents = documents.filter(
+            Q(kind=Kind.UPDATE, object_id__in=updates.values("pk"))
+            | Q(kind=Kind.INCIDENT, object_id__in=incidents.values("pk"))
+            | Q(kind=Kind.BILL, object_id__in=bills.values("pk")))
+    return documents
+
+
+class _Hits:
+    """The matching document ids, best first, fetched a page at a time (what Paginator needs: count() and
+    slicing)."""
+
+    def __init__(self, match_sql, match_params, candidates):
+        candidate_sql, candidate_params = candidates.order_by().values("id").query.sql_with_params()
+        self.from_sql = (f"FROM ({match_sql}) m JOIN search_document d ON d.id = m.id "
+                         f"WHERE m.id IN ({candidate_sql})")
+        self.params = [*match_params, *candidate_params]
+        self._count = None
+
+    def count(self):
+        if self._count is None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) {self.from_sql}", self.params)
+                self._count = cursor.fetchone()[0]
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice):
+            raise TypeError("hits are read a page at a time")
+        start, stop = window.start or 0, window.stop
+        limit = (stop - start) if stop is not None else self.count()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT m.id {self.from_sql} ORDER BY m.score DESC, d.date DESC NULLS LAST, d.id DESC "
+                           "LIMIT %s OFFSET %s", [*self.params, max(limit, 0), start])
+            return [row[0] for row in cursor.fetchall()]
+
+
+def search(q, *, lang, filters=None, page=1, per_page=PER_PAGE):
+    """Published updates, incidents and laws matching `q` in language `lang`, best match first.
+
+    `q` uses the web-search syntax: words (all required, stemmed in their language), "a phrase", OR between
+    alternatives, -word to exclude. `filters` takes the updates list's filters (country, region, freedom,
+    violation, victim as model instances; date_from, date_to) and `kind` (update, incident or bill).
+    Returns a Django Page whose object_list is SearchResult items (page.paginator.count is the total);
+    nothing to search for (an empty query, or only exclusions) is an empty page. Never raises on any `q`.
+    """
+    query = text.parse(q)
+    filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v}
+    engine = get_engine()
+    match = engine.match(query, lang) if not query.is_empty else None
+    hits = _Hits(*match, _candidates(lang, **filters)) if match else []
+    result = Paginator(hits, per_page).get_page(page)
+    ids = list(result.object_list)
+    documents = SearchDocument.objects.select_related("country").in_bulk(ids)
+    ordered = [documents[pk] for pk in ids if pk in documents]
+    headlines = engine.headlines(ordered, query) if ordered else {}
+    labels = dict(Kind.choices)
+    items = [SearchResult(kind=d.kind, kind_label=str(labels[d.kind]), object_id=d.object_id, url=d.url,
+                          title_html=headlines[d.pk][0], snippet_html=headlines[d.pk][1],
+                          text_language=d.text_language, country=d.country, date=d.date,
+                          date_precision=d.date_precision)
+             for d in ordered if d.pk in headlines]
+    return Page(items, result.number, result.paginator)

@@ -1,0 +1,199 @@
+"""Keeping the search index in step with the published content (Saleor's pattern: mark dirty in the
+transaction that changes a record, rebuild the dirty records in a job).
+
+- index_mark_dirty(obj): call from the service that changed an update, incident, bill or stage event, inside
+  its transaction. Once the transaction commits, that record is re-indexed at once (unless
+  settings.SEARCH_INDEX_ON_COMMIT is False); the mark stays until it succeeds, so the job catches up.
+- index_rebuild_dirty(): the job (`civicspace search_reindex --dirty`, e.g. every minute from cron).
+- index_record(obj): re-index one record now. index_rebuild_all(): everything (`civicspace search_reindex`).
+
+Only what a public page shows is indexed: published updates (their title, summary and body) and their
+incidents (description and outcome), and bills (short and official titles, summary). Drafts, retracted
+updates, sources, editors' notes and victims' names never are; a record that stops being public leaves the
+index when it is re-indexed.
+"""
+import html
+import logging
+import re
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.html import strip_tags
+
+from civicspace.legislation.models import Bill, BillSource, StageEvent
+from civicspace.legislation.selectors import bills_with_stage
+from civicspace.monitoring.markdown import render_markdown
+from civicspace.monitoring.models import Incident, Status, Update
+
+from . import text as search_text
+from .engine import LANGS, get_engine
+from .models import DirtyRecord, Kind, SearchDocument
+
+logger = logging.getLogger(__name__)
+
+
+def _record_key(obj):
+    """(kind, pk) of the record whose documents depend on obj: an incident's documents are rebuilt with its
+    update (they follow its status, language and title), a stage event's or source's with its bill."""
+    if isinstance(obj, Update):
+        return Kind.UPDATE, obj.pk
+    if isinstance(obj, Incident):
+        return Kind.UPDATE, obj.update_id
+    if isinstance(obj, Bill):
+        return Kind.BILL, obj.pk
+    if isinstance(obj, (StageEvent, BillSource)):
+        return Kind.BILL, obj.bill_id
+    raise TypeError(f"{type(obj).__name__} is not indexed for search")
+
+
+def _plain(markdown_text):
+    """The visible text of Markdown, as the page renders it (raw HTML is never rendered)."""
+    rendered = render_markdown(markdown_text or "")
+    rendered = re.sub(r"</(p|li|h\d|blockquote|pre)>", "\n", rendered)
+    return html.unescape(strip_tags(rendered)).strip()
+
+
+def _join(*parts):
+    return search_text.clean("\n\n".join(p.strip() for p in parts if p and p.strip()))
+
+
+def _url(obj, lang):
+    with translation.override(lang):
+        return obj.get_absolute_url()
+
+
+def update_documents(update):
+    """The documents of a published update and its incidents, one per site language, each with the text
+    the public page in that language shows (the reviewed translation, else the original)."""
+    if update.status != Status.PUBLISHED:
+        return []
+    original = update.original_language
+    documents = []
+    for lang in LANGS:
+        shown = lang if update.language_status(lang) == "reviewed" and getattr(update, f"title_{lang}") else original
+
+        def field(obj, name, shown=shown):
+            return getattr(obj, f"{name}_{shown}") or getattr(obj, f"{name}_{original}") or ""
+
+        title = search_text.clean(field(update, "title"))
+        url = _url(update, lang)
+        documents.append(SearchDocument(
+            kind=Kind.UPDATE, object_id=update.pk, language=lang, text_language=shown, title=title,
+            text=_join(field(update, "summary"), _plain(field(update, "body"))), url=url,
+            country_id=update.country_id, date=update.date, date_precision="day"))
+        for incident in update.incidents.all():
+            body = _join(field(incident, "description"), field(incident, "outcome"))
+            if not body:
+                continue
+            documents.append(SearchDocument(
+                kind=Kind.INCIDENT, object_id=incident.pk, parent_id=update.pk, language=lang,
+                text_language=shown if getattr(incident, f"description_{shown}") else original,
+                title=title, text=body, url=url, country_id=update.country_id, date=incident.date,
+                date_precision=incident.date_precision))
+    return documents
+
+
+def bill_documents(bill):
+    """The documents of a bill (every bill is public), with its text as the law page shows it."""
+    original = bill.original_language
+    documents = []
+    for lang in LANGS:
+        translated = lang == original or bill.translation_status.get(lang) == "reviewed"
+        shown = lang if translated and getattr(bill, f"short_title_{lang}") else original
+
+        def field(name, shown=shown):
+            return getattr(bill, f"{name}_{shown}") or getattr(bill, f"{name}_{original}") or ""
+
+        documents.append(SearchDocument(
+            kind=Kind.BILL, object_id=bill.pk, language=lang, text_language=shown,
+            title=search_text.clean(field("short_title")), text=_join(field("official_title"), field("summary")),
+            url=_url(bill, lang), country_id=bill.country_id, date=bill.last_moved,
+            date_precision=bill.last_moved_precision or ""))
+    return documents
+
+
+def _reindex(kind, pk):
+    """Replace the documents of one record with what is public now. Returns how many documents it has."""
+    with transaction.atomic():
+        SearchDocument.objects.filter(kind=kind, object_id=pk).delete()
+        if kind == Kind.UPDATE:
+            SearchDocument.objects.filter(kind=Kind.INCIDENT, parent_id=pk).delete()
+            update = Update.objects.prefetch_related("incidents").filter(pk=pk).first()
+            documents = update_documents(update) if update else []
+        else:
+            bill = bills_with_stage().filter(pk=pk).first()
+            documents = bill_documents(bill) if bill else []
+        created = SearchDocument.objects.bulk_create(documents)
+        get_engine().write(created)
+    return len(created)
+
+
+def index_record(obj):
+    """Re-index one record now (an update with its incidents, or a bill); removes it when it is not public."""
+    return _reindex(*_record_key(obj))
+
+
+def index_remove(obj):
+    """Take a record's documents out of the index (before deleting it, for instance)."""
+    kind, pk = _record_key(obj)
+    if isinstance(obj, Incident):
+        SearchDocument.objects.filter(kind=Kind.INCIDENT, object_id=obj.pk).delete()
+        return
+    SearchDocument.objects.filter(kind=kind, object_id=pk).delete()
+    if kind == Kind.UPDATE:
+        SearchDocument.objects.filter(kind=Kind.INCIDENT, parent_id=pk).delete()
+
+
+def index_mark_dirty(obj):
+    """Mark the record that obj belongs to for re-indexing; call it inside the changing transaction."""
+    kind, pk = _record_key(obj)
+    marked_at = timezone.now()
+    DirtyRecord.objects.bulk_create([DirtyRecord(kind=kind, object_id=pk, marked_at=marked_at)],
+                                    update_conflicts=True, unique_fields=["kind", "object_id"],
+                                    update_fields=["marked_at"])
+    if getattr(settings, "SEARCH_INDEX_ON_COMMIT", True):
+        transaction.on_commit(partial(_rebuild_marked, kind, pk, marked_at))
+
+
+def _rebuild_marked(kind, pk, marked_at):
+    try:
+        _reindex(kind, pk)
+        DirtyRecord.objects.filter(kind=kind, object_id=pk, marked_at=marked_at).delete()
+    except Exception:  # the change is committed; the job will index it
+        logger.exception("search: re-indexing %s %s failed; left for search_reindex --dirty", kind, pk)
+
+
+def index_rebuild_dirty(*, limit=None):
+    """Re-index every record marked dirty (oldest first); returns how many. A record marked again while it
+    was being indexed keeps its mark for the next run."""
+    marks = list(DirtyRecord.objects.order_by("marked_at", "pk")[:limit] if limit else
+                 DirtyRecord.objects.order_by("marked_at", "pk"))
+    for mark in marks:
+        _reindex(mark.kind, mark.object_id)
+        DirtyRecord.objects.filter(pk=mark.pk, marked_at=mark.marked_at).delete()
+    return len(marks)
+
+
+def index_rebuild_all(*, progress=None):
+    """Re-index every public record, one at a time (the index stays usable meanwhile), then remove what is
+    no longer public. `progress(done, total, label)` is called after each record. Returns the number of
+    documents."""
+    started = timezone.now()
+    updates = list(Update.objects.filter(status=Status.PUBLISHED).order_by("pk").values_list("pk", flat=True))
+    bills = list(Bill.objects.order_by("pk").values_list("pk", flat=True))
+    records = [(Kind.UPDATE, pk) for pk in updates] + [(Kind.BILL, pk) for pk in bills]
+    documents = 0
+    for done, (kind, pk) in enumerate(records, 1):
+        documents += _reindex(kind, pk)
+        if progress:
+            progress(done, len(records), f"{kind} {pk}")
+    with transaction.atomic():
+        published = Update.objects.filter(status=Status.PUBLISHED).values("pk")
+        SearchDocument.objects.filter(kind=Kind.UPDATE).exclude(object_id__in=published).delete()
+        SearchDocument.objects.filter(kind=Kind.INCIDENT).exclude(parent_id__in=published).delete()
+        SearchDocument.objects.filter(kind=Kind.BILL).exclude(object_id__in=Bill.objects.values("pk")).delete()
+        DirtyRecord.objects.filter(marked_at__lte=started).delete()
+        get_engine().clear_orphans()
+    return documents
