@@ -16,6 +16,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_reference_data", stdout=io.StringIO())
         call_command("load_demo_content", stdout=io.StringIO())
+        call_command("search_reindex", stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -23,6 +24,7 @@ def reference_data(transactional_db):
     """For transactional tests (which start from an empty database): load the real reference data."""
     call_command("load_reference_data", stdout=io.StringIO())
     call_command("load_demo_content", stdout=io.StringIO())
+    call_command("search_reindex", stdout=io.StringIO())
 
 
 def pytest_report_header(config):

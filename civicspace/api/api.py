@@ -12,7 +12,6 @@ from typing import List, Optional
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.template import RequestContext, Template
 from django.urls import reverse
@@ -146,15 +145,11 @@ def choice(parameter, value, allowed):
     return value
 
 
-def text_filter(queryset, q):
-    """Updates whose public title or summary contains q. Plain icontains for now, over the original language and
-    reviewed translations only (draft translations are not public); the one place to swap in full-text search."""
-    condition = Q()
-    for lang in LANGS:
-        public_in_lang = Q(original_language=lang) | Q(**{f"translation_status__{lang}": "reviewed"})
-        matches = Q(**{f"title_{lang}__icontains": q}) | Q(**{f"summary_{lang}__icontains": q})
-        condition |= public_in_lang & matches
-    return queryset.filter(condition)
+def text_filter(queryset, q, lang="en"):
+    """Updates matching q with the site's full-text search (stemmed, in `lang`; quotes, OR and -word work)."""
+    from civicspace.search.selectors import matching_update_ids
+
+    return queryset.filter(pk__in=matching_update_ids(q, lang=lang))
 
 
 # Shapes --------------------------------------------------------------------------------------------------------
@@ -279,7 +274,8 @@ def updates(request,
             victim: Optional[str] = Query(None, description="Victim type code"),
             date_from: Optional[dt.date] = Query(None, description="Updates dated on or after (YYYY-MM-DD)"),
             date_to: Optional[dt.date] = Query(None, description="Updates dated on or before (YYYY-MM-DD)"),
-            q: Optional[str] = Query(None, description="Text in the title or summary"),
+            q: Optional[str] = Query(None, description="Full-text search in the language `lang` (stemmed; "
+                                                         "\"a phrase\", OR, -word)"),
             page: int = Query(1, description="Page number, from 1"),
             page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="At most 100"),
             lang: str = Query("en", description=LANG_HELP)):
@@ -297,7 +293,7 @@ def updates(request,
     }
     queryset = update_selectors.public_updates(**{k: v for k, v in filters.items() if v})
     if q:
-        queryset = text_filter(queryset, q)
+        queryset = text_filter(queryset, q, lang)
     queryset = queryset.select_related("organisation")
 
     count = queryset.count()

@@ -128,3 +128,22 @@ def search(q, *, lang, filters=None, page=1, per_page=PER_PAGE):
                           date_precision=d.date_precision)
              for d in ordered if d.pk in headlines]
     return Page(items, result.number, result.paginator)
+
+
+def matching_update_ids(q, *, lang):
+    """Ids of published updates that match `q` in `lang`, through their own text or one of their incidents'
+    (what the API's `q=` filter uses). Same syntax and stemming as the search page."""
+    from django.db import connection as conn
+
+    query = text.parse(q)
+    if query.is_empty:
+        return set()
+    match_sql, params = get_engine().match(query, lang)
+    with conn.cursor() as cursor:
+        cursor.execute(f"SELECT d.kind, d.object_id FROM ({match_sql}) m JOIN search_document d ON d.id = m.id",
+                       params)
+        rows = cursor.fetchall()
+    ids = {object_id for kind, object_id in rows if kind == Kind.UPDATE}
+    incident_ids = [object_id for kind, object_id in rows if kind == Kind.INCIDENT]
+    ids |= set(Incident.objects.filter(pk__in=incident_ids).values_list("update_id", flat=True))
+    return ids
