@@ -294,16 +294,23 @@ def _zip(directory, version):
     return target
 
 
-def export_release(out=None, *, progress=None, now=None):
-    """Write a complete release under `out` (default: the releases directory); return its directory."""
+def export_release(out=None, *, destination=None, progress=None, now=None):
+    """Write a complete release under `out` (default: the releases directory), or into `destination` itself
+    when given (a new or empty folder; the changelog is still computed against the latest release under
+    `out`); return its directory."""
     say = progress or (lambda message: None)
     directory = Path(out) if out else releases_dir()
     directory.mkdir(parents=True, exist_ok=True)
+    if destination is not None:
+        destination = Path(destination).resolve()
+        if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
+            raise ExportError(f"--out: {destination} exists and is not an empty folder")
+        destination.parent.mkdir(parents=True, exist_ok=True)
     now = now or timezone.now()
     previous = release_versions(directory)
     previous_version = previous[0] if previous else None
     version = next_version(directory, timezone.localdate(now))
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=directory))
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=destination.parent if destination else directory))
     try:
         tables, counts = {}, {}
         # One transaction, so that every table is read from the same state of the database (SQLite reads a
@@ -336,8 +343,10 @@ def export_release(out=None, *, progress=None, now=None):
         say("zip ...")
         _zip(tmp, version)
         os.chmod(tmp, 0o755)  # mkdtemp made it private
-        final = directory / version
+        final = destination or directory / version
         try:
+            if destination is not None and destination.exists():
+                destination.rmdir()  # empty, checked above
             os.rename(tmp, final)
         except OSError as exc:
             raise ExportError(f"cannot move the release into {final}: {exc}") from exc

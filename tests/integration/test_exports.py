@@ -29,7 +29,7 @@ TABLES = codebook.TABLE_NAMES
 
 def export(out):
     stdout = io.StringIO()
-    call_command("export", "--out", str(out), stdout=stdout)
+    call_command("export", "--releases", str(out), stdout=stdout)
     releases = services.release_versions(out)
     return out / releases[0], stdout.getvalue()
 
@@ -251,7 +251,7 @@ def test_a_failing_step_leaves_no_release(tmp_path, monkeypatch, people):
     before = sorted(p.name for p in tmp_path.iterdir())
     monkeypatch.setattr(selectors, "sources", _boom)
     with pytest.raises(RuntimeError, match="the sources step failed"):
-        call_command("export", "--out", str(tmp_path), stdout=io.StringIO())
+        call_command("export", "--releases", str(tmp_path), stdout=io.StringIO())
     assert sorted(p.name for p in tmp_path.iterdir()) == before == [first.name]
     assert services.release_versions(tmp_path) == [first.name]
 
@@ -266,7 +266,7 @@ def test_an_invalid_package_is_not_released(tmp_path, monkeypatch):
 
     monkeypatch.setattr(selectors, "ratings", bad_ratings)
     with pytest.raises(CommandError, match="not valid; no release was made"):
-        call_command("export", "--out", str(tmp_path), stdout=io.StringIO())
+        call_command("export", "--releases", str(tmp_path), stdout=io.StringIO())
     assert list(tmp_path.iterdir()) == []
 
 
@@ -332,3 +332,14 @@ def test_nothing_outside_a_release_is_served(client, served):
     assert services.release_file(release.name, "link.txt") is None
     assert services.release_file("..", "secret.txt") is None
     assert services.release_file(release.name, "datapackage.json") == (release / "datapackage.json").resolve()
+
+
+def test_export_out_dir_is_a_release_frictionless_accepts(tmp_path):
+    out = tmp_path / "release"
+    stdout = io.StringIO()
+    call_command("export", "--out", str(out), "--releases", str(tmp_path / "releases"), stdout=stdout)
+    assert "[1/" in stdout.getvalue()  # progress on the command line
+    report = frictionless.validate(out / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+    with pytest.raises(CommandError, match="exists and is not an empty folder"):
+        call_command("export", "--out", str(out), "--releases", str(tmp_path / "releases"), stdout=io.StringIO())
