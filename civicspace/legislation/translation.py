@@ -1,19 +1,6 @@
-from modeltranslation.translator import TranslationOptions, register
+from civicspace.core.translation import register_translated
 
 from .models import Bill, StageEvent
 
-
-@register(Bill)
-class BillTranslation(TranslationOptions):
-    fields = ("official_title", "short_title", "summary")
-
-
-@register(StageEvent)
-class StageEventTranslation(TranslationOptions):
-    fields = ("note",)
-
-
-# As in monitoring: simple-history's copies must be registered too.
-for model, options in [(Bill, BillTranslation), (StageEvent, StageEventTranslation)]:
-    register(model.history.model)(type(f"Historical{model.__name__}Translation", (TranslationOptions,),
-                                       {"fields": options.fields}))
+register_translated(Bill, ("official_title", "short_title", "summary"))
+register_translated(StageEvent, ("note",))
