@@ -9,6 +9,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import get_language, gettext as _, gettext_lazy
 from django.views.decorators.http import require_safe
 
+from civicspace.core.text import public_text
 from civicspace.countries.models import Country, Region
 from civicspace.legislation import selectors, timeline
 from civicspace.legislation.models import STAGE_CHOICES, STAGE_LABELS, Category, Direction
@@ -35,11 +36,8 @@ class LawFilterForm(forms.Form):
 
 def bill_text(bill, field):
     """A bill's text in the reader's language when translated (and reviewed), else in the original."""
-    lang = get_language()
-    if (lang == bill.original_language or bill.translation_status.get(lang) == "reviewed") and \
-            getattr(bill, f"{field}_{lang}"):
-        return getattr(bill, f"{field}_{lang}")
-    return getattr(bill, f"{field}_{bill.original_language}")
+    return public_text(bill, field, original=bill.original_language, statuses=bill.translation_status,
+                       lang=get_language())[0]
 
 
 @require_safe

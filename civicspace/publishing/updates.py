@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language, gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from civicspace.core.text import public_text
 from civicspace.countries.models import Country, Region
 from civicspace.monitoring import selectors
 from civicspace.monitoring.forms import TermChoiceField
@@ -41,10 +42,8 @@ class UpdateFilterForm(forms.Form):
 
 def localised_text(update, field):
     """(text, language): the active language's text when its translation is reviewed, else the original."""
-    lang = get_language()
-    if update.language_status(lang) == "reviewed" and getattr(update, f"{field}_{lang}"):
-        return getattr(update, f"{field}_{lang}"), lang
-    return getattr(update, f"{field}_{update.original_language}"), update.original_language
+    return public_text(update, field, original=update.original_language, statuses=update.translation_status,
+                       lang=get_language())
 
 
 @require_safe

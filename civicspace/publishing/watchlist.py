@@ -6,18 +6,14 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_safe
 
+from civicspace.core.text import public_text
 from civicspace.watchlist import selectors
 
 
 def entry_rationale(entry):
     """The rationale in the reader's language when reviewed, else in English (the monitor's working language)."""
-    lang = get_language()
-    if (lang == "en" or entry.translation_status.get(lang) == "reviewed") and getattr(entry, f"rationale_{lang}"):
-        return getattr(entry, f"rationale_{lang}"), lang
-    for fallback in ("en", "ru", "fr", "es", "ar"):
-        if getattr(entry, f"rationale_{fallback}"):
-            return getattr(entry, f"rationale_{fallback}"), fallback
-    return "", lang
+    return public_text(entry, "rationale", original="en", statuses=entry.translation_status, lang=get_language(),
+                       fallbacks=("ru", "fr", "es", "ar"))
 
 
 def _entries(edition):
