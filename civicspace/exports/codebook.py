@@ -352,9 +352,7 @@ def render_markdown_codebook(package, changelog, counts):
              "sources; victims' names only when they are not sensitive; only verified stage events of laws; only "
              "published Watchlist editions.", "",
              "## Tables", ""]
-    resources = {r["name"]: r for r in package["resources"]}
     for table in TABLES:
-        resource = resources[table.name]
         lines += [f"### {table.name}: {table.title}", "", table.description, "",
                   f"Files: `{table.name}.csv`, `{table.name}.json`. Rows: {counts.get(table.name, 0)}. "
                   f"Primary key: {', '.join(table.primary_key)}.", ""]

@@ -2,8 +2,19 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from civicspace.monitoring.forms import PartialDateField, TermMultipleChoiceField, _not_in_future
-from civicspace.monitoring.models import Incident, Status, Term, TranslationStatus, Update, Vocabulary
+from civicspace.monitoring.forms import (
+    PartialDateField,
+    TermMultipleChoiceField,
+    _not_in_future,
+)
+from civicspace.monitoring.models import (
+    Incident,
+    Status,
+    Term,
+    TranslationStatus,
+    Update,
+    Vocabulary,
+)
 
 from .models import STAGE_CHOICES, BillSource, Category, Direction
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 
 from civicspace.audit.services import audit_event_record
+from civicspace.core.dates import parse_partial_date
 from civicspace.countries.models import Country
 from civicspace.monitoring.models import Term, Update
 
@@ -14,12 +15,7 @@ from .models import Bill, BillSource, StageEvent
 
 
 def _date(text):
-    for fmt, precision in (("%Y-%m-%d", "day"), ("%Y-%m", "month")):
-        try:
-            return dt.datetime.strptime(text, fmt).date(), precision
-        except ValueError:
-            continue
-    raise ValueError(f"'{text}' is not a date")
+    return parse_partial_date(text, precisions=("day", "month"))
 
 
 def demo_bills_load(*, path=None):

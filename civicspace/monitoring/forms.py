@@ -1,10 +1,11 @@
 """Forms of the partner workspace and the editor review. Every error names its field."""
-import datetime as dt
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from civicspace.core.dates import parse_partial_date
 
 from .models import Incident, Source, Term, TranslationStatus, Vocabulary
 
@@ -111,12 +112,10 @@ class PartialDateField(forms.CharField):
         value = super().to_python(value)
         if not value:
             return None
-        for fmt, precision in (("%Y-%m-%d", "day"), ("%Y-%m", "month"), ("%Y", "year")):
-            try:
-                return dt.datetime.strptime(value, fmt).date(), precision
-            except ValueError:
-                continue
-        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            return parse_partial_date(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class IncidentForm(forms.Form):

@@ -1,7 +1,12 @@
 """Who may see, edit and move an update. Denials of something whose existence is itself sensitive are 404s."""
 from django.utils.translation import gettext_lazy as _
 
-from civicspace.accounts.roles import assigned_country_ids, is_editor, is_partner, organisation_id
+from civicspace.accounts.roles import (
+    assigned_country_ids,
+    is_editor,
+    is_partner,
+    organisation_id,
+)
 
 from .models import Status
 

@@ -8,10 +8,21 @@ from django.utils import timezone
 
 from civicspace.audit.services import audit_event_record
 from civicspace.core.csvfiles import CsvValidationError, RowError, read_rows
+from civicspace.core.dates import parse_partial_date
 from civicspace.core.upsert import LoadReport, upsert
 from civicspace.countries.models import Country
 
-from .models import Incident, Organisation, Source, Status, Term, TranslationStatus, Update, Victim, Vocabulary
+from .models import (
+    Incident,
+    Organisation,
+    Source,
+    Status,
+    Term,
+    TranslationStatus,
+    Update,
+    Victim,
+    Vocabulary,
+)
 
 LANGS = [code for code, _ in settings.LANGUAGES]
 
@@ -54,16 +65,6 @@ def taxonomy_load(*, path=None):
             audit_event_record(action="monitoring.taxonomy_load", actor_label="load_reference_data",
                                data={"terms": str(report)})
     return report
-
-
-def _date(text):
-    """'2024-01-15', '2024-01' or '2024' -> (date, precision)."""
-    for fmt, precision in (("%Y-%m-%d", "day"), ("%Y-%m", "month"), ("%Y", "year")):
-        try:
-            return dt.datetime.strptime(text, fmt).date(), precision
-        except ValueError:
-            continue
-    raise ValueError(f"'{text}' is not a date")
 
 
 class DemoContentError(ValueError):
@@ -120,7 +121,7 @@ def demo_load(*, path=None):
                     language=s.get("language", ""), confidential=s["confidential"])
             for i in item["incidents"]:
                 where = f"incident {i['key']}"
-                date, precision = _date(i["date"])
+                date, precision = parse_partial_date(i["date"])
                 incident = Incident(update=update, date=date, date_precision=precision, place=i["place"],
                                     place_precision=i["place_precision"])
                 for field in ("description", "outcome"):

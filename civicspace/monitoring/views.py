@@ -12,8 +12,16 @@ from civicspace.accounts.roles import assigned_country_ids, is_editor
 from civicspace.countries.models import Country
 
 from . import permissions, selectors, services
-from .forms import (CommentForm, IncidentForm, SourceForm, TransitionForm, TranslationForm, TrendCallForm, UpdateForm,
-                    VictimFormSet)
+from .forms import (
+    CommentForm,
+    IncidentForm,
+    SourceForm,
+    TransitionForm,
+    TranslationForm,
+    TrendCallForm,
+    UpdateForm,
+    VictimFormSet,
+)
 from .models import Incident, Status, TrendCall, Update
 
 

@@ -2,7 +2,8 @@
 
 The band thresholds themselves live in the pure methodology package (civicspace.methodology.bands).
 """
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicspace.methodology.bands import BANDS
 

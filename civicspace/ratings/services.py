@@ -1,6 +1,5 @@
 """Importing published rating editions. Every row is validated first; then all rows are written in one
 transaction, or nothing is."""
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlparse
@@ -9,9 +8,16 @@ from django.db import transaction
 
 from civicspace.audit.services import audit_event_record
 from civicspace.core.csvfiles import CsvValidationError, RowError, read_rows
-from civicspace.countries.models import Country
+from civicspace.core.dates import parse_partial_date
 from civicspace.core.upsert import LoadReport, upsert
-from civicspace.methodology.bands import BAND_BY_CODE, RATING_CODES, SCORE_MAX, SCORE_MIN, band_for_score
+from civicspace.countries.models import Country
+from civicspace.methodology.bands import (
+    BAND_BY_CODE,
+    RATING_CODES,
+    SCORE_MAX,
+    SCORE_MIN,
+    band_for_score,
+)
 
 from .models import PublishedRating, RatingEdition
 
@@ -19,13 +25,11 @@ COLUMNS = ["edition", "published", "coverage", "iso3", "country", "rating", "sco
 
 
 def _parse_published(text):
-    """'2023-12-06' (day precision) or '2020-12' (month precision)."""
-    for fmt, precision in (("%Y-%m-%d", RatingEdition.Precision.DAY), ("%Y-%m", RatingEdition.Precision.MONTH)):
-        try:
-            return dt.datetime.strptime(text, fmt).date(), precision
-        except ValueError:
-            continue
-    return None, None
+    """'2023-12-06' (day precision) or '2020-12' (month precision); (None, None) when neither."""
+    try:
+        return parse_partial_date(text, precisions=("day", "month"))
+    except ValueError:
+        return None, None
 
 
 def _validate(path, country_by_iso3, country_by_name):

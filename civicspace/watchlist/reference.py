@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from civicspace.audit.services import audit_event_record
 from civicspace.core.csvfiles import CsvValidationError, RowError, read_rows
+from civicspace.core.dates import parse_partial_date
 from civicspace.core.upsert import LoadReport, upsert
 from civicspace.countries.models import Country
 from civicspace.ratings.models import PublishedRating
@@ -66,8 +67,7 @@ def watchlist_history_load(*, path=None):
     for line, row in read_rows(path, ["edition", "iso3", "country", "confirmed", "source_url", "note"]):
         text = row["edition"]
         try:
-            target, precision = (dt.date.fromisoformat(text), "day") if len(text) == 10 else (
-                dt.date.fromisoformat(text + "-01"), "month")
+            target, precision = parse_partial_date(text, precisions=("day", "month"))
         except ValueError:
             errors.append(RowError(path.name, line, "edition", f"'{text}' is not a date"))
             continue
