@@ -106,4 +106,18 @@ def test_findings_pages_in_every_language(client, lang):
 
 def test_partial_editions_have_no_findings(client):
     assert client.get("/en/findings/2021-12/").status_code == 404
-    assert client.get("/en/findings/2025-12/report.pdf").status_code in (200, 404)
+
+
+def test_the_report_is_linked_and_served_once_printed(client, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    assert client.get("/en/findings/2025-12/report.pdf").status_code == 404
+    assert "report.pdf" not in client.get("/en/findings/2025-12/").content.decode()
+    from civicspace.findings.report import report_path
+
+    path = report_path("2025-12", "en")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"%PDF-1.4 test")
+    assert 'href="/en/findings/2025-12/report.pdf"' in client.get("/en/findings/2025-12/").content.decode()
+    response = client.get("/en/findings/2025-12/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert client.get("/ar/findings/2025-12/report.pdf").status_code == 404  # printed in English only
