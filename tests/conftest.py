@@ -19,6 +19,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("search_reindex", stdout=io.StringIO())
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The in-process cache outlives each test's database rollback: start every test with it empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def reference_data(transactional_db):
     """For transactional tests (which start from an empty database): load the real reference data."""

@@ -1,6 +1,7 @@
 """Reads for Watchlist pages and the candidate list. The signals themselves are pure (signals.py)."""
 import datetime as dt
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Sum
 from django.http import Http404
 
@@ -74,7 +75,24 @@ def candidates(*, as_of, config=DEFAULT, limit=None):
     return result[:limit] if limit else result
 
 
+BACKTEST_CACHE_KEY = "watchlist:backtest"
+
+
 def backtest_rows():
+    """The backtest table, cached: it reads every published rating and changes only when ratings or
+    Watchlist editions do (apps.py drops the cache then)."""
+    rows = cache.get(BACKTEST_CACHE_KEY)
+    if rows is None:
+        rows = _backtest_rows()
+        cache.set(BACKTEST_CACHE_KEY, rows, None)
+    return rows
+
+
+def backtest_cache_clear(**_signal):
+    cache.delete(BACKTEST_CACHE_KEY)
+
+
+def _backtest_rows():
     editions = [(e.code, e.published) for e in RatingEdition.objects.filter(coverage="complete")]
     complete = {code for code, _ in editions}
     ratings = {(r.edition.code, r.country_id): r.rating

@@ -10,7 +10,7 @@ from django.test import Client
 
 from civicspace.audit.models import AuditEvent
 from civicspace.watchlist.models import WatchlistEdition, WatchlistEntry
-from civicspace.watchlist.selectors import candidates
+from civicspace.watchlist.selectors import backtest_rows, candidates
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +162,28 @@ def test_partner_trend_calls_feed_the_candidates(people):
                                                          "call": "worse"})
     assert "Country: Select a valid choice." in text(refused)
     assert AuditEvent.objects.filter(action="monitoring.trend_call").count() == 1
+
+
+def test_the_backtest_is_cached_until_ratings_or_editions_change(client, django_assert_num_queries, people):
+    client.get("/en/watchlist/")
+    with django_assert_num_queries(2):  # editions with their entries; the backtest comes from the cache
+        client.get("/en/watchlist/")
+    before = {r.edition: r.watchlisted for r in backtest_rows()}
+    # Publishing an edition within the year before December 2025 changes the table at once.
+    from civicspace.countries.models import Country
+    from civicspace.watchlist.services import (
+        edition_create,
+        edition_publish,
+        entry_add,
+        entry_rationale_save,
+        press_release_save,
+    )
+
+    editor = people["editor"]
+    edition = edition_create(actor=editor, target_date=dt.date(2025, 9, 8))
+    entry = entry_add(edition=edition, actor=editor, country=Country.objects.get(code="FRA"))
+    entry_rationale_save(entry=entry, actor=editor, lang="en", text="Test (synthetic).", status="reviewed")
+    press_release_save(edition=edition, actor=editor, lang="en", pr_title="Test (synthetic)")
+    edition_publish(edition=edition, actor=editor)
+    after = {r.edition: r.watchlisted for r in backtest_rows()}
+    assert after["PPUA 2025"] == before["PPUA 2025"] + 1  # France: downgraded in December 2025
