@@ -27,7 +27,6 @@ class Profile(models.Model):
         "monitoring.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
     countries = models.ManyToManyField("countries.Country", blank=True, related_name="assigned_profiles")
-    display_name = models.CharField(max_length=100, blank=True)
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"

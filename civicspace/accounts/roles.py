@@ -23,11 +23,6 @@ def is_editor(user):
     return role_of(user) in (Role.EDITOR, Role.ADMIN)
 
 
-@rules.predicate
-def is_panel_member(user):
-    return role_of(user) == Role.PANEL
-
-
 def assigned_country_ids(user):
     """Countries a partner works on; cached on the user object for the request."""
     if not hasattr(user, "_assigned_country_ids"):
