@@ -1,0 +1,298 @@
+"""The guiding score: a weighted combination of evidence streams, a bounded live adjustment, an uncertainty
+interval from a seeded simulation, and contributions that add up to the score. Pure Python: no Django import.
+
+Django code gathers a country's inputs into a `ScoreInputs` (plain values, JSON-serialisable), calls
+`compute`, and stores both, so any stored score can be recomputed exactly from its stored inputs and version.
+"""
+import math
+import random
+import zlib
+from dataclasses import asdict, dataclass, field
+
+from .bands import BANDS, SCORE_MAX, SCORE_MIN, band_for_score
+from .rebase import rebase
+
+TREND_VALUE = {"worse": -1.0, "same": 0.0, "better": 1.0}
+
+
+class NoEvidence(ValueError):
+    """No stream has any input for the country: there is no score, and the product says so."""
+
+
+@dataclass(frozen=True)
+class IndexInput:
+    index: str  # code of an IndexRule, e.g. "fh_e"
+    value: float  # on the index's own scale
+    edition_year: int | None = None
+    events_year: int | None = None
+    source: str = ""  # provenance: file and line, or URL
+
+
+@dataclass(frozen=True)
+class FormInput:
+    """One coded assessment (partner or in-house analysis): answers on the form's scale per question."""
+    stream: str  # "partner" or "inhouse"
+    answers: dict  # question code -> int
+    reference: str = ""  # e.g. "assessment 12 by IPHR, period ending 2026-10-31"
+
+
+@dataclass(frozen=True)
+class LiveEvidence:
+    """Verified incidents and partner trend calls since the last edition, against the country's own baseline."""
+    period_start: str
+    period_end: str
+    weighted_incidents: float = 0.0  # severity-weighted violations in the period
+    expected_incidents: float = 0.0  # the same, expected from the country's baseline rate over the period
+    positive_incidents: int = 0
+    trend_calls: tuple = ()  # "worse" / "same" / "better"
+
+
+@dataclass(frozen=True)
+class ScoreInputs:
+    country: str
+    as_of: str  # ISO date
+    indices: tuple = ()
+    forms: tuple = ()
+    live: LiveEvidence | None = None
+
+    def to_json(self):
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data):
+        live = data.get("live")
+        return cls(
+            country=data["country"], as_of=data["as_of"],
+            indices=tuple(IndexInput(**i) for i in data.get("indices", ())),
+            forms=tuple(FormInput(**f) for f in data.get("forms", ())),
+            live=LiveEvidence(**{**live, "trend_calls": tuple(live.get("trend_calls", ()))}) if live else None,
+        )
+
+
+@dataclass(frozen=True)
+class Contribution:
+    stream: str  # a stream code, "live" or "clipping"
+    indicator: str | None
+    points: float
+
+
+@dataclass
+class ScoreResult:
+    version: str
+    country: str
+    base: float
+    adjustment: float
+    guiding: float
+    band: str
+    stream_scores: dict  # stream -> {"score", "weight" (normalised), "indicators": {indicator: score}}
+    missing_streams: list
+    contributions: list
+    interval: tuple = (None, None)
+    interval_level: float = 0.0
+    probabilities: dict = field(default_factory=dict)
+    index_scores: list = field(default_factory=list)  # [{index, value, rebased, edition_year, events_year}]
+
+    @property
+    def external_only(self):
+        return set(self.stream_scores) == {"external"}
+
+    def to_json(self):
+        data = asdict(self)
+        data["contributions"] = [asdict(c) for c in self.contributions]
+        return data
+
+
+# --- streams ---------------------------------------------------------------------------------------------
+
+def _mean(values):
+    return sum(values) / len(values)
+
+
+def external_indicator_scores(indices, methodology):
+    """{indicator: mean of the rebased indices that measure it} and the rebased value of each index."""
+    per_indicator, rebased = {}, []
+    for item in indices:
+        rule = methodology.indices.get(item.index)
+        if rule is None or item.value is None:
+            continue
+        score = rebase(item.value, rule)
+        rebased.append({"index": item.index, "value": item.value, "rebased": score,
+                        "edition_year": item.edition_year, "events_year": item.events_year, "source": item.source})
+        for indicator in rule.indicators:
+            per_indicator.setdefault(indicator, []).append(score)
+    return {i: _mean(v) for i, v in per_indicator.items()}, rebased
+
+
+def form_indicator_scores(forms, methodology):
+    """{indicator: score} for one stream's forms: answers averaged per question, then per indicator, rebased
+    from the form's scale to 1-100."""
+    by_question = {}
+    for form in forms:
+        for code, answer in form.answers.items():
+            if answer is not None:
+                by_question.setdefault(code, []).append(float(answer))
+    lo, hi = methodology.form_min, methodology.form_max
+    per_indicator = {}
+    for question in methodology.questions:
+        if question.code in by_question:
+            per_indicator.setdefault(question.indicator, []).append(_mean(by_question[question.code]))
+    return {i: SCORE_MIN + (SCORE_MAX - SCORE_MIN) * (_mean(v) - lo) / (hi - lo) for i, v in per_indicator.items()}
+
+
+def stream_indicator_scores(inputs, methodology):
+    """{stream: {indicator: score}} for every stream that has evidence, and the rebased index values."""
+    streams = {}
+    external, rebased = external_indicator_scores(inputs.indices, methodology)
+    if external:
+        streams["external"] = external
+    for code in methodology.streams:
+        if code == "external":
+            continue
+        scores = form_indicator_scores([f for f in inputs.forms if f.stream == code], methodology)
+        if scores:
+            streams[code] = scores
+    return {code: streams[code] for code in methodology.streams if code in streams}, rebased
+
+
+def normalised_weights(available, weights):
+    """Weights of the available streams re-normalised to sum to 1 (missing streams hand theirs to the rest)."""
+    total = sum(weights[s] for s in available)
+    if total <= 0:
+        raise NoEvidence("every available stream has weight 0")
+    return {s: weights[s] / total for s in available}
+
+
+def live_adjustment(live, methodology):
+    """Bounded adjustment (±bound points) from the period's evidence against the country's own baseline."""
+    if live is None:
+        return 0.0
+    rules = methodology.live
+    # Only more violations than the baseline push the score down: a quiet period in the records is absence
+    # of reports, not evidence of improvement. Improvement comes from positive incidents and trend calls.
+    pressure = max(0.0, math.log((live.weighted_incidents + 1.0) / (live.expected_incidents + 1.0)))
+    relief = math.log1p(live.positive_incidents) / 2.0
+    calls = [TREND_VALUE[c] for c in live.trend_calls if c in TREND_VALUE]
+    trend = _mean(calls) if calls else 0.0
+    return rules.bound * math.tanh(rules.incident_pressure_weight * (relief - pressure) + rules.trend_weight * trend)
+
+
+def _clip(score):
+    return min(max(score, SCORE_MIN), SCORE_MAX)
+
+
+# --- the score -------------------------------------------------------------------------------------------
+
+def compute(inputs, methodology, *, simulate_uncertainty=True):
+    streams, rebased = stream_indicator_scores(inputs, methodology)
+    weights = methodology.stream_weights()
+    available = [s for s in streams if weights[s] > 0]
+    if not available:
+        raise NoEvidence(f"{inputs.country}: no evidence in any weighted stream")
+    shares = normalised_weights(available, weights)
+
+    contributions, stream_scores, base = [], {}, 0.0
+    for stream in available:
+        indicators = streams[stream]
+        score = _mean(list(indicators.values()))
+        stream_scores[stream] = {"score": score, "weight": shares[stream], "indicators": dict(indicators)}
+        for indicator in methodology.indicators:
+            if indicator in indicators:
+                points = shares[stream] * indicators[indicator] / len(indicators)
+                contributions.append(Contribution(stream, indicator, points))
+                base += points
+    adjustment = live_adjustment(inputs.live, methodology)
+    if adjustment:
+        contributions.append(Contribution("live", None, adjustment))
+    guiding = _clip(base + adjustment)
+    if guiding != base + adjustment:
+        contributions.append(Contribution("clipping", None, guiding - (base + adjustment)))
+
+    result = ScoreResult(
+        version=methodology.version, country=inputs.country, base=base, adjustment=adjustment, guiding=guiding,
+        band=band_for_score(guiding).code, stream_scores=stream_scores,
+        missing_streams=[s for s, w in weights.items() if w > 0 and s not in shares],
+        contributions=contributions, index_scores=rebased,
+    )
+    if simulate_uncertainty:
+        result.interval, result.probabilities = simulate(inputs, methodology, stream_scores=stream_scores,
+                                                         adjustment=adjustment)
+        result.interval_level = methodology.uncertainty.interval
+    return result
+
+
+def _rng(methodology, country):
+    # One stream of random numbers per country and version: reproducible, and independent of the order in
+    # which countries are computed.
+    return random.Random(methodology.uncertainty.seed * 1_000_003 + zlib.crc32(country.encode()))
+
+
+def _quantile(sorted_values, q):
+    position = q * (len(sorted_values) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(sorted_values) - 1)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+
+
+def simulate(inputs, methodology, *, stream_scores, adjustment):
+    """(interval, band probabilities) from draws over stream weights (Dirichlet around the declared weights),
+    each stream's measurement error, the missing streams and the live adjustment."""
+    unc = methodology.uncertainty
+    rng = _rng(methodology, inputs.country)
+    weights = methodology.stream_weights()
+    total_weight = sum(w for w in weights.values() if w > 0)
+    missing_share = sum(w for s, w in weights.items() if w > 0 and s not in stream_scores) / total_weight
+    draws = []
+    for _ in range(unc.draws):
+        raw = {s: rng.gammavariate(unc.weight_concentration * weights[s], 1.0) for s in stream_scores}
+        total = sum(raw.values()) or 1.0
+        score = sum(raw[s] / total * (v["score"] + rng.gauss(0.0, methodology.streams[s].error_sd))
+                    for s, v in stream_scores.items())
+        if missing_share:
+            score += rng.gauss(0.0, unc.missing_stream_sd * missing_share / (1 - missing_share + 1e-9) ** 0.5)
+        score += adjustment * (1.0 + rng.gauss(0.0, unc.live_sd_share))
+        draws.append(_clip(score))
+    draws.sort()
+    tail = (1.0 - unc.interval) / 2.0
+    interval = (_quantile(draws, tail), _quantile(draws, 1.0 - tail))
+    counts = dict.fromkeys((b.code for b in BANDS), 0)
+    for value in draws:
+        counts[band_for_score(value).code] += 1
+    return interval, {code: n / len(draws) for code, n in counts.items()}
+
+
+# --- sensitivity -----------------------------------------------------------------------------------------
+
+def sensitivity(inputs_list, methodology):
+    """Countries whose band changes when one stream's weight moves by ±`weight_change` (e.g. ±50%)."""
+    change = methodology.sensitivity_weight_change
+    report = []
+    for inputs in inputs_list:
+        try:
+            base = compute(inputs, methodology, simulate_uncertainty=False)
+        except NoEvidence:
+            continue
+        shifts = []
+        for stream, weight in methodology.stream_weights().items():
+            for factor in (1 - change, 1 + change):
+                varied = methodology.with_stream_weights({stream: weight * factor})
+                try:
+                    other = compute(inputs, varied, simulate_uncertainty=False)
+                except NoEvidence:
+                    continue
+                if other.band != base.band:
+                    shifts.append({"stream": stream, "factor": factor, "score": other.guiding, "band": other.band})
+        if shifts:
+            report.append({"country": inputs.country, "score": base.guiding, "band": base.band, "shifts": shifts})
+    return report
+
+
+def proposal_due(guiding, published_rating, hysteresis):
+    """The band a proposal should move to, or None: the score must lie in another band *and* more than
+    `hysteresis` points past the nearest edge of the published band, so scores hovering at an edge do not
+    open a proposal every time."""
+    band = band_for_score(guiding)
+    if band.code == published_rating:
+        return None
+    current = next(b for b in BANDS if b.code == published_rating)
+    distance = (current.low - 0.5) - guiding if guiding < current.low - 0.5 else guiding - (current.high + 0.5)
+    return band.code if distance > hysteresis else None
