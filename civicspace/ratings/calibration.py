@@ -1,0 +1,65 @@
+"""Observations for calibrating the methodology on the real record: for each country in a scored edition,
+the inputs that were public when the edition came out (rebased external indices, the engine's external
+stream) and the previous published score, next to the score the edition published."""
+from civicspace.methodology import config as methodology_config
+from civicspace.methodology import engine
+from civicspace.methodology.bands import BAND_BY_CODE
+from civicspace.methodology.calibration import Observation
+
+from .models import PublishedRating, RatingEdition
+from .scoring import score_inputs
+
+PREVIOUS = "previous"
+
+
+def _band_midpoint(code):
+    band = BAND_BY_CODE[code]
+    return (band.low + band.high) / 2
+
+
+def observations(edition_codes, *, methodology=None):
+    """[Observation] for the editions named (by code, e.g. "PPUA 2023"); CommandError-friendly ValueError
+    names an unknown edition."""
+    methodology = methodology or methodology_config.load()
+    editions = {e.code: e for e in RatingEdition.objects.filter(code__in=edition_codes)}
+    unknown = [c for c in edition_codes if c not in editions]
+    if unknown:
+        raise ValueError(f"unknown edition(s): {', '.join(unknown)}")
+    history = {}
+    for row in PublishedRating.objects.select_related("edition").order_by("edition__published"):
+        history.setdefault(row.country_id, []).append(row)
+    result = []
+    for code in edition_codes:
+        edition = editions[code]
+        inputs = score_inputs(as_of=edition.published, methodology=methodology, live=False)
+        by_country = {c.pk: item for c, item in inputs.items()}
+        for country_id, rows in history.items():
+            current = next((r for r in rows if r.edition_id == edition.pk), None)
+            if current is None or current.score is None:
+                continue
+            before = [r for r in rows if r.edition.published < edition.published]
+            previous = before[-1] if before else None
+            features = {}
+            if previous is not None:
+                # Scores are published from December 2023 on; before that only the band is known, so its
+                # midpoint stands in (the JSON output says how many rows that concerns).
+                features[PREVIOUS] = (float(previous.score) if previous.score is not None
+                                      else _band_midpoint(previous.rating))
+            item = by_country.get(country_id)
+            if item is not None:
+                external, rebased = engine.external_indicator_scores(item.indices, methodology)
+                for r in rebased:
+                    features[r["index"]] = r["rebased"]
+                if external:
+                    features["external"] = sum(external.values()) / len(external)
+            result.append(Observation(
+                country=item.country if item else str(country_id), edition=code, target=float(current.score),
+                target_band=current.rating, previous_band=previous.rating if previous else None,
+                features=features))
+    return result
+
+
+def previous_from_midpoint(observations_list):
+    return sum(1 for o in observations_list if o.features.get(PREVIOUS) is not None
+               and o.features[PREVIOUS] == _band_midpoint(o.previous_band)
+               and o.previous_band is not None)
