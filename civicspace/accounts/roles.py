@@ -23,6 +23,18 @@ def is_editor(user):
     return role_of(user) in (Role.EDITOR, Role.ADMIN)
 
 
+@rules.predicate
+def is_panel_member(user):
+    """Advisory panel members vote on rating proposals; administrators are not panel members by role."""
+    return role_of(user) == Role.PANEL
+
+
+@rules.predicate
+def is_staff_reviewer(user):
+    """Who may read rating proposals and their evidence: editors, administrators and the panel."""
+    return role_of(user) in (Role.EDITOR, Role.ADMIN, Role.PANEL)
+
+
 def assigned_country_ids(user):
     """Countries a partner works on; cached on the user object for the request."""
     if not hasattr(user, "_assigned_country_ids"):

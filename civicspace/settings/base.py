@@ -8,6 +8,8 @@ PROJECT_DIR = PACKAGE_DIR.parent
 # Writable state (SQLite file, collected static files) lives under var/, never in the package.
 VAR_DIR = PROJECT_DIR / "var"
 REFERENCE_DATA_DIR = PACKAGE_DIR / "data" / "reference"
+# The public address of the site, for links stored in data (e.g. the source URL of a rating we publish).
+SITE_URL = __import__("os").environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so translated fields show there.
