@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("civicspace.monitoring.urls")),
     path("", include("civicspace.legislation.urls")),
     path("", include("civicspace.watchlist.urls")),
+    path("", include("civicspace.ratings.urls")),
     path("", include("civicspace.findings.urls")),
     path("data/", include("civicspace.exports.urls")),
     path("search/", include("civicspace.search.urls")),
