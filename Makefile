@@ -12,7 +12,7 @@ CIVICSPACE := $(BIN)/civicspace
 # Root runs apt-get directly; others through sudo when it is there.
 APT := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
 
-.PHONY: run test setup install data messages static browser-deps test-sqlite test-postgres map clean lock
+.PHONY: run test setup install data messages static browser-deps test-sqlite test-postgres map clean lock bench bench-deps
 
 run: setup
 	@echo "Serving the Civic Space Monitor on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
@@ -79,3 +79,40 @@ lock: install
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
+
+# Benchmarks (README "Benchmarks"): synthetic data at ten times today's real volume in var/bench/bench.sqlite3
+# and the PostgreSQL database civicspace_bench (generated once per seed and scale, never the demo database),
+# then every ratio into bench/results/latest.md and latest.json. BENCH_SCALE=0.01 for a quick run;
+# BENCH_LABEL=before keeps a run as the "before" column of the report.
+BENCH_SCALE ?= 1
+BENCH_LABEL ?= latest
+BENCH_DURATION ?= 10
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/civicspace_bench
+BENCH_VENV := var/bench/venv
+
+bench: setup bench-deps
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(BENCH_PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "=== Benchmark data on SQLite and PostgreSQL (skipped when already generated) ==="; \
+	  $(BIN)/python -m bench.generate --if-missing --scale $(BENCH_SCALE) --database $(BENCH_PG_URL) & pg=$$!; \
+	  $(BIN)/python -m bench.generate --if-missing --scale $(BENCH_SCALE) || { wait $$pg; exit 1; }; \
+	  wait $$pg || exit 1; \
+	  DATABASE_URL=$(BENCH_PG_URL) $(CIVICSPACE) migrate --noinput -v 0; \
+	  pg=""; \
+	else \
+	  echo "*** PostgreSQL not reachable at $(BENCH_PG_URL): SQLite only ***"; \
+	  $(BIN)/python -m bench.generate --if-missing --scale $(BENCH_SCALE) || exit 1; \
+	  pg="--skip-postgres"; \
+	fi; \
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/bench.sqlite3 $(CIVICSPACE) migrate --noinput -v 0 && \
+	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python -m bench.run --label $(BENCH_LABEL) --duration $(BENCH_DURATION) $$pg
+
+# Debian's nginx and wrk; Datasette in its own venv from hashed pins (never in the project's lock).
+bench-deps: $(BENCH_VENV)/.installed
+	@command -v nginx >/dev/null && command -v wrk >/dev/null && command -v sqlite3 >/dev/null || { \
+	  echo "Installing Debian's nginx, wrk and sqlite3 with apt-get"; \
+	  $(APT) update -qq && $(APT) install -y -qq nginx wrk sqlite3 >/dev/null; }
+
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --require-hashes -r bench/requirements.txt
+	touch $@

@@ -256,7 +256,8 @@ class Generator:
         rng, U, N = self.rng, self.counts["updates"], self.counts["incidents"]
         # Incidents per update: a heavy-tailed weight per update, then exactly N incidents spread over them.
         update_weights = [rng.paretovariate(1.8) for _ in range(U)]
-        per_update = Counter(Picker(rng, range(U), update_weights)() for _ in range(N))
+        pick_update = Picker(rng, range(U), update_weights)
+        per_update = Counter(pick_update() for _ in range(N))
         statuses = Picker(rng, [Status.PUBLISHED, Status.RETRACTED, Status.DRAFT, Status.SUBMITTED], [95, 2, 1.5, 1.5])
         freedom_ids = {f.pk for f in self.freedoms}
         self.updates_by_country = defaultdict(list)
@@ -624,7 +625,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     meta_file = meta_path(args.database)
     wanted = {"seed": args.seed, "scale": args.scale, "search": not args.no_search}
-    if args.if_missing and meta_file.exists():
+    vendor, config = check_bench_database(args.database)
+    if args.if_missing and meta_file.exists() and (vendor != "sqlite" or Path(config["NAME"]).exists()):
         meta = json.loads(meta_file.read_text())
         if all(meta.get(k) == v for k, v in wanted.items()):
             say(f"Benchmark data already generated ({meta_file}); skipping")

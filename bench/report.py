@@ -1,0 +1,135 @@
+"""bench/results/latest.md from a run's JSON (and the 'before' run's, for the before/after table)."""
+
+
+def _get(report, *keys):
+    for key in keys:
+        if not isinstance(report, dict) or key not in report:
+            return None
+        report = report[key]
+    return report
+
+
+def _fmt(value, suffix=""):
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        value = f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 10 else f"{value:,.1f}"
+    return f"{value}{suffix}"
+
+
+def ratio_rows(report):
+    """(name, what the ratio means, key path) for every headline ratio."""
+    rows = []
+    for vendor in ("sqlite", "postgresql"):
+        for page, result in (report.get(f"pages_{vendor}") or {}).items():
+            rows.append((f"page {page} [{vendor}]: rps / nginx static rps", ("pages_" + vendor, page, "rps_ratio")))
+            rows.append((f"page {page} [{vendor}]: p50 / nginx p50", ("pages_" + vendor, page, "p50_ratio")))
+        for endpoint, result in (report.get(f"api_{vendor}") or {}).items():
+            rows.append((f"API {endpoint} [{vendor}]: rps / Datasette rps", ("api_" + vendor, endpoint, "rps_ratio")))
+    for vendor in ("sqlite", "postgresql"):
+        if report.get(f"search_{vendor}"):
+            rows.append((f"search [{vendor}]: site / raw FTS (geometric mean)", (f"search_{vendor}", "geomean_ratio")))
+        if report.get(f"signals_{vendor}"):
+            rows.append((f"Watchlist signals, all countries [{vendor}]: / one aggregate scan",
+                         (f"signals_{vendor}", "signals_ratio")))
+            rows.append((f"guiding scores, all countries [{vendor}]: / one aggregate scan",
+                         (f"signals_{vendor}", "scores_ratio")))
+        if report.get(f"import_{vendor}"):
+            rows.append((f"bulk import [{vendor}]: generator / native load", (f"import_{vendor}", "ratio")))
+        if report.get(f"export_{vendor}"):
+            rows.append((f"full export [{vendor}]: civicspace export / native dump", (f"export_{vendor}", "ratio")))
+    return rows
+
+
+def render(report, before=None):
+    m = report["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run `{report['label']}` of {report['date']} on {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, "
+        f"Python {m['python']}, SQLite {m['sqlite']}, PostgreSQL {m['postgresql']}; gunicorn with {m['workers']} "
+        f"workers; load: {report['wrk']}. Run time {report['duration_s']} s.",
+        "",
+        "Every number below is a ratio of two things measured side by side in the same run (absolute times on a "
+        "shared machine are noise). For throughput (rps) higher is better and 1 would be the limit; for times "
+        "and latency lower is better and 1 would be the limit.",
+        "",
+    ]
+    dataset = report.get("dataset", {}).get("sqlite")
+    if dataset:
+        lines += [f"Dataset (seed {dataset['seed']}, scale {dataset['scale']}): "
+                  + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in dataset["counts"].items())
+                  + f". Generated in {dataset['timings'].get('total_s')} s on SQLite "
+                  f"(rows {dataset['timings'].get('load_s')} s, search index {dataset['timings'].get('index_s')} s).",
+                  ""]
+    lines += ["## Ratios", ""]
+    if before:
+        lines += ["| ratio | before | after |", "|---|---:|---:|"]
+        for name, path in ratio_rows(report):
+            lines.append(f"| {name} | {_fmt(_get(before, *path))} | {_fmt(_get(report, *path))} |")
+    else:
+        lines += ["| ratio | value |", "|---|---:|"]
+        for name, path in ratio_rows(report):
+            lines.append(f"| {name} | {_fmt(_get(report, *path))} |")
+    lines += ["", "## Details", ""]
+    for vendor in ("sqlite", "postgresql"):
+        pages = report.get(f"pages_{vendor}")
+        if pages:
+            lines += [f"### Public pages on {vendor} (gunicorn) vs nginx serving the same bytes as a file", "",
+                      "| page | bytes | first request ms | site rps | p50 ms | p99 ms | nginx rps | nginx p50 ms | "
+                      "nginx p99 ms | non-2xx |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            for page, r in pages.items():
+                lines.append(f"| {page} `{r['path']}` | {r['bytes']:,} | {_fmt(r['first_request_ms'])} | "
+                             f"{_fmt(r['site']['rps'])} | {_fmt(r['site']['p50_ms'])} | {_fmt(r['site']['p99_ms'])} | "
+                             f"{_fmt(r['limit']['rps'])} | {_fmt(r['limit']['p50_ms'])} | "
+                             f"{_fmt(r['limit']['p99_ms'])} | {r['site']['non_2xx']} |")
+            lines.append("")
+        api = report.get(f"api_{vendor}")
+        if api:
+            lines += [f"### API on {vendor} vs Datasette serving the same tables from the same SQLite file", "",
+                      "| endpoint | Datasette | site rps | p50 ms | p99 ms | Datasette rps | p50 ms | p99 ms |",
+                      "|---|---|---:|---:|---:|---:|---:|---:|"]
+            for name, r in api.items():
+                peer = r.get("limit") or {}
+                lines.append(f"| {name} `{r['path']}` | `{r.get('peer_path', '')}` | {_fmt(r['site']['rps'])} | "
+                             f"{_fmt(r['site']['p50_ms'])} | {_fmt(r['site']['p99_ms'])} | {_fmt(peer.get('rps'))} | "
+                             f"{_fmt(peer.get('p50_ms'))} | {_fmt(peer.get('p99_ms'))} |")
+            lines.append("")
+        peaks = report.get(f"worker_peak_rss_mb_{vendor}")
+        if peaks:
+            lines += [f"Peak RSS per gunicorn worker on {vendor} after the load: {', '.join(f'{p} MB' for p in peaks)}.",
+                      ""]
+        search = report.get(f"search_{vendor}")
+        if search and "queries" in search:
+            lines += [f"### Full-text search on {vendor}: the site's search vs the raw FTS query (median ms)", "",
+                      "| lang | query | matches | site ms | raw ms | ratio |", "|---|---|---:|---:|---:|---:|"]
+            for q in search["queries"]:
+                lines.append(f"| {q['lang']} | `{q['q']}` | {q['matches']:,} | {_fmt(q['site_ms'])} | "
+                             f"{_fmt(q['raw_ms'])} | {_fmt(q['ratio'])} |")
+            lines.append("")
+        elif search:
+            lines += [f"Search on {vendor}: error `{str(search)[:300]}`", ""]
+        signals = report.get(f"signals_{vendor}")
+        if signals:
+            lines += [f"### Recomputation on {vendor}", "",
+                      f"- one aggregate scan (incidents per country): {_fmt(signals.get('scan_ms'))} ms",
+                      f"- Watchlist signals for every country: {_fmt(signals.get('signals_ms'))} ms "
+                      f"(ratio {_fmt(signals.get('signals_ratio'))})",
+                      f"- every country's guiding score: " + (f"{_fmt(signals.get('scores_ms'))} ms (ratio "
+                                                              f"{_fmt(signals.get('scores_ratio'))})"
+                                                              if "scores_ms" in signals else
+                                                              str(signals.get("scores", signals.get("error", "")))[:300]),
+                      ""]
+        imp = report.get(f"import_{vendor}")
+        if imp:
+            lines += [f"### Bulk import and export on {vendor}", "",
+                      f"- import at scale {imp['scale']} ({imp['rows']['updates']:,} updates, "
+                      f"{imp['rows']['incidents']:,} incidents): generator {imp['generator_load_s']} s vs "
+                      f"{imp['native']} {imp['native_load_s']} s (ratio {_fmt(imp['ratio'])})"]
+            exp = report.get(f"export_{vendor}")
+            if exp:
+                lines.append(f"- full export: `civicspace export` {exp['export_s']} s (peak RSS "
+                             f"{exp['export_peak_rss_mb']} MB, {exp['export_bytes'] / 1e6:,.0f} MB written) vs "
+                             f"{exp['native']} {exp['native_s']} s (ratio {_fmt(exp['ratio'])})")
+            lines.append("")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,431 @@
+"""The benchmark run behind `make bench`: every result is a ratio of two things measured side by side in the
+same run on the same machine, because absolute times on a shared machine are noise.
+
+    python -m bench.run [--label after] [--duration 10] [--skip-postgres] [--skip-io]
+
+Needs the benchmark databases (bench/generate.py; `make bench` builds them once), Debian's nginx and wrk, and
+Datasette in var/bench/venv. Writes bench/results/<label>.json, latest.json and latest.md (with the before/after
+table when bench/results/before.json exists); raw dumps and exports go to var/bench/raw (never committed).
+Servers listen on 127.0.0.1 only and are stopped at the end; every load test stops by itself.
+"""
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.generate import BENCH_VAR, DEFAULT_PG_URL, DEFAULT_SEED, ROOT
+
+RESULTS = ROOT / "bench" / "results"
+RAW = BENCH_VAR / "raw"
+SQLITE_DB = Path(os.environ.get("BENCH_SQLITE", BENCH_VAR / "bench.sqlite3"))
+SQLITE_URL = f"sqlite:///{SQLITE_DB}"
+PG_URL = os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+CIVICSPACE = str(ROOT / ".venv" / "bin" / "civicspace")
+DATASETTE = str(BENCH_VAR / "venv" / "bin" / "datasette")
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+IMPORT_SCALE = float(os.environ.get("BENCH_IMPORT_SCALE", "0.1"))
+
+PAGES = [
+    ("home map", "/en/"),
+    ("country page", "/en/countries/kgz/"),
+    ("updates list, filtered", "/en/updates/?country=kgz&violation=journalist_detained"),
+    ("search", "/en/search/?q=journalists+detained"),
+]
+# Tables the generator writes (the rows of the import benchmark) and that the export publishes.
+GENERATED_TABLES = [
+    "monitoring_organisation", "monitoring_update", "monitoring_update_freedoms", "monitoring_source",
+    "monitoring_incident", "monitoring_incident_freedoms", "monitoring_incident_types",
+    "monitoring_incident_perpetrators", "monitoring_victim", "legislation_bill", "legislation_billsource",
+    "legislation_stageevent", "legislation_bill_freedoms", "legislation_bill_updates", "legislation_bill_incidents",
+    "watchlist_watchlistedition", "watchlist_watchlistentry"]
+EXPORTED_TABLES = GENERATED_TABLES + ["countries_region", "countries_country", "ratings_ratingedition",
+                                      "ratings_publishedrating", "monitoring_term"]
+
+
+def say(message):
+    sys.stderr.write(f"[bench {time.strftime('%H:%M:%S')}] {message}\n")
+    sys.stderr.flush()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def env_for(database_url):
+    return {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "PYTHONPATH": str(ROOT)}
+
+
+class Server:
+    """A server process group started here and stopped here (by its own process group id)."""
+
+    def __init__(self, name, argv, port, env=None, cwd=ROOT, ready_path="/"):
+        self.name, self.port = name, port
+        log = open(RAW / f"{name}.log", "w")
+        self.process = subprocess.Popen(argv, cwd=cwd, env=env or os.environ, stdout=log, stderr=log,
+                                        start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{ready_path}", timeout=30).read()
+                return
+            except urllib.error.HTTPError:
+                return  # it answers
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"{name} exited; see {RAW / (name + '.log')}")
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"{name} did not start on port {port}")
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def worker_peaks_mb(self):
+        """Peak resident memory (VmHWM) of each child of the server's master process."""
+        peaks = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) != self.process.pid:
+                    continue
+                status = (stat.parent / "status").read_text()
+            except (OSError, IndexError, ValueError):
+                continue
+            found = re.search(r"VmHWM:\s+(\d+) kB", status)
+            if found:
+                peaks.append(round(int(found.group(1)) / 1024, 1))
+        return sorted(peaks)
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def gunicorn(name, database_url):
+    port = free_port()
+    return Server(name, [GUNICORN, "civicspace.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
+                         "--timeout", "120"], port, env=env_for(database_url), ready_path="/healthz")
+
+
+def nginx(root):
+    port = free_port()
+    prefix = BENCH_VAR / "nginx"
+    prefix.mkdir(parents=True, exist_ok=True)
+    conf = prefix / "nginx.conf"
+    conf.write_text(f"""daemon off;
+worker_processes {WORKERS};
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+  access_log off;
+  types {{ text/html html; application/json json; }}
+  default_type application/octet-stream;
+  client_body_temp_path {prefix}/body; proxy_temp_path {prefix}/proxy; fastcgi_temp_path {prefix}/fastcgi;
+  uwsgi_temp_path {prefix}/uwsgi; scgi_temp_path {prefix}/scgi;
+  server {{ listen 127.0.0.1:{port}; root {root}; }}
+}}
+""")
+    return Server("nginx", ["nginx", "-c", str(conf), "-p", str(prefix)], port)
+
+
+def datasette():
+    port = free_port()
+    # --immutable: how one publishes a read-only data file with Datasette (no locking, counts cached).
+    return Server("datasette", [DATASETTE, "serve", "--immutable", str(SQLITE_DB), "-h", "127.0.0.1", "-p", str(port),
+                                "--setting", "sql_time_limit_ms", "10000"], port, ready_path="/-/versions.json")
+
+
+# ------------------------------------------------------------------------------------------------ load
+
+def fetch(url):
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=120) as response:
+        body = response.read()
+        status = response.status
+    return status, body, time.perf_counter() - started
+
+
+def wrk(url, duration):
+    out = subprocess.run(["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", "--timeout", "30s", url],
+                         capture_output=True, text=True, check=True).stdout
+
+    def ms(label):
+        found = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not found:
+            return None
+        value, unit = float(found.group(1)), found.group(2)
+        return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 3)
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    return {"rps": round(rps, 1), "p50_ms": ms("50%"), "p99_ms": ms("99%"),
+            "non_2xx": int(errors.group(1)) if errors else 0,
+            "socket_errors": socket_errors.group(1).strip() if socket_errors else None}
+
+
+def ratio(a, b, digits=3):
+    return round(a / b, digits) if a and b else None
+
+
+def compare_load(label, site, limit, duration):
+    say(f"  wrk {label}: {site}")
+    mine = wrk(site, duration)
+    say(f"  wrk {label} (limit): {limit}")
+    theirs = wrk(limit, duration)
+    return {"site": mine, "limit": theirs, "rps_ratio": ratio(mine["rps"], theirs["rps"]),
+            "p50_ratio": ratio(mine["p50_ms"], theirs["p50_ms"], 1),
+            "p99_ratio": ratio(mine["p99_ms"], theirs["p99_ms"], 1)}
+
+
+def bench_pages(server, static_root, static_server, duration):
+    results = {}
+    for index, (label, path) in enumerate(PAGES):
+        status, body, first = fetch(server.url(path))
+        if status != 200:
+            raise RuntimeError(f"{path}: HTTP {status}")
+        second = fetch(server.url(path))[2]
+        name = f"page-{server.name}-{index}.html"
+        (static_root / name).write_bytes(body)  # the same bytes, served by nginx as a file
+        result = compare_load(label, server.url(path), static_server.url(f"/{name}"), duration)
+        results[label] = {"path": path, "bytes": len(body), "first_request_ms": round(first * 1000, 1),
+                          "second_request_ms": round(second * 1000, 1), **result}
+    return results
+
+
+def api_paths(database_url):
+    """A published update with about ten incidents (the API detail), found in the benchmark database."""
+    sql = ("SELECT u.id FROM monitoring_update u JOIN monitoring_incident i ON i.update_id = u.id "
+           "WHERE u.status = 'published' GROUP BY u.id HAVING count(*) BETWEEN 9 AND 12 ORDER BY u.id LIMIT 1")
+    if database_url.startswith("sqlite"):
+        with sqlite3.connect(SQLITE_DB) as db:
+            update_id = db.execute(sql).fetchone()[0]
+    else:
+        update_id = int(subprocess.run(["psql", database_url, "-Atc", sql], capture_output=True, text=True,
+                                       check=True).stdout.strip())
+    return [
+        ("updates list", "/api/v1/updates?page_size=20",
+         f"/{SQLITE_DB.stem}/monitoring_update.json?_size=20&status__exact=published&_sort_desc=date"),
+        ("update detail", f"/api/v1/updates/{update_id}", f"/{SQLITE_DB.stem}/monitoring_update/{update_id}.json"),
+        ("country detail", "/api/v1/countries/KGZ", f"/{SQLITE_DB.stem}/countries_country.json?code__exact=KGZ"),
+    ]
+
+
+def bench_api(server, peer, paths, duration):
+    results = {}
+    for label, path, peer_path in paths:
+        for url in (server.url(path), peer.url(peer_path) if peer else None):
+            if url:
+                status = fetch(url)[0]
+                if status != 200:
+                    raise RuntimeError(f"{url}: HTTP {status}")
+        if peer:
+            results[label] = {"path": path, "peer_path": peer_path,
+                              **compare_load(label, server.url(path), peer.url(peer_path), duration)}
+        else:
+            say(f"  wrk {label}: {server.url(path)}")
+            results[label] = {"path": path, "site": wrk(server.url(path), duration)}
+    return results
+
+
+# --------------------------------------------------------------------------------------------- in-process
+
+def inproc(task, database_url):
+    say(f"  {task} on {database_url.split(':')[0]}")
+    out = subprocess.run([PYTHON, "-m", "bench.inproc", task], cwd=ROOT, env=env_for(database_url),
+                         capture_output=True, text=True)
+    if out.returncode:
+        return {"error": out.stderr[-2000:]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_timed(argv, *, env=None, stdout=None, stdin=None):
+    """Wall time and peak RSS (MB) of a child process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=ROOT, env=env or os.environ, stdout=stdout or subprocess.DEVNULL,
+                               stdin=stdin, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status):
+        raise RuntimeError(f"{argv[0]} failed: {process.stderr.read().decode()[-2000:]}")
+    process.stderr.close()
+    return round(elapsed, 2), round(usage.ru_maxrss / 1024, 1)
+
+
+def bench_import(vendor):
+    """The generator's load (rows only, no search index) against the database's own bulk load of the same
+    rows: sqlite3 reading the .dump of the generated tables; PostgreSQL's COPY (psql restoring pg_dump's data)."""
+    RAW.mkdir(parents=True, exist_ok=True)
+    if vendor == "sqlite":
+        db = BENCH_VAR / "import-bench.sqlite3"
+        url = f"sqlite:///{db}"
+    else:
+        url = PG_URL.rsplit("/", 1)[0] + "/civicspace_bench_import"
+    say(f"  import: generator at scale {IMPORT_SCALE} into {vendor}")
+    subprocess.run([PYTHON, "-m", "bench.generate", "--scale", str(IMPORT_SCALE), "--no-search", "--database", url,
+                    "--seed", str(DEFAULT_SEED)], cwd=ROOT, check=True, stderr=subprocess.DEVNULL)
+    from bench.generate import meta_path
+
+    meta = json.loads(meta_path(url).read_text())
+    generator_s = meta["timings"]["load_s"]
+    dump = RAW / f"import-{vendor}.sql"
+    if vendor == "sqlite":
+        with open(dump, "w") as fh:
+            subprocess.run(["sqlite3", str(db), ".dump " + " ".join(GENERATED_TABLES)], stdout=fh, check=True)
+        target = BENCH_VAR / "import-load-bench.sqlite3"
+        target.unlink(missing_ok=True)
+        with open(dump) as fh:
+            native_s, _ = run_timed(["sqlite3", str(target)], stdin=fh)
+        target.unlink(missing_ok=True)
+        native = "sqlite3 CLI reading the .dump of the same rows (CREATE + INSERTs in one transaction)"
+    else:
+        base = PG_URL.rsplit("/", 1)[0]
+        with open(dump, "w") as fh:
+            subprocess.run(["pg_dump", "--data-only", "--disable-triggers", *[f"--table={t}" for t in GENERATED_TABLES],
+                            url], stdout=fh, check=True)
+        admin = base + "/postgres"
+        subprocess.run(["psql", admin, "-qc", "DROP DATABASE IF EXISTS civicspace_bench_load WITH (FORCE)"], check=True)
+        subprocess.run(["psql", admin, "-qc", "CREATE DATABASE civicspace_bench_load TEMPLATE civicspace_bench_import"],
+                       check=True)
+        subprocess.run(["psql", base + "/civicspace_bench_load", "-qc",
+                        "TRUNCATE " + ", ".join(GENERATED_TABLES) + " CASCADE"], check=True)
+        with open(dump) as fh:
+            native_s, _ = run_timed(["psql", "-q", base + "/civicspace_bench_load"], stdin=fh)
+        subprocess.run(["psql", admin, "-qc", "DROP DATABASE IF EXISTS civicspace_bench_load WITH (FORCE)"], check=True)
+        native = "psql restoring pg_dump --data-only of the same rows (COPY)"
+    return {"scale": IMPORT_SCALE, "rows": meta["counts"], "generator_load_s": generator_s, "native_load_s": native_s,
+            "native": native, "ratio": ratio(generator_s, native_s, 1)}
+
+
+def bench_export(vendor, url):
+    """`civicspace export --out DIR` (CSV + JSON per table, datapackage, codebook, changelog, validated) against
+    the database's own dump of the tables it reads (sqlite3 .dump; pg_dump --data-only, i.e. COPY TO)."""
+    out = RAW / f"export-{vendor}"
+    releases = RAW / f"releases-{vendor}"
+    for path in (out, releases):
+        shutil.rmtree(path, ignore_errors=True)
+    releases.mkdir(parents=True)
+    say(f"  export on {vendor}")
+    export_s, export_rss = run_timed([CIVICSPACE, "export", "--out", str(out), "--releases", str(releases)],
+                                     env=env_for(url))
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    with open(RAW / f"dump-{vendor}.sql", "w") as fh:
+        if vendor == "sqlite":
+            native_s, native_rss = run_timed(["sqlite3", str(SQLITE_DB), ".dump " + " ".join(EXPORTED_TABLES)],
+                                             stdout=fh)
+        else:
+            native_s, native_rss = run_timed(["pg_dump", "--data-only", *[f"--table={t}" for t in EXPORTED_TABLES],
+                                              url], stdout=fh)
+    shutil.rmtree(out, ignore_errors=True)
+    return {"export_s": export_s, "export_peak_rss_mb": export_rss, "export_bytes": size, "native_s": native_s,
+            "native": "sqlite3 .dump" if vendor == "sqlite" else "pg_dump --data-only (COPY TO)",
+            "ratio": ratio(export_s, native_s, 1)}
+
+
+# ------------------------------------------------------------------------------------------------ report
+
+def machine():
+    cpu = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)
+    sqlite_version = sqlite3.sqlite_version
+    pg = subprocess.run(["psql", PG_URL, "-Atc", "SHOW server_version"], capture_output=True, text=True).stdout.strip()
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gb": round(int(mem) / 1024 / 1024, 1),
+            "python": platform.python_version(), "sqlite": sqlite_version, "postgresql": pg or None,
+            "workers": WORKERS}
+
+
+def run(args):
+    RAW.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    static_root = BENCH_VAR / "static-pages"
+    shutil.rmtree(static_root, ignore_errors=True)
+    static_root.mkdir(parents=True)
+    static_root.chmod(0o755)
+    started = time.monotonic()
+    report = {"label": args.label, "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+              "machine": machine(), "wrk": f"wrk -t2 -c8 -d{args.duration}s --latency (loopback)",
+              "dataset": {}}
+    for name, url in (("sqlite", SQLITE_URL), ("postgresql", PG_URL)):
+        from bench.generate import meta_path
+        try:
+            report["dataset"][name] = json.loads(meta_path(url).read_text())
+        except OSError:
+            pass
+    servers = []
+    try:
+        static = nginx(static_root)
+        servers.append(static)
+        targets = [("sqlite", SQLITE_URL)] + ([] if args.skip_postgres else [("postgresql", PG_URL)])
+        peer = datasette()
+        servers.append(peer)
+        for vendor, url in targets:
+            say(f"pages and API on {vendor}")
+            app = gunicorn(f"gunicorn-{vendor}", url)
+            servers.append(app)
+            report[f"pages_{vendor}"] = bench_pages(app, static_root, static, args.duration)
+            # Datasette serves the SQLite file in both cases: the peer a data user would pick.
+            report[f"api_{vendor}"] = bench_api(app, peer, api_paths(url), args.duration)
+            report[f"worker_peak_rss_mb_{vendor}"] = app.worker_peaks_mb()
+            app.stop()
+    finally:
+        for server in servers:
+            server.stop()
+    for vendor, url in targets:
+        report[f"search_{vendor}"] = inproc("search", url)
+    report["signals_sqlite"] = inproc("signals", SQLITE_URL)
+    if not args.skip_postgres:
+        report["signals_postgresql"] = inproc("signals", PG_URL)
+    if not args.skip_io:
+        report["import_sqlite"] = bench_import("sqlite")
+        report["export_sqlite"] = bench_export("sqlite", SQLITE_URL)
+        if not args.skip_postgres:
+            report["import_postgresql"] = bench_import("postgresql")
+            report["export_postgresql"] = bench_export("postgresql", PG_URL)
+    report["duration_s"] = round(time.monotonic() - started, 1)
+    (RESULTS / f"{args.label}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    from bench.report import render
+
+    before = RESULTS / "before.json"
+    markdown = render(report, json.loads(before.read_text()) if before.exists() and args.label != "before" else None)
+    (RESULTS / "latest.md").write_text(markdown)
+    say(f"done in {report['duration_s']}s: {RESULTS / 'latest.md'}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--label", default="latest", help="also saved as bench/results/<label>.json")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--skip-io", action="store_true", help="skip the import and export benchmarks")
+    run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    main()
