@@ -42,6 +42,7 @@ data: install
 	$(CIVICSPACE) load_reference_data
 	$(CIVICSPACE) load_demo_content
 	$(CIVICSPACE) search_reindex
+	$(CIVICSPACE) compute_scores
 
 static: install
 	$(CIVICSPACE) collectstatic --noinput -v 0

@@ -17,6 +17,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_reference_data", stdout=io.StringIO())
         call_command("load_demo_content", stdout=io.StringIO())
         call_command("search_reindex", stdout=io.StringIO())
+        call_command("compute_scores", stdout=io.StringIO())
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +36,7 @@ def reference_data(transactional_db):
     call_command("load_reference_data", stdout=io.StringIO())
     call_command("load_demo_content", stdout=io.StringIO())
     call_command("search_reindex", stdout=io.StringIO())
+    call_command("compute_scores", stdout=io.StringIO())
 
 
 def pytest_report_header(config):

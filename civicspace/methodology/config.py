@@ -41,6 +41,7 @@ class IndexRule:
     max: float | None = None
     location: float = 0.0
     scale: float = 1.0
+    weight: float = 1.0  # relative weight among the indices measuring the same indicator
     year: str = "edition"  # which year the source's own `year` column means: edition or events
     available: str = ""  # the release rule in words, for the methodology page
     # When a value became public: 1st of `month` in (edition or events year) + add_years.
@@ -110,6 +111,13 @@ class Methodology:
     def stream_weights(self):
         return {code: s.weight for code, s in self.streams.items()}
 
+    def with_index_weight(self, code, weight):
+        """A copy with one external index weighted differently within its indicators (sensitivity runs)."""
+        from dataclasses import replace
+        indices = dict(self.indices)
+        indices[code] = replace(indices[code], weight=float(weight))
+        return _replace(self, indices=MappingProxyType(indices))
+
     def with_stream_weights(self, weights):
         """A copy with other stream weights (for sensitivity runs and calibration); same version label."""
         streams = {code: Stream(code, float(weights.get(code, s.weight)), s.error_sd, s.national)
@@ -172,6 +180,8 @@ def _check(m):
     if sum(s.weight for s in m.streams.values()) <= 0:
         raise ConfigError("streams: at least one weight must be positive")
     for rule in m.indices.values():
+        if rule.weight < 0:
+            raise ConfigError(f"indices.{rule.code}.weight: must not be negative")
         if rule.transform not in TRANSFORMS:
             raise ConfigError(f"indices.{rule.code}.transform: '{rule.transform}' is not one of {TRANSFORMS}")
         if rule.transform == "linear" and (rule.min is None or rule.max is None or rule.max <= rule.min):

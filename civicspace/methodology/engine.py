@@ -109,7 +109,7 @@ def _mean(values):
 
 
 def external_indicator_scores(indices, methodology):
-    """{indicator: mean of the rebased indices that measure it} and the rebased value of each index."""
+    """{indicator: weighted mean of the rebased indices that measure it} and the rebased value of each index."""
     per_indicator, rebased = {}, []
     for item in indices:
         rule = methodology.indices.get(item.index)
@@ -119,8 +119,13 @@ def external_indicator_scores(indices, methodology):
         rebased.append({"index": item.index, "value": item.value, "rebased": score,
                         "edition_year": item.edition_year, "events_year": item.events_year, "source": item.source})
         for indicator in rule.indicators:
-            per_indicator.setdefault(indicator, []).append(score)
-    return {i: _mean(v) for i, v in per_indicator.items()}, rebased
+            per_indicator.setdefault(indicator, []).append((score, rule.weight))
+    means = {}
+    for indicator, pairs in per_indicator.items():
+        total = sum(w for _, w in pairs)
+        if total > 0:
+            means[indicator] = sum(s * w for s, w in pairs) / total
+    return means, rebased
 
 
 def form_indicator_scores(forms, methodology):
@@ -263,7 +268,8 @@ def simulate(inputs, methodology, *, stream_scores, adjustment):
 # --- sensitivity -----------------------------------------------------------------------------------------
 
 def sensitivity(inputs_list, methodology):
-    """Countries whose band changes when one stream's weight moves by ±`weight_change` (e.g. ±50%)."""
+    """Countries whose band changes when one stream's weight, or one external index's weight within its
+    indicators, moves by ±`weight_change` (e.g. ±50%)."""
     change = methodology.sensitivity_weight_change
     report = []
     for inputs in inputs_list:
@@ -271,16 +277,18 @@ def sensitivity(inputs_list, methodology):
             base = compute(inputs, methodology, simulate_uncertainty=False)
         except NoEvidence:
             continue
+        variants = [(stream, factor, methodology.with_stream_weights({stream: weight * factor}))
+                    for stream, weight in methodology.stream_weights().items() for factor in (1 - change, 1 + change)]
+        variants += [(f"external:{code}", factor, methodology.with_index_weight(code, rule.weight * factor))
+                     for code, rule in methodology.indices.items() for factor in (1 - change, 1 + change)]
         shifts = []
-        for stream, weight in methodology.stream_weights().items():
-            for factor in (1 - change, 1 + change):
-                varied = methodology.with_stream_weights({stream: weight * factor})
-                try:
-                    other = compute(inputs, varied, simulate_uncertainty=False)
-                except NoEvidence:
-                    continue
-                if other.band != base.band:
-                    shifts.append({"stream": stream, "factor": factor, "score": other.guiding, "band": other.band})
+        for name, factor, varied in variants:
+            try:
+                other = compute(inputs, varied, simulate_uncertainty=False)
+            except NoEvidence:
+                continue
+            if other.band != base.band:
+                shifts.append({"stream": name, "factor": factor, "score": other.guiding, "band": other.band})
         if shifts:
             report.append({"country": inputs.country, "score": base.guiding, "band": base.band, "shifts": shifts})
     return report

@@ -1,4 +1,6 @@
 """Server-side SVG chart geometry (no JavaScript): the rating history of one country."""
+from django.utils.formats import number_format
+
 from civicspace.methodology.bands import BANDS
 
 WIDTH, HEIGHT = 640, 240
@@ -39,3 +41,30 @@ def history_chart(history):
         "width": WIDTH, "height": HEIGHT, "left": LEFT, "plot_width": plot_width, "band_label_x": LEFT - 4,
         "bands": bands, "columns": columns, "line": " ".join(line) if len(line) > 1 else "",
     }
+
+
+def contributions_chart(explained):
+    """A waterfall on the 0-100 scale: one bar per stream x indicator contribution (then the live adjustment,
+    then any clipping), each starting where the previous ended, and the guiding score as the last bar. The
+    bars add up to the score, which is the point of showing them."""
+    row_height, label_width, plot_width = 26, 300, 360
+    rows, total = [], 0.0
+    for part in explained.parts:
+        items = part.indicators or [(None, None, part.points)]
+        for indicator, _score, points in items:
+            start, end = total, total + points
+            rows.append({"stream": part.code, "label": part.name, "indicator": indicator, "points": points,
+                         "x": label_width + plot_width * min(start, end) / 100,
+                         "width": max(plot_width * abs(points) / 100, 1.0), "negative": points < 0})
+            total = end
+    rows.append({"stream": "total", "label": None, "indicator": None, "points": total, "x": label_width,
+                 "width": plot_width * total / 100, "negative": False})
+    for i, row in enumerate(rows):
+        row["y"] = 8 + i * row_height
+        row["text_y"] = row["y"] + 15
+        row["x"], row["width"] = round(row["x"], 1), round(row["width"], 1)
+        row["value_x"] = round(row["x"] + row["width"] + 4, 1)
+        sign = "" if row["stream"] == "total" else ("−" if row["negative"] else "+")
+        row["value_text"] = sign + number_format(abs(row["points"]), decimal_pos=1)
+    return {"width": label_width + plot_width + 60, "height": 16 + len(rows) * row_height, "rows": rows,
+            "label_x": label_width - 6}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, laws, updates, views, watchlist
+from . import feeds, laws, methodology, updates, views, watchlist
 
 app_name = "publishing"
 
@@ -13,7 +13,9 @@ urlpatterns = [
     path("ratings/changes/feed/rss/", feeds.RatingChangesRss(), name="rating_changes_feed_rss"),
     path("ratings/changes/feed/country/<slug:country>/", feeds.RatingChangesFeed(),
          name="rating_changes_feed_country"),
+    path("ratings/changes/<slug:slug>/", methodology.edition_changes, name="edition_changes"),
     path("ratings/<slug:rating>/", views.rating_detail, name="rating_detail"),
+    path("methodology/", methodology.methodology_page, name="methodology"),
     path("updates/", updates.update_list, name="update_list"),
     path("updates/feed/", feeds.UpdatesFeed(), name="updates_feed"),
     path("updates/feed/rss/", feeds.UpdatesRss(), name="updates_feed_rss"),

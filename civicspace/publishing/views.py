@@ -9,8 +9,9 @@ from civicspace.watchlist.selectors import country_history as watchlist_history
 from civicspace.monitoring.selectors import country_incident_counts, country_recent_updates
 from civicspace.ratings import selectors as ratings
 from civicspace.ratings.labels import RATING_NAMES, all_ratings, rating_info
+from civicspace.ratings.public import country_decisions, country_score
 
-from .charts import history_chart
+from .charts import contributions_chart, history_chart
 from .forms import CountryFilterForm, EditionForm
 from .worldmap import world_map
 
@@ -64,7 +65,11 @@ def country_detail(request, slug):
     current = history[-1] if history else None
     changes = [entry for entry in history if entry.change]
     incident_counts, since = country_incident_counts(country)
+    guiding = country_score(country)
     return render(request, "publishing/country_detail.html", {
+        "guiding": guiding,
+        "contributions": contributions_chart(guiding) if guiding else None,
+        "decisions": country_decisions(country),
         "updates": country_recent_updates(country),
         "bills": country_bills(country),
         "watchlist": watchlist_history(country),

@@ -69,3 +69,20 @@ def rating_info(code):
 
 def all_ratings():
     return [rating_info(band.code) for band in BANDS]
+
+
+# The methodology's indicators and streams of evidence (their codes are defined by the methodology version).
+INDICATOR_NAMES = {
+    "association": _("Freedom of association"),
+    "assembly": _("Freedom of peaceful assembly"),
+    "expression": _("Freedom of expression"),
+    "protection": _("The state's duty to protect"),
+}
+
+STREAM_NAMES = {
+    "partner": _("Partner analysis"),
+    "inhouse": _("In-house analysis"),
+    "external": _("External indices"),
+    "live": _("Live evidence since the last edition"),
+    "clipping": _("Kept within 1–100"),
+}

@@ -1,4 +1,5 @@
 """Settings shared by every mode. Mode modules (embedded, production, test) import * from here."""
+import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,7 @@ PROJECT_DIR = PACKAGE_DIR.parent
 VAR_DIR = PROJECT_DIR / "var"
 REFERENCE_DATA_DIR = PACKAGE_DIR / "data" / "reference"
 # The public address of the site, for links stored in data (e.g. the source URL of a rating we publish).
-SITE_URL = __import__("os").environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so translated fields show there.

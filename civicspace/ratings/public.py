@@ -1,0 +1,108 @@
+"""Reads for the public pages about scores and decisions: a country's guiding score explained (interval, band
+probabilities, contributions, inputs with their sources), its rating decisions with rationales, and the
+changes of one edition. Nothing here exposes assessment justifications or who voted how."""
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+
+from civicspace.methodology import config as methodology_config
+from civicspace.methodology.bands import BANDS
+
+from .labels import INDICATOR_NAMES, STREAM_NAMES
+from .models import Erratum, GuidingScore, RatingDecision
+from .selectors import edition_changes
+
+
+@dataclass
+class StreamPart:
+    code: str
+    name: str
+    points: float
+    weight: float | None  # normalised share of the base score; None for the live adjustment
+    score: float | None
+    indicators: list  # [(indicator name, indicator score, points)]
+
+
+@dataclass
+class ScoreExplained:
+    row: GuidingScore
+    parts: list
+    probabilities: list  # [(band code, probability)] from most open to most closed
+    inputs: list  # [{"rule": IndexRule, "value", "rebased", "edition_year", "events_year", "source"}]
+    external_only: bool
+    missing: list  # names of streams with no evidence
+    live: dict | None
+    forms: int  # number of assessments used
+
+    @property
+    def total(self):
+        return sum(p.points for p in self.parts)
+
+
+def _explain(row):
+    result, inputs = row.result, row.inputs
+    methodology = methodology_config.load(row.version)
+    points = {}
+    for c in result["contributions"]:
+        points.setdefault(c["stream"], []).append(c)
+    parts = []
+    for stream, items in points.items():
+        info = result["stream_scores"].get(stream)
+        indicators = [(INDICATOR_NAMES.get(c["indicator"], c["indicator"]),
+                       info["indicators"].get(c["indicator"]) if info else None, c["points"])
+                      for c in items if c["indicator"]]
+        parts.append(StreamPart(stream, STREAM_NAMES.get(stream, stream), sum(c["points"] for c in items),
+                                info["weight"] if info else None, info["score"] if info else None, indicators))
+    used = [{"rule": methodology.indices[i["index"]], **i} for i in result["index_scores"]
+            if i["index"] in methodology.indices]
+    return ScoreExplained(
+        row=row, parts=parts,
+        probabilities=[(b.code, result["probabilities"].get(b.code, 0.0)) for b in BANDS],
+        inputs=used, external_only=set(result["stream_scores"]) == {"external"},
+        missing=[STREAM_NAMES.get(s, s) for s in result["missing_streams"]],
+        live=inputs.get("live"), forms=len(inputs.get("forms") or ()))
+
+
+def country_score(country):
+    """The newest guiding score of a country, explained; None when it has none (no evidence)."""
+    row = GuidingScore.objects.filter(country=country).order_by("-as_of", "-pk").first()
+    return _explain(row) if row else None
+
+
+def _rationale(decision, lang):
+    text = getattr(decision, f"rationale_{lang}", "") or ""
+    return (text, lang) if text else (decision.rationale_en or decision.rationale, "en")
+
+
+@dataclass
+class PublicDecision:
+    edition: object
+    before: str
+    rating: str
+    rationale: str
+    rationale_lang: str
+
+
+def country_decisions(country):
+    """Published decisions on the country, newest first, with the rationale in the reader's language (or
+    English when it has no translation)."""
+    lang = get_language() or "en"
+    rows = (RatingDecision.objects.filter(proposal__country=country, draft__edition__isnull=False)
+            .select_related("draft__edition", "proposal").order_by("-draft__publish_on"))
+    return [PublicDecision(d.draft.edition, d.proposal.from_rating, d.rating, *_rationale(d, lang)) for d in rows]
+
+
+def edition_changes_explained(edition, previous):
+    """The edition's rating changes, each with the panel decision's rationale when there is one, and the
+    errata recorded on the edition."""
+    lang = get_language() or "en"
+    decisions = {d.proposal.country_id: d for d in
+                 RatingDecision.objects.filter(draft__edition=edition).select_related("proposal__country")}
+    changes = []
+    for change in edition_changes(edition, previous):
+        decision = decisions.get(change.country.pk)
+        text, text_lang = _rationale(decision, lang) if decision else ("", lang)
+        changes.append((change, text, text_lang))
+    unchanged = [(d, *_rationale(d, lang)) for d in decisions.values() if d.rating == d.proposal.from_rating]
+    errata = list(Erratum.objects.filter(edition=edition).select_related("country"))
+    return changes, unchanged, errata
