@@ -1,0 +1,272 @@
+"""The pure scoring engine: rebasing rules, weights, contributions, live adjustment, uncertainty, sensitivity,
+proposals' hysteresis and calibration. Inputs here are synthetic and labelled as such (test data only)."""
+import json
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from civicspace.methodology import config as methodology_config
+from civicspace.methodology.bands import rating_for_score
+from civicspace.methodology.calibration import Observation, evaluate, fit, leave_one_edition_out
+from civicspace.methodology.engine import (
+    FormInput,
+    IndexInput,
+    LiveEvidence,
+    NoEvidence,
+    ScoreInputs,
+    compute,
+    live_adjustment,
+    proposal_due,
+    sensitivity,
+)
+from civicspace.methodology.rebase import rebase
+
+M = methodology_config.load()
+
+
+def inputs(**kw):
+    """Synthetic test inputs for a fictional country code 'TST'."""
+    return ScoreInputs(country=kw.pop("country", "TST"), as_of="2026-11-27", **kw)
+
+
+INDICES = (IndexInput("fh_e", 6), IndexInput("fh_d", 8), IndexInput("rsf", 50.0),
+           IndexInput("vdem_assembly", 0.0), IndexInput("vdem_cso_repression", 0.0), IndexInput("pts", 3))
+
+
+# --- rebasing ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("index, low, high", [("fh_e", 0, 12), ("fh_d", 0, 16), ("rsf", 0, 100)])
+def test_linear_rules_map_their_declared_bounds_to_1_and_100(index, low, high):
+    rule = M.indices[index]
+    assert rebase(low, rule) == 1 and rebase(high, rule) == 100
+    assert rebase(low - 5, rule) == 1 and rebase(high + 5, rule) == 100  # clipped to the declared range
+
+
+def test_political_terror_scale_is_inverted():
+    rule = M.indices["pts"]
+    assert rebase(1, rule) == 100 and rebase(5, rule) == 1 and rebase(3, rule) == pytest.approx(50.5)
+
+
+def test_latent_vdem_scores_use_the_declared_logistic_transform():
+    rule = M.indices["vdem_assembly"]
+    assert rebase(0, rule) == pytest.approx(50.5)
+    assert 1 < rebase(-4, rule) < 3 and 98 < rebase(4, rule) < 100
+    assert rebase(-1000, rule) >= 1 and rebase(1000, rule) <= 100
+
+
+# --- weights and contributions -------------------------------------------------------------------------
+
+def test_contributions_add_up_to_the_score():
+    forms = (FormInput("partner", {q.code: 1 for q in M.questions}),
+             FormInput("inhouse", {q.code: 3 for q in M.questions[:6]}))
+    live = LiveEvidence("2025-12-09", "2026-11-27", weighted_incidents=30, expected_incidents=5,
+                        trend_calls=("worse",))
+    result = compute(inputs(indices=INDICES, forms=forms, live=live), M)
+    assert sum(c.points for c in result.contributions) == pytest.approx(result.guiding, abs=1e-9)
+    assert result.adjustment < 0 and {c.stream for c in result.contributions} >= {"partner", "inhouse", "external",
+                                                                                   "live"}
+
+
+def test_missing_streams_hand_their_weight_to_the_others():
+    result = compute(inputs(indices=INDICES), M)
+    assert result.missing_streams == ["partner", "inhouse"]
+    assert result.stream_scores["external"]["weight"] == 1.0
+    both = compute(inputs(indices=INDICES, forms=(FormInput("partner", {q.code: 4 for q in M.questions}),)), M)
+    partner, external = M.streams["partner"].weight, M.streams["external"].weight
+    assert both.stream_scores["partner"]["weight"] == pytest.approx(partner / (partner + external))
+    # Partner answers of 4 everywhere give 100 per indicator.
+    assert both.base == pytest.approx(both.stream_scores["partner"]["weight"] * 100
+                                      + both.stream_scores["external"]["weight"] * result.base)
+
+
+def test_a_missing_stream_widens_the_interval():
+    full = compute(inputs(indices=INDICES, forms=(FormInput("partner", {q.code: 2 for q in M.questions}),
+                                                  FormInput("inhouse", {q.code: 2 for q in M.questions}))), M)
+    external_only = compute(inputs(indices=INDICES), M)
+    width = lambda r: r.interval[1] - r.interval[0]  # noqa: E731
+    assert width(external_only) > width(full)
+
+
+def test_no_evidence_means_no_score():
+    with pytest.raises(NoEvidence):
+        compute(inputs(), M)
+
+
+def test_clipping_is_a_contribution_so_the_sum_still_holds():
+    closed = (IndexInput("fh_e", 0), IndexInput("fh_d", 0), IndexInput("rsf", 0), IndexInput("pts", 5))
+    live = LiveEvidence("2025-12-09", "2026-11-27", weighted_incidents=500, expected_incidents=0,
+                        trend_calls=("worse",) * 3)
+    result = compute(inputs(indices=closed, live=live), M)
+    assert result.guiding == 1
+    assert any(c.stream == "clipping" for c in result.contributions)
+    assert sum(c.points for c in result.contributions) == pytest.approx(1.0)
+
+
+def test_live_adjustment_is_bounded_and_a_quiet_period_is_not_an_improvement():
+    extreme = LiveEvidence("a", "b", weighted_incidents=10_000, expected_incidents=0, trend_calls=("worse",) * 9)
+    assert -M.live.bound <= live_adjustment(extreme, M) < -0.99 * M.live.bound
+    quiet = LiveEvidence("a", "b", weighted_incidents=0, expected_incidents=40)
+    assert live_adjustment(quiet, M) == 0
+    better = LiveEvidence("a", "b", positive_incidents=3, trend_calls=("better",))
+    assert 0 < live_adjustment(better, M) <= M.live.bound
+
+
+# --- bands at the edges --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("score, band", [(20, "closed"), (21, "repressed"), (40, "repressed"), (41, "obstructed"),
+                                         (60, "obstructed"), (61, "narrowed"), (80, "narrowed"), (81, "open")])
+def test_band_edges(score, band):
+    assert rating_for_score(score) == band
+
+
+@pytest.mark.parametrize("score, rating, expected", [
+    (40.4, "obstructed", None),  # in the band below, but within the 2-point margin of 40.5
+    (38.4, "obstructed", "repressed"),  # more than 2 points past the edge
+    (50, "obstructed", None),  # same band
+    (82.4, "narrowed", None), (82.6, "narrowed", "open"),
+])
+def test_proposals_need_the_score_past_the_hysteresis_margin(score, rating, expected):
+    assert proposal_due(score, rating, M.decisions.hysteresis) == expected
+
+
+# --- uncertainty ---------------------------------------------------------------------------------------
+
+def test_the_simulation_is_reproducible_and_depends_on_the_seed():
+    first = compute(inputs(indices=INDICES), M)
+    again = compute(inputs(indices=INDICES), M)
+    assert first.interval == again.interval and first.probabilities == again.probabilities
+    assert sum(first.probabilities.values()) == pytest.approx(1.0)
+    assert first.interval[0] < first.guiding < first.interval[1]
+    reseeded = json.loads(json.dumps(dict(M.raw)))
+    reseeded["uncertainty"]["seed"] += 1
+    assert compute(inputs(indices=INDICES), methodology_config.parse(reseeded)).interval != first.interval
+
+
+def test_a_stored_result_is_recomputed_exactly_from_its_json_inputs():
+    original = inputs(indices=INDICES, forms=(FormInput("partner", {"association_funding": 2}),),
+                      live=LiveEvidence("2025-12-09", "2026-11-27", 3.0, 1.5, 1, ("same", "worse")))
+    stored = json.loads(json.dumps(original.to_json()))
+    assert compute(ScoreInputs.from_json(stored), M).to_json() == compute(original, M).to_json()
+
+
+# --- monotonicity (property-based) ---------------------------------------------------------------------
+
+index_values = st.fixed_dictionaries({
+    "fh_e": st.integers(0, 12), "fh_d": st.integers(0, 16), "rsf": st.floats(0, 100),
+    "vdem_assembly": st.floats(-4, 4), "vdem_cso_repression": st.floats(-4, 4), "pts": st.integers(1, 5)})
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=index_values, which=st.sampled_from(["fh_e", "fh_d", "rsf", "vdem_assembly", "vdem_cso_repression",
+                                                    "pts"]),
+       answers=st.lists(st.integers(0, 4), min_size=12, max_size=12), bump=st.integers(0, 11),
+       incidents=st.floats(0, 50), trend=st.sampled_from(["worse", "same", "better"]))
+def test_a_better_input_never_lowers_the_score(values, which, answers, bump, incidents, trend):
+    def score(vals, ans, weighted, call):
+        live = LiveEvidence("a", "b", weighted_incidents=weighted, expected_incidents=5, trend_calls=(call,))
+        forms = (FormInput("partner", dict(zip([q.code for q in M.questions], ans))),)
+        return compute(inputs(indices=tuple(IndexInput(k, v) for k, v in vals.items()), forms=forms, live=live),
+                       M, simulate_uncertainty=False).guiding
+
+    base = score(values, answers, incidents, trend)
+    better = dict(values)
+    rule = M.indices[which]
+    step = (rule.max - rule.min) / 10 if rule.transform == "linear" else 0.5
+    better[which] = values[which] + (step if rule.higher_is_freer else -step)
+    assert score(better, answers, incidents, trend) >= base - 1e-9
+    improved = list(answers)
+    improved[bump] = min(4, improved[bump] + 1)
+    assert score(values, improved, incidents, trend) >= base - 1e-9
+    assert score(values, answers, incidents / 2, trend) >= base - 1e-9  # fewer violations
+    order = ["worse", "same", "better"]
+    better_call = order[min(order.index(trend) + 1, 2)]
+    assert score(values, answers, incidents, better_call) >= base - 1e-9
+
+
+# --- sensitivity ---------------------------------------------------------------------------------------
+
+def test_sensitivity_lists_a_country_at_a_band_edge_and_not_one_deep_inside():
+    # Synthetic: just above the open/narrowed edge, with two indices of expression that disagree (FH D says
+    # closed, RSF says open), so weighting FH D more pulls it below the edge. A country deep inside a band
+    # whose indices agree does not move.
+    edge = inputs(country="EDG", indices=(IndexInput("fh_e", 10.93), IndexInput("pts", 1.356),
+                                          IndexInput("fh_d", 0), IndexInput("rsf", 100.0)))
+    inside = inputs(country="INS", indices=(IndexInput("fh_e", 12), IndexInput("fh_d", 16), IndexInput("rsf", 95.0)))
+    base = compute(edge, M, simulate_uncertainty=False)
+    report = {r["country"]: r for r in sensitivity([edge, inside], M)}
+    assert "INS" not in report
+    assert "EDG" in report, base.guiding
+    assert base.band == "open"
+    assert {"stream": "external:fh_d", "factor": 1.5} in [{k: s[k] for k in ("stream", "factor")}
+                                                          for s in report["EDG"]["shifts"]]
+    assert all(s["band"] == "narrowed" for s in report["EDG"]["shifts"])
+
+
+# --- configuration -------------------------------------------------------------------------------------
+
+def test_the_active_version_file_is_valid_and_ends_its_changelog_with_itself():
+    assert M.version == methodology_config.ACTIVE_VERSION
+    assert M.changelog[-1]["version"] == M.version
+    assert set(M.changelog[-1]["changes"]) == {"en", "ru", "fr", "es", "ar"}
+    for q in M.questions:
+        assert set(q.text) == {"en", "ru", "fr", "es", "ar"}, q.code
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["streams"]["partner"].update(weight=-1), "weights must not be negative"),
+    (lambda d: d["indices"]["fh_e"].update(transform="cubic"), "indices.fh_e.transform"),
+    (lambda d: d["indices"]["rsf"].update(min=100), "indices.rsf: a linear rule needs min < max"),
+    (lambda d: d["indices"]["pts"].update(indicators=["happiness"]), "indices.pts.indicators"),
+    (lambda d: d.pop("live"), "missing the key 'live'"),
+    (lambda d: d["changelog"].pop(), "changelog"),
+])
+def test_a_bad_version_file_is_refused_with_the_key_named(change, message):
+    data = json.loads(json.dumps(dict(M.raw)))
+    change(data)
+    with pytest.raises(methodology_config.ConfigError, match=message):
+        methodology_config.parse(data)
+
+
+# --- calibration ---------------------------------------------------------------------------------------
+
+def _synthetic_observations(true_weights, editions=("E1", "E2", "E3"), n=80, noise=0.0, seed=7):
+    rng = random.Random(seed)
+    result = []
+    for edition in editions:
+        for i in range(n):
+            features = {k: rng.uniform(1, 100) for k in true_weights}
+            target = min(max(sum(w * features[k] for k, w in true_weights.items()) + rng.gauss(0, noise), 1), 100)
+            result.append(Observation(f"C{i}", edition, target, rating_for_score(target),
+                                      rating_for_score(features.get("previous", target)), features))
+    return result
+
+
+def test_calibration_recovers_known_non_negative_weights():
+    true = {"previous": 0.5, "fh_e": 0.3, "rsf": 0.2, "pts": 0.0}
+    fitted = fit(_synthetic_observations(true), list(true))["weights"]
+    for k, w in true.items():
+        assert fitted[k] == pytest.approx(w, abs=1e-4), k
+
+
+def test_fitted_weights_are_never_negative():
+    # The target falls as 'pts' rises: least squares would give it a negative weight; NNLS gives 0.
+    rng = random.Random(3)
+    obs = []
+    for i in range(100):
+        f = {"fh_e": rng.uniform(1, 100), "pts": rng.uniform(1, 100)}
+        y = min(max(0.9 * f["fh_e"] - 0.3 * f["pts"] + 20, 1), 100)
+        obs.append(Observation(str(i), "E", y, rating_for_score(y), None, f))
+    assert fit(obs, ["fh_e", "pts"])["weights"]["pts"] == 0
+
+
+def test_evaluation_reports_the_persistence_baseline_and_leave_one_out_covers_every_edition():
+    true = {"previous": 0.7, "fh_e": 0.3}
+    obs = _synthetic_observations(true, noise=2.0)
+    result = evaluate(true, obs)
+    assert result["n"] == len(obs) and result["mae"] < 2.5
+    assert 0 <= result["persistence"]["band_agreement"] <= 1
+    folds = leave_one_edition_out(obs, list(true), ["E1", "E2", "E3"])
+    assert [f["evaluate"] for f in folds] == [["E1"], ["E2"], ["E3"]]
+    assert all(f["fit"] == [e for e in ["E1", "E2", "E3"] if e not in f["evaluate"]] for f in folds)
