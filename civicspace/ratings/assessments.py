@@ -58,12 +58,16 @@ def assessments_visible(user):
     return rows.none()
 
 
-def assessment_draft_for(*, actor, country, stream):
-    """The actor's side's newest draft for a country and stream, to continue it."""
+def _drafts(actor, country, stream):
     rows = Assessment.objects.filter(country=country, stream=stream, status=Assessment.Status.DRAFT)
     if stream == Assessment.Stream.PARTNER:
         rows = rows.filter(organisation_id=organisation_id(actor))
-    return rows.prefetch_related("answers").order_by("-pk").first()
+    return rows.order_by("-pk")
+
+
+def assessment_draft_for(*, actor, country, stream):
+    """The newest open draft of the actor's side (their organisation, or in-house) for a country and stream."""
+    return _drafts(actor, country, stream).prefetch_related("answers").first()
 
 
 def _clean_answers(answers, methodology, *, submit):
@@ -119,7 +123,7 @@ def assessment_save(*, actor, country, stream, period_end, answers, submit, toda
     if not clean:
         raise ValidationError({"answers": _("Answer at least one question before saving.")})
     with transaction.atomic():
-        assessment = assessment_draft_for(actor=actor, country=country, stream=stream)
+        assessment = _drafts(actor, country, stream).select_for_update().first()
         created = assessment is None
         if created:
             assessment = Assessment(country=country, stream=stream,

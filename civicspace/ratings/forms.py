@@ -24,7 +24,7 @@ class DraftForm(forms.Form):
 
 
 class VoteForm(forms.Form):
-    vote = forms.ChoiceField(label=_("Your vote"), choices=PanelVote.Vote.choices, widget=forms.RadioSelect)
+    vote = forms.ChoiceField(label=_("Vote"), choices=PanelVote.Vote.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
