@@ -15,3 +15,26 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ("email", "role", "organisation", "expires_at", "used_at")
     readonly_fields = ("token", "used_at")
     filter_horizontal = ("countries",)
+
+
+def _admin_login(request, extra_context=None):
+    """The admin's own login form asks for a password only, which would bypass two-factor authentication: everyone
+    signs in through the site's login (django-allauth, with the second factor), then comes back to the admin."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import redirect
+    from django.urls import reverse
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    index = reverse("admin:index", current_app=admin.site.name)
+    target = request.GET.get("next", "")
+    if not (target.startswith(index) and url_has_allowed_host_and_scheme(target, allowed_hosts=None)):
+        target = index
+    if not request.user.is_authenticated:
+        return redirect_to_login(target, reverse("account_login"))
+    if not admin.site.has_permission(request):
+        raise PermissionDenied
+    return redirect(target)
+
+
+admin.site.login = _admin_login

@@ -1,0 +1,430 @@
+"""The access matrix: every URL pattern of the site (Django's resolver, the /api/v1/ routes included) × every role ×
+every state of an update, asserting who is let in and who is kept out.
+
+HOW TO EXTEND IT. `ROWS` below is plain data, one row per URL pattern, keyed by the pattern exactly as Django's
+resolver spells it (the language prefix written `<lang>/`). A row is
+
+    "<lang>/laws/<int:pk>/": ("GET", "/en/laws/{bill}/", PUBLIC),
+
+method, a concrete URL (placeholders in braces are real test objects made by `objects()` below), and a policy:
+one of the named policies (PUBLIC, SIGNED_IN, EDITORS_ONLY, ...), i.e. a dict role -> outcome, or a function
+(role, state) -> outcome for pages of one update. Outcomes:
+
+    ALLOW  the request got through the access check (200, a redirect that is not to a login page, or a 400
+           form error: it was judged on its content, not refused)
+    LOGIN  302 to a login page          DENY  403 (the user may know the object exists, but may not do this)
+    HIDE   404 (existence is itself sensitive, or the object is not public)
+    ABSENT 404 for everyone (no such thing to serve)          NOT_ALLOWED 405
+
+A URL pattern without a row fails `test_every_url_pattern_has_a_row` with the exact line to add.
+Every pattern under admin/ is covered by the ADMIN_SITE rule (Django's admin checks staff status itself).
+"""
+import datetime as dt
+
+import pytest
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from django.contrib.contenttypes.models import ContentType
+
+from civicspace.accounts.models import Invitation, Role
+from civicspace.audit.models import AuditEvent
+from civicspace.countries.models import Country
+from civicspace.legislation.models import Bill, StageEvent
+from civicspace.monitoring.models import Status
+from civicspace.ratings.models import Assessment, EditionDraft, RatingProposal
+from civicspace.watchlist.models import WatchlistEdition, WatchlistEntry
+from tests.monitoring_fixtures import make_update
+
+pytestmark = pytest.mark.django_db
+
+ALLOW, LOGIN, DENY, HIDE, NOT_ALLOWED = "allow", "login", "deny (403)", "hide (404)", "not allowed (405)"
+ABSENT = HIDE  # the same 404, for everyone
+
+ROLES = ["anonymous", "partner", "partner_other_country", "partner_other_org", "editor", "panel", "admin",
+         "deactivated"]
+STATES = [s.value for s in Status]  # draft, submitted, in_review, changes_requested, verified, published, retracted
+LOGGED_OUT = {"anonymous", "deactivated"}
+STAFF_EDITORS = {"editor", "admin"}
+PARTNERS = {"partner", "partner_other_country", "partner_other_org"}
+
+
+def policy(default, **by_role):
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+# --- Named policies (role -> outcome) ---------------------------------------------------------------------------
+PUBLIC = policy(ALLOW)
+NOWHERE = policy(ABSENT)
+SIGNED_IN = policy(ALLOW, anonymous=LOGIN, deactivated=LOGIN)
+SIGNED_OUT_ONLY = policy(ALLOW)  # login/sign-up pages: signed-in users are redirected onwards, which is ALLOW
+EDITORS_ONLY = policy(HIDE, anonymous=LOGIN, deactivated=LOGIN, editor=ALLOW, admin=ALLOW)
+EDITORS_ONLY_403 = policy(DENY, anonymous=LOGIN, deactivated=LOGIN, editor=ALLOW, admin=ALLOW)
+EDITORS_AND_PARTNERS = policy(ALLOW, anonymous=LOGIN, deactivated=LOGIN, panel=HIDE)
+# A Kyrgyz bill: editors and partners assigned to Kyrgyzstan (partner, partner_other_org) may propose stages.
+KGZ_BILL = policy(HIDE, anonymous=LOGIN, deactivated=LOGIN, editor=ALLOW, admin=ALLOW, partner=ALLOW,
+                  partner_other_org=ALLOW)
+# New update: editors, and partners with an organisation; panel members have no organisation and no countries.
+UPDATE_CREATE = policy(ALLOW, anonymous=LOGIN, deactivated=LOGIN, panel=DENY)
+ADMIN_SITE = policy(LOGIN, admin=ALLOW)
+# Rating decisions: the panel may see proposals (403 for what it may not do); others do not know they exist.
+RATING_STAFF = policy(HIDE, anonymous=LOGIN, deactivated=LOGIN, editor=ALLOW, admin=ALLOW, panel=ALLOW)
+RATING_EDITORS = policy(HIDE, anonymous=LOGIN, deactivated=LOGIN, editor=ALLOW, admin=ALLOW, panel=DENY)
+RATING_PANEL = policy(HIDE, anonymous=LOGIN, deactivated=LOGIN, editor=DENY, admin=DENY, panel=ALLOW)
+# A Kyrgyz assessment by the Kyrgyz partner's organisation: that organisation's partner for Kyrgyzstan, editors.
+KGZ_ORG = policy(HIDE, anonymous=LOGIN, deactivated=LOGIN, editor=ALLOW, admin=ALLOW, partner=ALLOW)
+# Pages about one's own second factor: 404 for someone who has none (partners need not set one up).
+HAS_2FA = policy(HIDE, anonymous=LOGIN, deactivated=LOGIN, editor=ALLOW, panel=ALLOW, admin=ALLOW)
+# Login and re-authentication by e-mailed code are switched off: nothing to confirm, so it sends you on
+# (signed out: to the login page). The same shape as SIGNED_IN.
+CODES_OFF = SIGNED_IN
+
+
+# --- Policies for the pages of one update, by its state ---------------------------------------------------------
+# Only the authoring partner (own organisation, assigned country) and editors know a workspace update exists.
+def _workspace(role):
+    if role in LOGGED_OUT:
+        return LOGIN
+    if role in STAFF_EDITORS or role == "partner":
+        return None
+    return HIDE
+
+
+def UPDATE_VIEW(role, state):
+    return _workspace(role) or ALLOW
+
+
+def UPDATE_EDIT(role, state):
+    """Partners edit while draft or returned; editors until it is retracted."""
+    if _workspace(role):
+        return _workspace(role)
+    if role == "partner":
+        return ALLOW if state in {"draft", "changes_requested"} else DENY
+    return DENY if state == "retracted" else ALLOW
+
+
+def UPDATE_COMMENT(role, state):
+    return _workspace(role) or ALLOW
+
+
+def UPDATE_SUBMIT(role, state):
+    """POST actions/submit/: a refusal for the wrong state is a redirect with a message (ALLOW: it got in)."""
+    return _workspace(role) or ALLOW
+
+
+def PUBLIC_UPDATE(role, state):
+    """The public page and the API: published and retracted updates only, the same for every role."""
+    return ALLOW if state in {"published", "retracted"} else HIDE
+
+
+# --- The table --------------------------------------------------------------------------------------------------
+ROWS = {
+    "healthz": ("GET", "/healthz", PUBLIC),
+    # API (keyless, read-only, public data only)
+    "api/v1/": ("GET", "/api/v1/", PUBLIC),
+    "api/v1/openapi.json": ("GET", "/api/v1/openapi.json", PUBLIC),
+    "api/v1/docs": ("GET", "/api/v1/docs", PUBLIC),
+    "api/v1/countries": ("GET", "/api/v1/countries", PUBLIC),
+    "api/v1/countries/<code>": ("GET", "/api/v1/countries/KGZ", PUBLIC),
+    "api/v1/editions": ("GET", "/api/v1/editions", PUBLIC),
+    "api/v1/editions/<slug>": ("GET", "/api/v1/editions/2025-12", PUBLIC),
+    "api/v1/updates": ("GET", "/api/v1/updates", PUBLIC),
+    "api/v1/updates/<id>": ("GET", "/api/v1/updates/{update}", PUBLIC_UPDATE),
+    "api/v1/laws": ("GET", "/api/v1/laws", PUBLIC),
+    "api/v1/laws/<id>": ("GET", "/api/v1/laws/{bill}", PUBLIC),
+    "api/v1/watchlist": ("GET", "/api/v1/watchlist", PUBLIC),
+    "api/v1/taxonomy": ("GET", "/api/v1/taxonomy", PUBLIC),
+    "api/v1/^(?P<rest>.*)$": ("GET", "/api/v1/no-such-endpoint", NOWHERE),
+    # Accounts (our invitation link, then django-allauth)
+    "<lang>/accounts/invitation/<str:token>/": ("GET", "/en/accounts/invitation/{token}/", PUBLIC),
+    "<lang>/accounts/login/": ("GET", "/en/accounts/login/", SIGNED_OUT_ONLY),
+    "<lang>/accounts/logout/": ("GET", "/en/accounts/logout/", PUBLIC),
+    "<lang>/accounts/inactive/": ("GET", "/en/accounts/inactive/", PUBLIC),
+    "<lang>/accounts/signup/": ("GET", "/en/accounts/signup/", SIGNED_OUT_ONLY),
+    "<lang>/accounts/reauthenticate/": ("GET", "/en/accounts/reauthenticate/", SIGNED_IN),
+    "<lang>/accounts/reauthenticate/code/": ("GET", "/en/accounts/reauthenticate/code/", CODES_OFF),
+    "<lang>/accounts/reauthenticate/code/confirm/": ("GET", "/en/accounts/reauthenticate/code/confirm/",
+                                                     CODES_OFF),
+    "<lang>/accounts/email/": ("GET", "/en/accounts/email/", SIGNED_IN),
+    "<lang>/accounts/confirm-email/": ("GET", "/en/accounts/confirm-email/", PUBLIC),
+    "<lang>/accounts/password/change/": ("GET", "/en/accounts/password/change/", SIGNED_IN),
+    "<lang>/accounts/password/set/": ("GET", "/en/accounts/password/set/", SIGNED_IN),
+    "<lang>/accounts/password/reset/": ("GET", "/en/accounts/password/reset/", PUBLIC),
+    "<lang>/accounts/login/code/confirm/": ("GET", "/en/accounts/login/code/confirm/", CODES_OFF),
+    "<lang>/accounts/^confirm-email/(?P<key>[-:\\w]+)/$": ("GET", "/en/accounts/confirm-email/not-a-key/", PUBLIC),
+    "<lang>/accounts/password/reset/key/done/": ("GET", "/en/accounts/password/reset/key/done/", PUBLIC),
+    "<lang>/accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": (
+        "GET", "/en/accounts/password/reset/key/1-not-a-key/", PUBLIC),
+    "<lang>/accounts/password/reset/done/": ("GET", "/en/accounts/password/reset/done/", PUBLIC),
+    "<lang>/accounts/2fa/": ("GET", "/en/accounts/2fa/", SIGNED_IN),
+    "<lang>/accounts/2fa/authenticate/": ("GET", "/en/accounts/2fa/authenticate/", SIGNED_IN),
+    "<lang>/accounts/2fa/reauthenticate/": ("GET", "/en/accounts/2fa/reauthenticate/", SIGNED_IN),
+    "<lang>/accounts/2fa/totp/activate/": ("GET", "/en/accounts/2fa/totp/activate/", SIGNED_IN),
+    "<lang>/accounts/2fa/totp/deactivate/": ("GET", "/en/accounts/2fa/totp/deactivate/", HAS_2FA),
+    "<lang>/accounts/2fa/recovery-codes/": ("GET", "/en/accounts/2fa/recovery-codes/", HAS_2FA),
+    "<lang>/accounts/2fa/recovery-codes/generate/": ("GET", "/en/accounts/2fa/recovery-codes/generate/", SIGNED_IN),
+    "<lang>/accounts/2fa/recovery-codes/download/": ("GET", "/en/accounts/2fa/recovery-codes/download/", HAS_2FA),
+    # Partner workspace and editors' review (monitoring)
+    "<lang>/workspace/": ("GET", "/en/workspace/", SIGNED_IN),
+    "<lang>/workspace/review/": ("GET", "/en/workspace/review/", EDITORS_ONLY),
+    "<lang>/workspace/trend-calls/": ("GET", "/en/workspace/trend-calls/", EDITORS_AND_PARTNERS),
+    "<lang>/workspace/updates/new/": ("GET", "/en/workspace/updates/new/", UPDATE_CREATE),
+    "<lang>/workspace/updates/<int:pk>/": ("GET", "/en/workspace/updates/{update}/", UPDATE_VIEW),
+    "<lang>/workspace/updates/<int:pk>/edit/": ("GET", "/en/workspace/updates/{update}/edit/", UPDATE_EDIT),
+    "<lang>/workspace/updates/<int:pk>/history/": ("GET", "/en/workspace/updates/{update}/history/", UPDATE_VIEW),
+    "<lang>/workspace/updates/<int:pk>/translations/<str:lang>/": (
+        "GET", "/en/workspace/updates/{update}/translations/ru/", UPDATE_EDIT),
+    "<lang>/workspace/updates/<int:pk>/incidents/new/": (
+        "GET", "/en/workspace/updates/{update}/incidents/new/", UPDATE_EDIT),
+    "<lang>/workspace/updates/<int:pk>/incidents/<int:incident_pk>/": (
+        "GET", "/en/workspace/updates/{update}/incidents/{incident}/", UPDATE_EDIT),
+    "<lang>/workspace/updates/<int:pk>/sources/new/": ("GET", "/en/workspace/updates/{update}/sources/new/",
+                                                       UPDATE_EDIT),
+    "<lang>/workspace/updates/<int:pk>/comments/": ("POST", "/en/workspace/updates/{update}/comments/",
+                                                    UPDATE_COMMENT),
+    "<lang>/workspace/updates/<int:pk>/actions/<str:name>/": (
+        "POST", "/en/workspace/updates/{update}/actions/submit/", UPDATE_SUBMIT),
+    # Legislation workspace
+    "<lang>/workspace/laws/": ("GET", "/en/workspace/laws/", EDITORS_AND_PARTNERS),
+    "<lang>/workspace/laws/new/": ("GET", "/en/workspace/laws/new/", EDITORS_ONLY_403),
+    "<lang>/workspace/laws/<int:pk>/": ("GET", "/en/workspace/laws/{bill}/", KGZ_BILL),
+    "<lang>/workspace/laws/<int:pk>/edit/": ("GET", "/en/workspace/laws/{bill}/edit/", EDITORS_ONLY_403),
+    "<lang>/workspace/laws/<int:pk>/stages/new/": ("GET", "/en/workspace/laws/{bill}/stages/new/", KGZ_BILL),
+    "<lang>/workspace/laws/<int:pk>/sources/": ("POST", "/en/workspace/laws/{bill}/sources/", KGZ_BILL),
+    "<lang>/workspace/laws/stages/<int:event_pk>/<str:decision>/": (
+        "POST", "/en/workspace/laws/stages/{stage_event}/verify/", EDITORS_ONLY),
+    # Watchlist composition (editors only; a draft edition's existence is not public)
+    "<lang>/workspace/watchlist/": ("GET", "/en/workspace/watchlist/", EDITORS_ONLY),
+    "<lang>/workspace/watchlist/<slug:slug>/": ("GET", "/en/workspace/watchlist/{draft_edition}/", EDITORS_ONLY),
+    "<lang>/workspace/watchlist/<slug:slug>/countries/": (
+        "POST", "/en/workspace/watchlist/{draft_edition}/countries/", EDITORS_ONLY),
+    "<lang>/workspace/watchlist/<slug:slug>/countries/<int:entry_pk>/<str:action>/": (
+        "POST", "/en/workspace/watchlist/{draft_edition}/countries/{entry}/rationale/", EDITORS_ONLY),
+    "<lang>/workspace/watchlist/<slug:slug>/press-release/": (
+        "POST", "/en/workspace/watchlist/{draft_edition}/press-release/", EDITORS_ONLY),
+    "<lang>/workspace/watchlist/<slug:slug>/publish/": (
+        "POST", "/en/workspace/watchlist/{draft_edition}/publish/", EDITORS_ONLY),
+    # Rating decisions (editors, administrators and the panel see them; only editors act, only the panel votes)
+    "<lang>/workspace/ratings/": ("GET", "/en/workspace/ratings/", RATING_STAFF),
+    "<lang>/workspace/ratings/open-due/": ("POST", "/en/workspace/ratings/open-due/", RATING_EDITORS),
+    "<lang>/workspace/ratings/proposals/new/": ("POST", "/en/workspace/ratings/proposals/new/", RATING_EDITORS),
+    "<lang>/workspace/ratings/proposals/<int:pk>/": ("GET", "/en/workspace/ratings/proposals/{proposal}/",
+                                                     RATING_STAFF),
+    "<lang>/workspace/ratings/proposals/<int:pk>/vote/": (
+        "POST", "/en/workspace/ratings/proposals/{proposal}/vote/", RATING_PANEL),
+    "<lang>/workspace/ratings/proposals/<int:pk>/decide/": (
+        "POST", "/en/workspace/ratings/proposals/{proposal}/decide/", RATING_EDITORS),
+    "<lang>/workspace/ratings/proposals/<int:pk>/withdraw/": (
+        "POST", "/en/workspace/ratings/proposals/{proposal}/withdraw/", RATING_EDITORS),
+    "<lang>/workspace/ratings/editions/new/": ("POST", "/en/workspace/ratings/editions/new/", RATING_EDITORS),
+    "<lang>/workspace/ratings/editions/<int:pk>/publish/": (
+        "GET", "/en/workspace/ratings/editions/{rating_draft}/publish/", RATING_STAFF),
+    # Assessments: partners (their organisation, their countries) and editors; the panel does not code
+    "<lang>/workspace/assessments/": ("GET", "/en/workspace/assessments/", EDITORS_AND_PARTNERS),
+    "<lang>/workspace/assessments/new/": ("GET", "/en/workspace/assessments/new/?country=kgz", KGZ_BILL),
+    "<lang>/workspace/assessments/<int:pk>/": ("GET", "/en/workspace/assessments/{assessment}/", KGZ_ORG),
+    # Public pages
+    "<lang>/findings/": ("GET", "/en/findings/", PUBLIC),
+    "<lang>/findings/compare/": ("GET", "/en/findings/compare/?from=2020-12&to=2025-12", PUBLIC),
+    "<lang>/findings/<slug:slug>/": ("GET", "/en/findings/2025-12/", PUBLIC),
+    "<lang>/findings/<slug:slug>/report.pdf": ("GET", "/en/findings/2025-12/report.pdf", PUBLIC),
+    "<lang>/data/": ("GET", "/en/data/", PUBLIC),
+    "<lang>/data/<str:version>/<str:filename>": ("GET", "/en/data/{release}/countries.csv", PUBLIC),
+    "<lang>/search/": ("GET", "/en/search/?q=kyrgyzstan", PUBLIC),
+    "<lang>/": ("GET", "/en/", PUBLIC),
+    "<lang>/countries/": ("GET", "/en/countries/", PUBLIC),
+    "<lang>/countries/<slug:slug>/": ("GET", "/en/countries/kgz/", PUBLIC),
+    "<lang>/ratings/": ("GET", "/en/ratings/", PUBLIC),
+    "<lang>/ratings/changes/feed/": ("GET", "/en/ratings/changes/feed/", PUBLIC),
+    "<lang>/ratings/changes/feed/rss/": ("GET", "/en/ratings/changes/feed/rss/", PUBLIC),
+    "<lang>/ratings/changes/feed/country/<slug:country>/": ("GET", "/en/ratings/changes/feed/country/kgz/", PUBLIC),
+    "<lang>/ratings/<slug:rating>/": ("GET", "/en/ratings/repressed/", PUBLIC),
+    "<lang>/updates/": ("GET", "/en/updates/", PUBLIC),
+    "<lang>/updates/feed/": ("GET", "/en/updates/feed/", PUBLIC),
+    "<lang>/updates/feed/rss/": ("GET", "/en/updates/feed/rss/", PUBLIC),
+    "<lang>/updates/feed/country/<slug:country>/": ("GET", "/en/updates/feed/country/kgz/", PUBLIC),
+    "<lang>/updates/feed/country/<slug:country>/rss/": ("GET", "/en/updates/feed/country/kgz/rss/", PUBLIC),
+    "<lang>/updates/feed/type/<slug:violation>/": ("GET", "/en/updates/feed/type/raid_search/", PUBLIC),
+    "<lang>/updates/feed/type/<slug:violation>/rss/": ("GET", "/en/updates/feed/type/raid_search/rss/", PUBLIC),
+    "<lang>/updates/<int:pk>/": ("GET", "/en/updates/{update}/", PUBLIC_UPDATE),
+    "<lang>/watchlist/": ("GET", "/en/watchlist/", PUBLIC),
+    "<lang>/watchlist/feed/": ("GET", "/en/watchlist/feed/", PUBLIC),
+    "<lang>/watchlist/feed/rss/": ("GET", "/en/watchlist/feed/rss/", PUBLIC),
+    "<lang>/watchlist/<slug:slug>/": ("GET", "/en/watchlist/{published_edition}/", PUBLIC),
+    "<lang>/watchlist/<slug:slug>/press-release/": ("GET", "/en/watchlist/{published_edition}/press-release/",
+                                                    PUBLIC),
+    "<lang>/laws/": ("GET", "/en/laws/", PUBLIC),
+    "<lang>/laws/feed/": ("GET", "/en/laws/feed/", PUBLIC),
+    "<lang>/laws/feed/rss/": ("GET", "/en/laws/feed/rss/", PUBLIC),
+    "<lang>/laws/<int:pk>/": ("GET", "/en/laws/{bill}/", PUBLIC),
+    "<lang>/laws/<int:pk>/feed/": ("GET", "/en/laws/{bill}/feed/", PUBLIC),
+    # Draft objects that the public pages must not reveal (extra rows: same patterns, other objects).
+    "<lang>/watchlist/<slug:slug>/ (draft)": ("GET", "/en/watchlist/{draft_edition}/", policy(HIDE)),
+    "<lang>/watchlist/<slug:slug>/press-release/ (draft)": (
+        "GET", "/en/watchlist/{draft_edition}/press-release/", policy(HIDE)),
+}
+# Admin patterns whose outcome differs from the ADMIN_SITE rule (every other admin/ pattern follows the rule).
+ROWS.update({
+    # Django admin's own password-only form is replaced by the site's login with two-factor authentication.
+    "<lang>/admin/login/": ("GET", "/en/admin/login/", policy(DENY, anonymous=LOGIN, deactivated=LOGIN,
+                                                              admin=ALLOW)),
+    "<lang>/admin/logout/": ("POST", "/en/admin/logout/", PUBLIC),
+    # Without its query parameters the autocomplete refuses even an administrator.
+    "<lang>/admin/autocomplete/": ("GET", "/en/admin/autocomplete/", policy(LOGIN, admin=DENY)),
+    "<lang>/admin/r/<path:content_type_id>/<path:object_id>/": ("GET", "/en/admin/r/{country_type}/{country}/",
+                                                               ADMIN_SITE),
+    # The audit log is read-only, even for administrators.
+    "<lang>/admin/audit/auditevent/add/": ("GET", "/en/admin/audit/auditevent/add/", policy(LOGIN, admin=DENY)),
+    "<lang>/admin/audit/auditevent/<path:object_id>/delete/": (
+        "GET", "/en/admin/audit/auditevent/{audit_event}/delete/", policy(LOGIN, admin=DENY)),
+    "<lang>/admin/(?P<url>.*)$": ("GET", "/en/admin/no-such-page", policy(LOGIN, admin=HIDE)),
+})
+PREFIX_RULES = {"<lang>/admin/": ADMIN_SITE}
+
+
+# --- The resolver ---------------------------------------------------------------------------------------------
+def url_patterns(patterns=None, prefix=""):
+    """Every URL pattern of the site as (route, pattern): routes spelled as Django prints them, `<lang>/` for the
+    language prefix of i18n_patterns."""
+    from django.urls.resolvers import LocalePrefixPattern
+
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            part = "<lang>/" if isinstance(entry.pattern, LocalePrefixPattern) else str(entry.pattern)
+            yield from url_patterns(entry.url_patterns, prefix + part)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
+def admin_rows():
+    """One row per admin URL pattern, with "1" for every object id (a missing object is the admin's own redirect,
+    i.e. the request got in)."""
+    import re
+
+    rows = {}
+    for route, _pattern in url_patterns():
+        if not route.startswith("<lang>/admin/"):
+            continue
+        url = "/en/" + route.removeprefix("<lang>/")
+        url = url.replace("^([^/]+)/history/([^/]+)/$", "1/history/1/")  # django-simple-history
+        url = re.sub(r"\^\(\?P<app_label>[^)]*\)/\$", "countries/", url)
+        url = re.sub(r"<[a-z_:]+>", "1", url)
+        assert "<" not in url and "^" not in url, route
+        rows[route] = ("GET", url, ADMIN_SITE)
+    return rows
+
+
+def test_every_url_pattern_has_a_row():
+    missing = [route for route, _ in url_patterns()
+               if route not in ROWS and not any(route.startswith(prefix) for prefix in PREFIX_RULES)]
+    lines = "\n".join(f'    "{route}": ("GET", "/en/{route.removeprefix("<lang>/")}", <policy>),'
+                      for route in missing)
+    how = ("Write the URL with real objects (a <int:pk> becomes a {placeholder} filled by the `objects` fixture; "
+           "add what you need there), use \"POST\" for POST-only views, and choose the policy that says who gets in.")
+    assert not missing, (
+        f"{len(missing)} URL pattern(s) have no row in the access matrix. Add to ROWS in "
+        f"tests/integration/test_access_matrix.py (a concrete URL, and a named policy such as PUBLIC, SIGNED_IN, "
+        f"EDITORS_ONLY, or a (role, state) function):\n{lines}\n{how}")
+
+
+def test_every_row_is_a_url_pattern_that_exists():
+    routes = {route for route, _ in url_patterns()}
+    stale = [key for key in ROWS if key.split(" (")[0] not in routes]
+    assert not stale, f"rows for URL patterns that no longer exist: {stale}"
+
+
+# --- Running the table ----------------------------------------------------------------------------------------
+LOGIN_PAGES = ("/en/accounts/login/", "/en/admin/login/")
+
+
+def outcome(response):
+    code = response.status_code
+    location = response.get("Location", "")
+    if code == 302 and location.startswith(LOGIN_PAGES):
+        return LOGIN
+    if code == 403:
+        return DENY
+    if code == 404:
+        return HIDE
+    if code == 405:
+        return NOT_ALLOWED
+    if code in (200, 301, 302, 303, 400):
+        return ALLOW
+    return f"unexpected status {code}"
+
+
+@pytest.fixture
+def objects(people, settings, tmp_path):
+    """Real objects for the placeholders. The administrator is a superuser, as `civicspace createsuperuser`
+    makes one; the partner of another country is the same organisation's partner for Kazakhstan."""
+    people["partner_other_country"] = people["partner_same_org_other_country"]
+    admin = people["admin"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    for role in ("editor", "panel", "admin"):
+        RecoveryCodes.activate(people[role])  # what setting up TOTP does
+    bill = Bill.objects.filter(country__code="KGZ").order_by("pk").first()
+    draft = WatchlistEdition.objects.create(slug="2031-03-01", target_date=dt.date(2031, 3, 1))
+    entry = WatchlistEntry.objects.create(edition=draft, country=bill.country)
+    published = WatchlistEdition.objects.filter(status=WatchlistEdition.Status.PUBLISHED).first()
+    event = StageEvent.objects.create(bill=bill, stage="introduced", date=dt.date(2024, 1, 5))
+    invitation = Invitation.objects.create(email="invited@test.invalid", role=Role.PARTNER,
+                                           organisation=people["kgz_org"])
+    settings.EXPORT_RELEASES_DIR = tmp_path / "releases"
+    release = settings.EXPORT_RELEASES_DIR / "2031.01.01"
+    release.mkdir(parents=True)
+    (release / "countries.csv").write_text("code\nKGZ\n")
+    settings.VAR_DIR = tmp_path
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "findings-2025-12-en.pdf").write_bytes(b"%PDF-1.4 test\n")
+    country = Country.objects.get(code="KGZ")
+    audit = AuditEvent.objects.create(action="test.matrix")
+    proposal = RatingProposal.objects.create(country=bill.country, from_rating="repressed", to_rating="closed",
+                                             reason="access matrix (test)")
+    rating_draft = EditionDraft.objects.create(publish_on=dt.date(2031, 6, 1))
+    assessment = Assessment.objects.create(country=bill.country, stream="partner", organisation=people["kgz_org"],
+                                           period_end=dt.date(2025, 10, 31), form_version="2026.1")
+    return {"proposal": proposal.pk, "rating_draft": rating_draft.pk, "assessment": assessment.pk,
+            "country_type": ContentType.objects.get_for_model(Country).pk, "country": country.pk,
+            "audit_event": audit.pk, "bill": bill.pk, "draft_edition": draft.slug, "entry": entry.pk, "published_edition": published.slug,
+            "stage_event": event.pk, "token": invitation.token, "release": "2031.01.01"}
+
+
+def request(client, people, role, method, url):
+    if role != "anonymous":
+        client.force_login(people[role])
+    return client.post(url) if method == "POST" else client.get(url)
+
+
+def all_rows():
+    return {**admin_rows(), **ROWS}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", list(all_rows()))
+def test_access_matrix(client, people, objects, settings, route, role):
+    settings.API_RATE_LIMIT_PER_MINUTE = 0
+    method, url, rule = all_rows()[route]
+    failures = []
+    if "{update}" in url or "{incident}" in url:
+        for state in STATES:
+            update = make_update(people, state)
+            concrete = url.format(update=update.pk, incident=update.incidents.first().pk, **objects)
+            got = outcome(request(client, people, role, method, concrete))
+            if got != rule(role, state):
+                failures.append(f"{method} {concrete} as {role}, update {state}: expected {rule(role, state)}, "
+                                f"got {got}")
+    else:
+        concrete = url.format(**objects)
+        got = outcome(request(client, people, role, method, concrete))
+        if got != rule[role]:
+            failures.append(f"{method} {concrete} as {role}: expected {rule[role]}, got {got}")
+    assert not failures, "\n".join(failures)
+
+
+def test_matrix_size():
+    """The size reported in the issue: roles × URL patterns (and × states for the pages of one update)."""
+    rows = all_rows()
+    stateful = sum(1 for _m, url, _r in rows.values() if "{update}" in url)
+    cases = len(ROLES) * (len(rows) - stateful) + len(ROLES) * stateful * len(STATES)
+    assert len(ROLES) == 8 and len(rows) > 180 and cases > 1500
