@@ -99,6 +99,7 @@ class ScoreResult:
     def to_json(self):
         data = asdict(self)
         data["contributions"] = [asdict(c) for c in self.contributions]
+        data["interval"] = list(self.interval)  # as JSON gives it back, so stored and recomputed compare equal
         return data
 
 

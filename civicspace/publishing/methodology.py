@@ -42,7 +42,8 @@ def edition_changes(request, slug):
     edition = next((e for e in editions if e.slug == slug), None)
     if edition is None:
         raise Http404("No such edition")
-    previous = next((e for e in editions if e.published < edition.published), None)
+    # Changes are counted against the previous complete edition, as on the home page and in the findings.
+    previous = ratings.edition_previous_complete(editions, edition)
     changes, unchanged, errata = edition_changes_explained(edition, previous)
     return render(request, "publishing/edition_changes.html", {
         "edition": edition, "previous": previous, "changes": changes, "unchanged": unchanged,

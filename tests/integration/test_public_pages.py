@@ -126,7 +126,8 @@ def test_ratings_index_has_descriptions_and_the_counts_table(client):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("path", ["", "countries/", "countries/kgz/", "ratings/", "ratings/repressed/"])
+@pytest.mark.parametrize("path", ["", "countries/", "countries/kgz/", "ratings/", "ratings/repressed/",
+                                  "methodology/", "ratings/changes/2023-12/"])
 def test_every_page_in_every_language(client, lang, path):
     response = client.get(f"/{lang}/{path}")
     assert response.status_code == 200
@@ -174,7 +175,9 @@ def test_not_found_page_is_in_the_requested_language(client):
         ("/en/", 4),
         ("/en/countries/", 2),
         ("/en/countries/?rating=closed&region=africa", 2),
-        ("/en/countries/kgz/", 6),
+        ("/en/countries/kgz/", 8),
+        ("/en/methodology/", 0),
+        ("/en/ratings/changes/2023-12/", 5),
         ("/en/ratings/", 2),
         ("/en/ratings/repressed/", 2),
         ("/ar/ratings/repressed/?edition=2020-12", 2),

@@ -1,0 +1,181 @@
+"""External indices imported with provenance, guiding scores stored and recomputable, the public score on the
+country page, the methodology page generated from the version file, and the calibrate command on the real
+record."""
+import datetime as dt
+import json
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from civicspace.countries.models import Country
+from civicspace.core.csvfiles import CsvValidationError
+from civicspace.methodology import config as methodology_config
+from civicspace.ratings.indices import indices_load
+from civicspace.ratings.models import GuidingScore, IndexValue
+from civicspace.ratings.scoring import score_inputs, score_recompute, scores_compute_all
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response):
+    html = re.sub(r"<(script|style|title)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+# --- indices -------------------------------------------------------------------------------------------
+
+def test_indices_keep_edition_and_events_years_and_their_source_line():
+    kgz = Country.objects.get(code="KGZ")
+    fh = IndexValue.objects.get(index="fh_e", country=kgz, year=2025)
+    # Freedom in the World 2025 rates 2024; it was public from February 2025.
+    assert (fh.edition_year, fh.events_year, fh.available_from) == (2025, 2024, dt.date(2025, 2, 1))
+    assert fh.source_file == "fiw_all_data_2013_2025.csv"
+    line = open(f"civicspace/data/reference/indices/{fh.source_file}", encoding="utf-8").read().splitlines()[
+        fh.source_line - 1]
+    assert line.startswith("KGZ,Kyrgyzstan,2025,") and f",{int(fh.value)}," in line
+    vdem = IndexValue.objects.get(index="vdem_assembly", country=kgz, year=2023)
+    assert (vdem.edition_year, vdem.events_year, vdem.available_from) == (None, 2023, dt.date(2024, 3, 1))
+    assert vdem.value == pytest.approx(-0.886)
+
+
+def test_political_terror_scale_is_the_mean_of_the_codings_that_exist():
+    # Afghanistan 2013: Amnesty missing (status 88), HRW 5, State Department 5.
+    assert IndexValue.objects.get(index="pts", country__code="AFG", year=2013).value == 5.0
+
+
+def test_loading_twice_changes_nothing():
+    report = indices_load()
+    assert not report.changed and report.unchanged == IndexValue.objects.count()
+
+
+def test_a_bad_index_file_names_file_line_and_field_and_loads_nothing(tmp_path):
+    source = "civicspace/data/reference/indices"
+    for name in ("fiw_all_data_2013_2025.csv", "rsf_wpfi_2022_2026.csv", "pts_2013_2023.csv",
+                 "vdem_v15_assembly_cso_2013_2024.csv"):
+        (tmp_path / name).write_text(open(f"{source}/{name}", encoding="utf-8").read(), encoding="utf-8")
+    rsf = (tmp_path / "rsf_wpfi_2022_2026.csv").read_text(encoding="utf-8").splitlines()
+    rsf[2] = rsf[2].replace(",90.27,", ",190.27,")  # Denmark 2022, outside 0-100
+    (tmp_path / "rsf_wpfi_2022_2026.csv").write_text("\n".join(rsf) + "\n", encoding="utf-8")
+    IndexValue.objects.filter(index="rsf").delete()
+    with pytest.raises(CsvValidationError) as error:
+        indices_load(directory=tmp_path)
+    assert "rsf_wpfi_2022_2026.csv, line 3, field 'score'" in str(error.value)
+    assert not IndexValue.objects.filter(index="rsf").exists()
+
+
+def test_only_values_public_at_the_date_count():
+    kgz = Country.objects.get(code="KGZ")
+    inputs = score_inputs(as_of=dt.date(2023, 12, 6), country_ids=[kgz.pk], live=False)[kgz]
+    by_index = {i.index: i for i in inputs.indices}
+    assert by_index["fh_e"].edition_year == 2023  # FIW 2024 came out in February 2024
+    assert by_index["rsf"].edition_year == 2023
+    assert by_index["vdem_assembly"].events_year == 2022  # 2023 values are public from March 2024
+    assert by_index["pts"].events_year == 2022
+
+
+# --- stored scores -------------------------------------------------------------------------------------
+
+def test_every_rated_country_but_somaliland_has_a_score_and_each_recomputes_exactly():
+    scored = set(GuidingScore.objects.values_list("country__code", flat=True))
+    assert "KGZ" in scored and "SOL" not in scored and len(scored) == 197
+    for row in GuidingScore.objects.filter(country__code__in=["KGZ", "NOR", "PRK", "XKX"]):
+        assert score_recompute(row) == row.result
+        assert float(row.interval_low) <= float(row.score) <= float(row.interval_high)
+        assert sum(c["points"] for c in row.result["contributions"]) == pytest.approx(float(row.score), abs=0.01)
+
+
+def test_a_past_score_uses_the_version_it_was_computed_with(monkeypatch):
+    kgz = Country.objects.get(code="KGZ")
+    rows, _ = scores_compute_all(as_of=dt.date(2024, 12, 4), country_ids=[kgz.pk])
+    stored = rows[0]
+    # A later version with other weights would give another score; the stored one keeps its own version.
+    data = json.loads(json.dumps(dict(methodology_config.load().raw)))
+    data["indices"]["rsf"]["weight"] = 5.0
+    data["version"] = "2099.1"
+    data["changelog"].append({"version": "2099.1", "date": "2099-01-01", "changes": {"en": "test only"}})
+    other = methodology_config.parse(data)
+    original = methodology_config.load
+    monkeypatch.setattr(methodology_config, "load",
+                        lambda version=methodology_config.ACTIVE_VERSION: other if version == "2099.1"
+                        else original(version))
+    assert stored.version == "2026.1"
+    changed = stored.inputs | {}
+    from civicspace.methodology.engine import ScoreInputs, compute
+    assert compute(ScoreInputs.from_json(changed), other).guiding != stored.result["guiding"]
+    assert score_recompute(stored) == stored.result
+
+
+def test_compute_scores_command_reports_somaliland_without_evidence():
+    out = StringIO()
+    call_command("compute_scores", "--as-of", "2025-12-09", stdout=out)
+    assert "scored: 197; without any evidence: SOL" in out.getvalue()
+    with pytest.raises(CommandError, match="--as-of"):
+        call_command("compute_scores", "--as-of", "09/12/2025", stdout=StringIO())
+
+
+# --- public pages --------------------------------------------------------------------------------------
+
+def test_kyrgyzstan_page_shows_published_rating_guiding_score_interval_and_contributions(client):
+    row = GuidingScore.objects.filter(country__code="KGZ").latest("as_of")
+    page = text(client.get("/en/countries/kgz/"))
+    assert "Repressed" in page and "32.19 / 100" in page  # the published December 2025 rating and score
+    assert f"{row.score} / 100" in page
+    assert f"{row.interval_low} – {row.interval_high}" in page
+    assert "This score uses external indices only" in page
+    assert "Freedom of peaceful assembly" in page and "Political Terror Scale" in page
+    for band, p in row.result["probabilities"].items():
+        # one decimal, as the page rounds it (a float at .x5 may round either way)
+        assert any(f"{p * 100 + d:.1f}%" in page for d in (-0.05, 0, 0.05)), band
+    assert "Freedom House : Freedom in the World, subcategory E" in page.replace("House:", "House :")
+
+
+def test_somaliland_page_says_there_is_no_score(client):
+    page = text(client.get("/en/countries/sol/"))
+    assert "No guiding score: no stream of evidence covers this country yet." in page
+
+
+def test_methodology_page_is_generated_from_the_active_version(client):
+    m = methodology_config.load()
+    page = text(client.get("/en/methodology/"))
+    assert f"Version {m.version}" in page
+    total = sum(s.weight for s in m.streams.values())
+    for stream, name in (("partner", "Partner analysis"), ("external", "External indices")):
+        assert f"{name} {m.streams[stream].weight / total * 100:.1f}%" in page
+    assert "linear, inverted: 5 → 1, 1 → 100" in page  # Political Terror Scale
+    assert f"at least {m.decisions.quorum} votes" in page
+    assert m.questions[0].text["en"] in page
+    ru = text(client.get("/ru/methodology/"))
+    assert m.questions[0].text["ru"] in ru and m.changelog[-1]["changes"]["ru"] in ru
+
+
+def test_rating_changes_page_of_an_edition(client):
+    page = text(client.get("/en/ratings/changes/2023-12/"))
+    assert "Kyrgyzstan" in page and "Downgraded" in page
+    assert client.get("/en/ratings/changes/1999-01/").status_code == 404
+
+
+# --- calibration on the real record --------------------------------------------------------------------
+
+def test_calibrate_prints_the_required_json_on_the_real_data():
+    out = StringIO()
+    call_command("calibrate", "--fit", "PPUA 2023,PPUA 2024", "--evaluate", "PPUA 2025", "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    for key in ("mae", "band_agreement", "n", "persistence", "weights"):
+        assert key in report
+    assert report["n"] == 198 and 0 <= report["band_agreement"] <= 1
+    assert 0 <= report["persistence"]["band_agreement"] <= 1
+    assert all(w >= 0 for w in report["weights"].values())
+    assert set(report["weights"]) == {"previous", *methodology_config.load().indices}
+
+
+def test_calibrate_leave_one_out_and_bad_arguments():
+    out = StringIO()
+    call_command("calibrate", "--leave-one-out", "PPUA 2023,PPUA 2024,PPUA 2025", "--json", stdout=out)
+    folds = json.loads(out.getvalue())["models"]["indices_and_previous"]
+    assert [f["evaluate"] for f in folds] == [["PPUA 2023"], ["PPUA 2024"], ["PPUA 2025"]]
+    with pytest.raises(CommandError, match="unknown edition"):
+        call_command("calibrate", "--fit", "PPUA 1999", "--evaluate", "PPUA 2025", stdout=StringIO())
+    with pytest.raises(CommandError, match="--fit and --evaluate"):
+        call_command("calibrate", "--fit", "PPUA 2023", stdout=StringIO())
