@@ -30,6 +30,7 @@ from civicspace.monitoring.models import Status, Term, Vocabulary
 from civicspace.publishing.laws import bill_text
 from civicspace.publishing.updates import localised_text
 from civicspace.publishing.watchlist import entry_rationale
+from civicspace.ratings.public import country_score
 from civicspace.ratings import selectors as rating_selectors
 from civicspace.watchlist import selectors as watchlist_selectors
 
@@ -238,7 +239,20 @@ def country(request, code: str = Path(..., description="ISO 3166-1 alpha-3 (any 
     data["history"] = [{"edition": h.edition.slug, "edition_date": h.edition.published,
                         "coverage": h.edition.coverage, "rating": h.rating, "score": number(h.score),
                         "source_url": h.source_url} for h in history]
+    data["guiding_score"] = guiding_score_out(country_score(found))
     return data
+
+
+def guiding_score_out(explained):
+    if explained is None:
+        return None
+    row, result = explained.row, explained.row.result
+    return {"score": float(row.score), "band": row.band, "interval_low": float(row.interval_low),
+            "interval_high": float(row.interval_high), "interval_level": result["interval_level"],
+            "probabilities": result["probabilities"], "as_of": row.as_of, "methodology_version": row.version,
+            "external_only": explained.external_only, "contributions": result["contributions"],
+            "inputs": [{k: i[k] for k in ("index", "value", "rebased", "edition_year", "events_year", "source")}
+                       for i in result["index_scores"]]}
 
 
 @api.get("/editions", response={200: List[schemas.Edition], **ERRORS}, url_name="editions", tags=["ratings"],

@@ -52,8 +52,41 @@ class HistoryEntry(Schema):
     source_url: str
 
 
+class Contribution(Schema):
+    stream: str = Field(description="partner, inhouse, external, live or clipping.")
+    indicator: Optional[str] = Field(description="association, assembly, expression or protection; null for "
+                                                 "the live adjustment and clipping.")
+    points: float
+
+
+class IndexInputOut(Schema):
+    index: str = Field(description="Code of the index rule in the methodology version (e.g. fh_e).")
+    value: float = Field(description="On the index's own scale.")
+    rebased: float = Field(description="On the 1–100 scale, by the declared rule.")
+    edition_year: Optional[int]
+    events_year: Optional[int]
+    source: str = Field(description="File and line of the value in the shipped reference data.")
+
+
+class GuidingScoreOut(Schema):
+    score: float
+    band: str
+    interval_low: float
+    interval_high: float
+    interval_level: float = Field(description="e.g. 0.9 for a 90% interval.")
+    probabilities: dict = Field(description="Probability of each band.")
+    as_of: dt.date
+    methodology_version: str
+    external_only: bool = Field(description="True when only external indices were available.")
+    contributions: List[Contribution] = Field(description="They add up to the score.")
+    inputs: List[IndexInputOut]
+
+
 class CountryDetail(Country):
     history: List[HistoryEntry] = Field(description="Every published rating, oldest first.")
+    guiding_score: Optional[GuidingScoreOut] = Field(
+        description="The newest guiding score (the methodology's input to the panel; not the rating). Null when "
+                    "no stream of evidence covers the country.")
 
 
 class Edition(Schema):

@@ -179,3 +179,13 @@ def test_calibrate_leave_one_out_and_bad_arguments():
         call_command("calibrate", "--fit", "PPUA 1999", "--evaluate", "PPUA 2025", stdout=StringIO())
     with pytest.raises(CommandError, match="--fit and --evaluate"):
         call_command("calibrate", "--fit", "PPUA 2023", stdout=StringIO())
+
+
+def test_the_api_gives_the_guiding_score_with_contributions_and_inputs(client):
+    row = GuidingScore.objects.filter(country__code="KGZ").latest("as_of")
+    data = client.get("/api/v1/countries/kgz").json()
+    g = data["guiding_score"]
+    assert g["score"] == float(row.score) and g["band"] == row.band and g["external_only"] is True
+    assert sum(c["points"] for c in g["contributions"]) == pytest.approx(g["score"], abs=0.01)
+    assert {i["index"] for i in g["inputs"]} == {"fh_e", "fh_d", "rsf", "vdem_assembly", "vdem_cso_repression", "pts"}
+    assert client.get("/api/v1/countries/sol").json()["guiding_score"] is None
