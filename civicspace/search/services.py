@@ -19,6 +19,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
@@ -32,6 +33,10 @@ from .engine import LANGS, get_engine
 from .models import DirtyRecord, Kind, SearchDocument
 
 logger = logging.getLogger(__name__)
+
+# Sent inside the transaction that changed the index: the public search page changes with it (civicspace.pagecache
+# starts a new generation of cached pages).
+index_changed = Signal()
 
 
 def _record_key(obj):
@@ -127,6 +132,7 @@ def _reindex(kind, pk):
             documents = bill_documents(bill) if bill else []
         created = SearchDocument.objects.bulk_create(documents)
         get_engine().write(created)
+        index_changed.send(sender=SearchDocument)
     return len(created)
 
 
@@ -144,6 +150,7 @@ def index_remove(obj):
     SearchDocument.objects.filter(kind=kind, object_id=pk).delete()
     if kind == Kind.UPDATE:
         SearchDocument.objects.filter(kind=Kind.INCIDENT, parent_id=pk).delete()
+    index_changed.send(sender=SearchDocument)
 
 
 def index_mark_dirty(obj):
@@ -196,4 +203,5 @@ def index_rebuild_all(*, progress=None):
         SearchDocument.objects.filter(kind=Kind.BILL).exclude(object_id__in=Bill.objects.values("pk")).delete()
         DirtyRecord.objects.filter(marked_at__lte=started).delete()
         get_engine().clear_orphans()
+        index_changed.send(sender=SearchDocument)
     return documents

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "civicspace.exports",
     "civicspace.publishing",
     "civicspace.search",
+    "civicspace.pagecache",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Whole public pages for anonymous visitors, keyed by the publication generation (civicspace/pagecache).
+    "civicspace.pagecache.middleware.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",

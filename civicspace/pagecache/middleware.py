@@ -1,0 +1,83 @@
+"""Whole-page cache for anonymous visitors, invalidated by the publication generation (services.py).
+
+A GET of a public page by a visitor without a session is answered from the cache when the same page
+(absolute URL with its query, language, the values of the request headers the page varies on: Django's
+get_cache_key/learn_cache_key) was rendered in the current generation. Every change to public content bumps
+the generation in its own transaction (apps.py), so the next request renders the page again: a publication
+shows at once, in every worker. PAGE_CACHE_SECONDS bounds how long an entry lives anyway (for writes that
+bypass model signals, such as QuerySet.update or raw SQL); 0 turns the cache off.
+
+Never cached: signed-in users or anyone with a session cookie (nothing is even looked up for them), requests
+with a flash-message cookie, other methods than GET, the workspace, admin, accounts, data files and findings
+(which also depend on files written outside the database), responses that set a cookie (a CSRF form),
+that are private/no-store/no-cache, that vary on everything (Vary: *), that stream, or that are not 200.
+A cached hit costs one query (the generation).
+"""
+import re
+
+from django.conf import settings
+from django.core.cache import caches
+from django.utils.cache import get_cache_key, has_vary_header, learn_cache_key
+
+from .services import current_generation
+
+_LANGS = "|".join(code for code, _name in settings.LANGUAGES)
+PUBLIC_PATH = re.compile(rf"^/(?:{_LANGS})/(?!admin/|accounts/|workspace/|data/|findings/)")
+_NOT_SHARED = re.compile(r"\b(private|no-store|no-cache)\b")
+HEADER = "X-Page-Cache"
+
+
+def _seconds():
+    return int(getattr(settings, "PAGE_CACHE_SECONDS", 600))
+
+
+def _cacheable_request(request):
+    if request.method != "GET" or not _seconds() or not PUBLIC_PATH.match(request.path_info):
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies and \
+        "HTTP_AUTHORIZATION" not in request.META
+
+
+def _cacheable_response(response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if _NOT_SHARED.search(response.get("Cache-Control", "")) or has_vary_header(response, "*"):
+        return False
+    return True
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        generation = current_generation()
+        if generation is None:
+            return self.get_response(request)
+        prefix = f"page:{generation}"
+        key = get_cache_key(request, prefix, "GET", cache=self.cache)
+        if key is not None:
+            cached = self.cache.get(key)
+            if cached is not None:
+                cached[HEADER] = "hit"
+                return cached
+        response = self.get_response(request)
+        if not _cacheable_response(response):
+            return response
+
+        def store(rendered):
+            # The key learns the request headers the page varies on (e.g. Cookie when the session was read).
+            if not rendered.cookies:
+                self.cache.set(learn_cache_key(request, rendered, _seconds(), prefix, cache=self.cache),
+                               rendered, _seconds())
+
+        if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+            response.add_post_render_callback(store)
+        else:
+            store(response)
+        response[HEADER] = "miss"
+        return response
