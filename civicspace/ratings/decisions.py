@@ -141,9 +141,11 @@ def proposal_decide(*, actor, proposal, draft, rating, rationale):
     score = proposal.score.score if proposal.score_id else None
     with transaction.atomic():
         decision = RatingDecision(proposal=proposal, draft=draft, rating=rating, score=score, decided_by=actor)
+        # The base field first: modeltranslation also writes it into the *active* language's field, which the
+        # loop then sets to what was given (else an editor working in Russian got English in rationale_ru).
+        decision.rationale = (rationale.get("en") or "").strip()
         for lang in LANGS:
             setattr(decision, f"rationale_{lang}", (rationale.get(lang) or "").strip())
-        decision.rationale = decision.rationale_en
         decision.save()
         proposal.status = RatingProposal.Status.DECIDED
         proposal.save(update_fields=["status"])

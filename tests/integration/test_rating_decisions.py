@@ -185,6 +185,17 @@ def test_vote_and_decide_through_the_screens(people, panel, proposal, draft):
     assert "Kyrgyzstan" in listing and "Decided and withdrawn" in listing
 
 
+def test_an_editor_working_in_russian_keeps_each_language_of_the_rationale(people, panel, proposal, draft):
+    vote_all(proposal, panel, ["agree", "agree", "agree"])
+    response = signed_in(people["editor"]).post(f"/ru/workspace/ratings/proposals/{proposal.pk}/decide/", {
+        "rating": proposal.to_rating, "draft": draft.pk, "rationale_en": "In English (test).",
+        "rationale_ru": "По-русски (тест)."})
+    assert response.status_code == 302
+    decision = RatingProposal.objects.get(pk=proposal.pk).decision
+    assert (decision.rationale_en, decision.rationale_ru, decision.rationale_fr) == (
+        "In English (test).", "По-русски (тест).", "")
+
+
 def test_decision_may_differ_and_a_regular_edition_freezes_with_every_country(people, panel, kgz, proposal, draft):
     countries_before = len(current_ratings())
     vote_all(proposal, panel, ["agree", "agree", "agree"])
