@@ -355,6 +355,10 @@ def outcome(response):
 
 @pytest.fixture
 def objects(people, settings, tmp_path):
+    return make_objects(people, settings, tmp_path)
+
+
+def make_objects(people, settings, tmp_path):
     """Real objects for the placeholders. The administrator is a superuser, as `civicspace createsuperuser`
     makes one; the partner of another country is the same organisation's partner for Kazakhstan."""
     people["partner_other_country"] = people["partner_same_org_other_country"]
