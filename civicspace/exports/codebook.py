@@ -131,6 +131,23 @@ TABLES = [
            Field("source_url", "string", "The page or file this rating was read from.", required=True)],
           ["edition", "country"],
           [(["edition"], "rating_editions", ["slug"]), (["country"], "countries", ["code"])]),
+    Table("guiding_scores", "Guiding scores",
+          "Each country's newest guiding score from this project's methodology (see /methodology/ and the "
+          "methodology_version): the input the advisory panel reviews, not the rating. The points columns "
+          "decompose the score by stream of evidence and add up to it.",
+          [Field("country", "string", "The country (countries.code).", required=True),
+           Field("as_of", "date", "The date the inputs were taken as of.", required=True),
+           Field("methodology_version", "string", "The methodology version that computed it.", required=True),
+           Field("score", "number", "The guiding score, 1-100.", required=True, minimum=1, maximum=100),
+           Field("band", "string", "The band the score falls in.", required=True, enum=list(RATING_CODES)),
+           Field("interval_low", "number", "Lower end of the 90% interval.", minimum=1, maximum=100),
+           Field("interval_high", "number", "Upper end of the 90% interval.", minimum=1, maximum=100),
+           Field("external_only", "boolean", "True when only external indices were available."),
+           *[Field(f"points_{stream}", "number", f"Points of the score from {what} (blank when none).")
+             for stream, what in (("partner", "partner analysis"), ("inhouse", "in-house analysis"),
+                                  ("external", "external indices"), ("live", "the live adjustment"),
+                                  ("clipping", "keeping the score within 1-100"))]],
+          ["country"], [(["country"], "countries", ["code"])]),
     Table("updates", "Updates",
           "Published updates: dated narratives about one country, written by research partners and verified by "
           "editors. Drafts, updates under review and retracted updates are not included.",

@@ -64,6 +64,26 @@ def ratings():
              "source_url": r.source_url} for r in rows]
 
 
+def guiding_scores():
+    from civicspace.ratings.scoring import latest_scores
+    from civicspace.ratings.models import GuidingScore
+
+    newest = latest_scores()
+    rows = GuidingScore.objects.filter(pk__in=[r.pk for r in newest.values()]).select_related("country")
+    out = []
+    for r in sorted(rows, key=lambda r: r.country.code):
+        points = {}
+        for c in r.result["contributions"]:
+            points[c["stream"]] = points.get(c["stream"], 0.0) + c["points"]
+        out.append({"country": r.country.code, "as_of": r.as_of, "methodology_version": r.version,
+                    "score": r.score, "band": r.band, "interval_low": r.interval_low,
+                    "interval_high": r.interval_high,
+                    "external_only": set(r.result["stream_scores"]) == {"external"},
+                    **{f"points_{s}": round(points[s], 4) if s in points else None
+                       for s in ("partner", "inhouse", "external", "live", "clipping")}})
+    return out
+
+
 def _codes(terms):
     return sorted(t.code for t in terms)
 

@@ -75,7 +75,7 @@ def test_the_release_is_a_valid_frictionless_package_with_every_table(release):
                  f"civic-space-monitor-{path.name}.zip"]:
         assert (path / name).is_file(), name
     # Progress on the command line, table by table.
-    assert "[4/14] ratings ..." in release["stdout"] and "[14/14] taxonomy ..." in release["stdout"]
+    assert "[4/15] ratings ..." in release["stdout"] and "[15/15] taxonomy ..." in release["stdout"]
     assert "validating with frictionless" in release["stdout"]
 
 
@@ -343,3 +343,13 @@ def test_export_out_dir_is_a_release_frictionless_accepts(tmp_path):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
     with pytest.raises(CommandError, match="exists and is not an empty folder"):
         call_command("export", "--out", str(out), "--releases", str(tmp_path / "releases"), stdout=io.StringIO())
+
+
+def test_guiding_scores_table_decomposes_each_score(release):
+    rows = {r["country"]: r for r in read_csv(release["path"], "guiding_scores")}
+    assert "SOL" not in rows and len(rows) == 197
+    kgz = rows["KGZ"]
+    points = sum(float(kgz[f"points_{s}"]) for s in ("partner", "inhouse", "external", "live", "clipping")
+                 if kgz[f"points_{s}"])
+    assert points == pytest.approx(float(kgz["score"]), abs=0.01)
+    assert kgz["external_only"] == "true" and kgz["points_partner"] == ""
