@@ -380,7 +380,8 @@ def make_objects(people, settings, tmp_path):
     (release / "countries.csv").write_text("code\nKGZ\n")
     settings.VAR_DIR = tmp_path
     (tmp_path / "reports").mkdir()
-    (tmp_path / "reports" / "findings-2025-12-en.pdf").write_bytes(b"%PDF-1.4 test\n")
+    for lang in ("en", "ru", "fr", "es", "ar"):
+        (tmp_path / "reports" / f"findings-2025-12-{lang}.pdf").write_bytes(b"%PDF-1.4 test\n")
     country = Country.objects.get(code="KGZ")
     audit = AuditEvent.objects.create(action="test.matrix")
     proposal = RatingProposal.objects.create(country=bill.country, from_rating="repressed", to_rating="closed",
