@@ -18,3 +18,7 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.environ.get("CIVICSPACE_TEST_DB") or str(VAR_DIR / "test-civicspace.sqlite3")}  # noqa: F405
+
+# Tests pin the queries of rendered pages, so pages are rendered every time; the page cache's own tests
+# (tests/integration/test_page_cache.py) turn it on.
+PAGE_CACHE_SECONDS = 0

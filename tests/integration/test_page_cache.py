@@ -14,6 +14,11 @@ from tests.monitoring_fixtures import make_update
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 600  # off in the test settings, so that other tests pin rendering queries
+
 PAGES = ["/en/", "/en/countries/kgz/", "/ru/updates/?country=KGZ", "/en/search/?q=journalists", "/ar/laws/",
          "/en/watchlist/"]
 
