@@ -7,7 +7,7 @@ from django.http import Http404
 
 from civicspace.countries.models import Country
 from civicspace.legislation.selectors import bills_with_stage
-from civicspace.monitoring.models import Incident, Status, TrendCall
+from civicspace.monitoring.models import Incident, Status, TrendCall, Victim
 from civicspace.ratings.models import PublishedRating, RatingEdition
 
 from . import backtest as backtest_core
@@ -41,14 +41,24 @@ def country_history(country):
 
 def candidates(*, as_of, config=DEFAULT, limit=None):
     """Every country assessed with the signals as of a date, ranked by decline risk."""
+    # Only the incidents the signals can see (the surge window and its baseline before it), read as plain
+    # values: the signals need dates, type codes, victim counts and a label, not model instances.
+    since = as_of - dt.timedelta(days=config.surge_window_days + config.baseline_days)
+    window = Incident.objects.filter(update__status=Status.PUBLISHED, date__lte=as_of, date__gt=since)
+    types = {}
+    for incident_id, code in (Incident.types.through.objects.filter(incident__in=window)
+                              .order_by("incident_id", "term__vocabulary", "term__position", "term__code")
+                              .values_list("incident_id", "term__code")):
+        types.setdefault(incident_id, []).append(code)
+    victims = dict(Victim.objects.filter(incident__in=window).order_by().values("incident_id")
+                   .annotate(n=Sum("count")).values_list("incident_id", "n"))
     incidents = {}
-    for incident in (Incident.objects.filter(update__status=Status.PUBLISHED, date__lte=as_of)
-                     .select_related("update").prefetch_related("types")
-                     .annotate(victim_count=Sum("victims__count"))):
-        label = (incident.description_en or incident.description or "")[:90]
-        incidents.setdefault(incident.update.country_id, []).append(signals.IncidentFact(
-            date=incident.date, types=tuple(t.code for t in incident.types.all()),
-            victims=incident.victim_count or 0, label=label))
+    for pk, when, country_id, description_en, description in (
+            window.order_by("date", "pk").values_list("pk", "date", "update__country_id", "description_en",
+                                                      "description")):
+        incidents.setdefault(country_id, []).append(signals.IncidentFact(
+            date=when, types=tuple(types.get(pk, ())), victims=victims.get(pk) or 0,
+            label=(description_en or description or "")[:90]))
     bills = {}
     for bill in bills_with_stage().filter(current_stage__isnull=False):
         bills.setdefault(bill.country_id, []).append(signals.BillFact(
