@@ -10,7 +10,8 @@ bypass model signals, such as QuerySet.update or raw SQL); 0 turns the cache off
 Never cached: signed-in users or anyone with a session cookie (nothing is even looked up for them), requests
 with a flash-message cookie, other methods than GET, the workspace, admin, accounts, data files and findings
 (which also depend on files written outside the database), responses that set a cookie (a CSRF form),
-that are private/no-store/no-cache, that vary on everything (Vary: *), that stream, or that are not 200.
+that are private/no-store/no-cache, that vary on everything (Vary: *), that stream, that are not 200, or
+that embed the request's CSP nonce.
 A cached hit costs one query (the generation).
 """
 import re
@@ -66,7 +67,9 @@ class PublicPageCacheMiddleware:
                 cached[HEADER] = "hit"
                 return cached
         response = self.get_response(request)
-        if not _cacheable_response(response):
+        # A page that used this request's CSP nonce (django-csp sets request._csp_nonce) must not be replayed:
+        # the next response's header carries another nonce.
+        if not _cacheable_response(response) or isinstance(getattr(request, "_csp_nonce", None), str):
             return response
 
         def store(rendered):

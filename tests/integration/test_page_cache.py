@@ -117,6 +117,20 @@ def test_a_page_that_sets_a_cookie_is_not_cached(rf):
     assert HEADER not in middleware(rf.get("/en/form-page/"))
 
 
+def test_a_page_with_a_csp_nonce_is_not_cached(rf):
+    from django.http import HttpResponse
+
+    from civicspace.pagecache.middleware import PublicPageCacheMiddleware
+
+    def view(request):
+        request._csp_nonce = "per-request-nonce"  # what django-csp records once a template uses the nonce
+        return HttpResponse("<script nonce=...>")
+
+    middleware = PublicPageCacheMiddleware(view)
+    middleware(rf.get("/en/nonce-page/"))
+    assert HEADER not in middleware(rf.get("/en/nonce-page/"))
+
+
 def test_a_rolled_back_change_keeps_the_cache():
     from django.db import transaction
 
