@@ -9,6 +9,33 @@ class ProfileAdmin(admin.ModelAdmin):
     list_filter = ("role", "organisation")
     filter_horizontal = ("countries",)
 
+    def save_model(self, request, obj, form, change):
+        """A role changed here is changed through the service, which writes the audit event."""
+        from .services import profile_set_role
+
+        new_role = obj.role
+        if change and "role" in form.changed_data:
+            obj.role = form.initial["role"]
+            super().save_model(request, obj, form, change)
+            profile_set_role(profile=obj, role=new_role, actor=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+            if not change:
+                from civicspace.audit.services import audit_event_record
+
+                audit_event_record(action="accounts.role_change", actor=request.user, target=obj.user,
+                                   data={"from": None, "to": obj.role})
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.countries.values_list("code", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.countries.values_list("code", flat=True))
+        if before != after:
+            from civicspace.audit.services import audit_event_record
+
+            audit_event_record(action="accounts.countries_change", actor=request.user, target=form.instance.user,
+                               data={"from": sorted(before), "to": sorted(after)})
+
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
