@@ -143,9 +143,11 @@ TABLES = [
            Field("interval_low", "number", "Lower end of the 90% interval.", minimum=1, maximum=100),
            Field("interval_high", "number", "Upper end of the 90% interval.", minimum=1, maximum=100),
            Field("external_only", "boolean", "True when only external indices were available."),
+           Field("no_assessments", "boolean", "True when no partner or in-house assessment was available."),
            *[Field(f"points_{stream}", "number", f"Points of the score from {what} (blank when none).")
              for stream, what in (("partner", "partner analysis"), ("inhouse", "in-house analysis"),
-                                  ("external", "external indices"), ("live", "the live adjustment"),
+                                  ("external", "external indices"),
+                                  ("published", "the previous published score"), ("live", "the live adjustment"),
                                   ("clipping", "keeping the score within 1-100"))]],
           ["country"], [(["country"], "countries", ["code"])]),
     Table("updates", "Updates",

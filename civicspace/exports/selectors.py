@@ -79,8 +79,9 @@ def guiding_scores():
                     "score": r.score, "band": r.band, "interval_low": r.interval_low,
                     "interval_high": r.interval_high,
                     "external_only": set(r.result["stream_scores"]) == {"external"},
+                    "no_assessments": not {"partner", "inhouse"} & set(r.result["stream_scores"]),
                     **{f"points_{s}": round(points[s], 4) if s in points else None
-                       for s in ("partner", "inhouse", "external", "live", "clipping")}})
+                       for s in ("partner", "inhouse", "external", "published", "live", "clipping")}})
     return out
 
 

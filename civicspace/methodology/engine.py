@@ -54,6 +54,10 @@ class ScoreInputs:
     indices: tuple = ()
     forms: tuple = ()
     live: LiveEvidence | None = None
+    # The last published score before `as_of` (the band's midpoint when only the rating was published): the
+    # "published" stream, used by versions that weigh it (the calibration shows how much the record carries).
+    previous_score: float | None = None
+    previous_source: str = ""
 
     def to_json(self):
         return asdict(self)
@@ -66,6 +70,7 @@ class ScoreInputs:
             indices=tuple(IndexInput(**i) for i in data.get("indices", ())),
             forms=tuple(FormInput(**f) for f in data.get("forms", ())),
             live=LiveEvidence(**{**live, "trend_calls": tuple(live.get("trend_calls", ()))}) if live else None,
+            previous_score=data.get("previous_score"), previous_source=data.get("previous_source", ""),
         )
 
 
@@ -151,8 +156,10 @@ def stream_indicator_scores(inputs, methodology):
     external, rebased = external_indicator_scores(inputs.indices, methodology)
     if external:
         streams["external"] = external
+    if "published" in methodology.streams and inputs.previous_score is not None:
+        streams["published"] = {None: float(inputs.previous_score)}  # one score, not per indicator
     for code in methodology.streams:
-        if code == "external":
+        if code in ("external", "published"):
             continue
         scores = form_indicator_scores([f for f in inputs.forms if f.stream == code], methodology)
         if scores:
@@ -200,7 +207,12 @@ def compute(inputs, methodology, *, simulate_uncertainty=True):
     for stream in available:
         indicators = streams[stream]
         score = _mean(list(indicators.values()))
-        stream_scores[stream] = {"score": score, "weight": shares[stream], "indicators": dict(indicators)}
+        stream_scores[stream] = {"score": score, "weight": shares[stream],
+                                 "indicators": {k: v for k, v in indicators.items() if k is not None}}
+        if None in indicators:  # a stream with one overall score (the previous published score)
+            contributions.append(Contribution(stream, None, shares[stream] * score))
+            base += shares[stream] * score
+            continue
         for indicator in methodology.indicators:
             if indicator in indicators:
                 points = shares[stream] * indicators[indicator] / len(indicators)

@@ -10,6 +10,7 @@ from .models import PublishedRating, RatingEdition
 from .scoring import score_inputs
 
 PREVIOUS = "previous"
+ENGINE = "engine"
 
 
 def _band_midpoint(code):
@@ -52,6 +53,10 @@ def observations(edition_codes, *, methodology=None):
                     features[r["index"]] = r["rebased"]
                 if external:
                     features["external"] = sum(external.values()) / len(external)
+                try:  # the active methodology as declared, without live evidence (none in the record)
+                    features[ENGINE] = engine.compute(item, methodology, simulate_uncertainty=False).guiding
+                except engine.NoEvidence:
+                    pass
             result.append(Observation(
                 country=item.country if item else str(country_id), edition=code, target=float(current.score),
                 target_band=current.rating, previous_band=previous.rating if previous else None,

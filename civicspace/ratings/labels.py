@@ -83,6 +83,7 @@ STREAM_NAMES = {
     "partner": _("Partner analysis"),
     "inhouse": _("In-house analysis"),
     "external": _("External indices"),
+    "published": _("Previous published score"),
     "live": _("Live evidence since the last edition"),
     "clipping": _("Kept within 1–100"),
 }

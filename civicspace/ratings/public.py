@@ -30,6 +30,8 @@ class ScoreExplained:
     probabilities: list  # [(band code, probability)] from most open to most closed
     inputs: list  # [{"rule": IndexRule, "value", "rebased", "edition_year", "events_year", "source"}]
     external_only: bool
+    no_assessments: bool  # no partner or in-house assessment: the score rests on published data only
+    present: list  # names of the streams that have evidence
     missing: list  # names of streams with no evidence
     live: dict | None
     forms: int  # number of assessments used
@@ -59,6 +61,8 @@ def _explain(row):
         row=row, parts=parts,
         probabilities=[(b.code, result["probabilities"].get(b.code, 0.0)) for b in BANDS],
         inputs=used, external_only=set(result["stream_scores"]) == {"external"},
+        no_assessments=not {"partner", "inhouse"} & set(result["stream_scores"]),
+        present=[STREAM_NAMES.get(s, s) for s in result["stream_scores"]],
         missing=[STREAM_NAMES.get(s, s) for s in result["missing_streams"]],
         live=inputs.get("live"), forms=len(inputs.get("forms") or ()))
 

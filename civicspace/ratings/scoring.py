@@ -11,11 +11,12 @@ from civicspace.audit.services import audit_event_record
 from civicspace.countries.models import Country
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology import engine
+from civicspace.methodology.bands import BAND_BY_CODE
 from civicspace.monitoring.models import Incident, Status, TrendCall
 from civicspace.watchlist.config import DEFAULT as WATCHLIST_CONFIG
 from civicspace.watchlist.signals import IncidentFact, incident_weight
 
-from .models import Assessment, AssessmentAnswer, GuidingScore, IndexValue, RatingEdition
+from .models import Assessment, AssessmentAnswer, GuidingScore, IndexValue, PublishedRating, RatingEdition
 
 ASSESSMENT_MAX_AGE_DAYS = 366
 
@@ -106,6 +107,27 @@ def _live_inputs(as_of, start, methodology, country_ids):
     return result
 
 
+def _previous_scores(as_of, country_ids):
+    """{country_id: (score, source)}: the newest rating published before `as_of`; when it came without a score
+    (before December 2023), the midpoint of its band stands in and the source says so."""
+    rows = (PublishedRating.objects.filter(edition__published__lt=as_of).select_related("edition")
+            .order_by("country_id", "edition__published"))
+    if country_ids is not None:
+        rows = rows.filter(country_id__in=country_ids)
+    newest = {}
+    for row in rows:
+        newest[row.country_id] = row
+    result = {}
+    for country_id, row in newest.items():
+        if row.score is not None:
+            result[country_id] = (float(row.score), f"published score, {row.edition.code}")
+        else:
+            band = BAND_BY_CODE[row.rating]
+            result[country_id] = ((band.low + band.high) / 2,
+                                  f"midpoint of the published rating {row.rating}, {row.edition.code} (no score)")
+    return result
+
+
 def score_inputs(*, as_of, methodology=None, country_ids=None, live=True):
     """{country: ScoreInputs} as of a date (a handful of queries for all countries)."""
     methodology = methodology or methodology_config.load()
@@ -113,8 +135,11 @@ def score_inputs(*, as_of, methodology=None, country_ids=None, live=True):
     indices = _index_inputs(as_of, methodology, country_ids)
     forms = _form_inputs(as_of, country_ids)
     live_evidence = _live_inputs(as_of, _period_start(as_of), methodology, country_ids) if live else {}
+    previous = _previous_scores(as_of, country_ids) if "published" in methodology.streams else {}
     return {c: engine.ScoreInputs(country=c.code, as_of=as_of.isoformat(), indices=tuple(indices.get(c.pk, ())),
-                                  forms=tuple(forms.get(c.pk, ())), live=live_evidence.get(c.pk))
+                                  forms=tuple(forms.get(c.pk, ())), live=live_evidence.get(c.pk),
+                                  previous_score=previous.get(c.pk, (None, ""))[0],
+                                  previous_source=previous.get(c.pk, (None, ""))[1])
             for c in countries}
 
 

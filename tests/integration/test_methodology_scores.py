@@ -77,10 +77,12 @@ def test_only_values_public_at_the_date_count():
 
 # --- stored scores -------------------------------------------------------------------------------------
 
-def test_every_rated_country_but_somaliland_has_a_score_and_each_recomputes_exactly():
-    scored = set(GuidingScore.objects.values_list("country__code", flat=True))
-    assert "KGZ" in scored and "SOL" not in scored and len(scored) == 197
-    for row in GuidingScore.objects.filter(country__code__in=["KGZ", "NOR", "PRK", "XKX"]):
+def test_every_rated_country_has_a_score_and_each_recomputes_exactly():
+    assert GuidingScore.objects.values("country").distinct().count() == 198
+    # Somaliland: no external index covers it, so its score rests on the previous published score alone.
+    sol = GuidingScore.objects.get(country__code="SOL")
+    assert set(sol.result["stream_scores"]) == {"published"} and sol.inputs["indices"] == []
+    for row in GuidingScore.objects.filter(country__code__in=["KGZ", "NOR", "PRK", "XKX", "SOL"]):
         assert score_recompute(row) == row.result
         assert float(row.interval_low) <= float(row.score) <= float(row.interval_high)
         assert sum(c["points"] for c in row.result["contributions"]) == pytest.approx(float(row.score), abs=0.01)
@@ -100,17 +102,19 @@ def test_a_past_score_uses_the_version_it_was_computed_with(monkeypatch):
     monkeypatch.setattr(methodology_config, "load",
                         lambda version=methodology_config.ACTIVE_VERSION: other if version == "2099.1"
                         else original(version))
-    assert stored.version == "2026.1"
+    assert stored.version == methodology_config.ACTIVE_VERSION
     changed = stored.inputs | {}
     from civicspace.methodology.engine import ScoreInputs, compute
     assert compute(ScoreInputs.from_json(changed), other).guiding != stored.result["guiding"]
     assert score_recompute(stored) == stored.result
 
 
-def test_compute_scores_command_reports_somaliland_without_evidence():
+def test_compute_scores_command_with_an_older_version_and_a_bad_date():
     out = StringIO()
-    call_command("compute_scores", "--as-of", "2025-12-09", stdout=out)
+    call_command("compute_scores", "--as-of", "2025-12-09", "--methodology", "2026.1", stdout=out)
+    # 2026.1 has no "previous published score" stream, and no index covers Somaliland.
     assert "scored: 197; without any evidence: SOL" in out.getvalue()
+    assert GuidingScore.objects.filter(as_of=dt.date(2025, 12, 9), version="2026.1").count() == 197
     with pytest.raises(CommandError, match="--as-of"):
         call_command("compute_scores", "--as-of", "09/12/2025", stdout=StringIO())
 
@@ -123,7 +127,9 @@ def test_kyrgyzstan_page_shows_published_rating_guiding_score_interval_and_contr
     assert "Repressed" in page and "32.19 / 100" in page  # the published December 2025 rating and score
     assert f"{row.score} / 100" in page
     assert f"{row.interval_low} – {row.interval_high}" in page
-    assert "This score uses external indices only" in page
+    assert ("No partner or in-house assessment is in yet: this score rests on Previous published score, "
+            "External indices only") in page
+    assert "published score, PPUA 2025" in page  # where the previous score comes from
     assert "Freedom of peaceful assembly" in page and "Political Terror Scale" in page
     for band, p in row.result["probabilities"].items():
         # one decimal, as the page rounds it (a float at .x5 may round either way)
@@ -131,9 +137,10 @@ def test_kyrgyzstan_page_shows_published_rating_guiding_score_interval_and_contr
     assert "Freedom House : Freedom in the World, subcategory E" in page.replace("House:", "House :")
 
 
-def test_somaliland_page_says_there_is_no_score(client):
+def test_somaliland_page_says_no_external_index_covers_it(client):
     page = text(client.get("/en/countries/sol/"))
-    assert "No guiding score: no stream of evidence covers this country yet." in page
+    assert "No external index covers this country for the period." in page
+    assert "this score rests on Previous published score only" in page
 
 
 def test_methodology_page_is_generated_from_the_active_version(client):
@@ -141,7 +148,8 @@ def test_methodology_page_is_generated_from_the_active_version(client):
     page = text(client.get("/en/methodology/"))
     assert f"Version {m.version}" in page
     total = sum(s.weight for s in m.streams.values())
-    for stream, name in (("partner", "Partner analysis"), ("external", "External indices")):
+    for stream, name in (("partner", "Partner analysis"), ("external", "External indices"),
+                         ("published", "Previous published score")):
         assert f"{name} {m.streams[stream].weight / total * 100:.1f}%" in page
     assert "linear, inverted: 5 → 1, 1 → 100" in page  # Political Terror Scale
     assert f"at least {m.decisions.quorum} votes" in page
@@ -168,6 +176,8 @@ def test_calibrate_prints_the_required_json_on_the_real_data():
     assert 0 <= report["persistence"]["band_agreement"] <= 1
     assert all(w >= 0 for w in report["weights"].values())
     assert set(report["weights"]) == {"previous", *methodology_config.load().indices}
+    active = report["active_methodology"]
+    assert active["version"] == methodology_config.ACTIVE_VERSION and active["n"] == 198
 
 
 def test_calibrate_leave_one_out_and_bad_arguments():
@@ -185,7 +195,7 @@ def test_the_api_gives_the_guiding_score_with_contributions_and_inputs(client):
     row = GuidingScore.objects.filter(country__code="KGZ").latest("as_of")
     data = client.get("/api/v1/countries/kgz").json()
     g = data["guiding_score"]
-    assert g["score"] == float(row.score) and g["band"] == row.band and g["external_only"] is True
+    assert g["score"] == float(row.score) and g["band"] == row.band and g["external_only"] is False
     assert sum(c["points"] for c in g["contributions"]) == pytest.approx(g["score"], abs=0.01)
     assert {i["index"] for i in g["inputs"]} == {"fh_e", "fh_d", "rsf", "vdem_assembly", "vdem_cso_repression", "pts"}
-    assert client.get("/api/v1/countries/sol").json()["guiding_score"] is None
+    assert client.get("/api/v1/countries/sol").json()["guiding_score"]["inputs"] == []

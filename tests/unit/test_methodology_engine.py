@@ -23,7 +23,10 @@ from civicspace.methodology.engine import (
 )
 from civicspace.methodology.rebase import rebase
 
-M = methodology_config.load()
+# Structural tests pin version 2026.1 (three streams, equal index weights) so their expectations stay true
+# when the active version changes; the calibrated 2026.2 has its own tests below.
+M = methodology_config.load("2026.1")
+CALIBRATED = methodology_config.load("2026.2")
 
 
 def inputs(**kw):
@@ -206,12 +209,40 @@ def test_sensitivity_lists_a_country_at_a_band_edge_and_not_one_deep_inside():
 
 # --- configuration -------------------------------------------------------------------------------------
 
-def test_the_active_version_file_is_valid_and_ends_its_changelog_with_itself():
-    assert M.version == methodology_config.ACTIVE_VERSION
-    assert M.changelog[-1]["version"] == M.version
-    assert set(M.changelog[-1]["changes"]) == {"en", "ru", "fr", "es", "ar"}
-    for q in M.questions:
+@pytest.mark.parametrize("version", methodology_config.available_versions())
+def test_every_version_file_is_valid_and_ends_its_changelog_with_itself(version):
+    m = methodology_config.load(version)
+    assert m.version == version and m.changelog[-1]["version"] == version
+    for entry in m.changelog:
+        assert set(entry["changes"]) == {"en", "ru", "fr", "es", "ar"}, entry["version"]
+    for q in m.questions:
         assert set(q.text) == {"en", "ru", "fr", "es", "ar"}, q.code
+
+
+def test_the_active_version_is_the_newest_and_keeps_the_history_of_the_older_ones():
+    versions = methodology_config.available_versions()
+    assert methodology_config.ACTIVE_VERSION == versions[-1]
+    active = methodology_config.load()
+    assert [e["version"] for e in active.changelog] == versions
+
+
+# --- 2026.2: the previous published score as a stream ---------------------------------------------------
+
+def test_the_previous_published_score_is_one_stream_with_one_contribution():
+    item = inputs(indices=INDICES, previous_score=30.0)
+    result = compute(item, CALIBRATED)
+    published = [c for c in result.contributions if c.stream == "published"]
+    assert len(published) == 1 and published[0].indicator is None
+    shares = {s: v["weight"] for s, v in result.stream_scores.items()}
+    w = CALIBRATED.streams
+    assert shares["published"] == pytest.approx(w["published"].weight / (w["published"].weight + w["external"].weight))
+    assert published[0].points == pytest.approx(shares["published"] * 30.0)
+    assert sum(c.points for c in result.contributions) == pytest.approx(result.guiding)
+    assert compute(inputs(indices=INDICES, previous_score=40.0), CALIBRATED).guiding > result.guiding
+
+
+def test_a_version_without_the_published_stream_ignores_the_previous_score():
+    assert compute(inputs(indices=INDICES, previous_score=99.0), M).guiding == compute(inputs(indices=INDICES), M).guiding
 
 
 @pytest.mark.parametrize("change, message", [

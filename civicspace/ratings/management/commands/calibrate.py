@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from civicspace.methodology import calibration as fitting
 from civicspace.methodology import config as methodology_config
-from civicspace.ratings.calibration import PREVIOUS, observations
+from civicspace.ratings.calibration import ENGINE, PREVIOUS, observations
 
 
 def _codes(text):
@@ -50,7 +50,9 @@ class Command(BaseCommand):
             results = {name: fitting.fit_and_evaluate(obs, features, fit_codes, eval_codes)
                        for name, features in models.items()}
             main = results["indices_and_previous"]
-            declared = fitting.evaluate({"external": 1.0}, [o for o in obs if o.edition in eval_codes])
+            evaluated = [o for o in obs if o.edition in eval_codes]
+            declared = fitting.evaluate({"external": 1.0}, evaluated)
+            active = fitting.evaluate({ENGINE: 1.0}, evaluated)
             report = {
                 "mode": "fit-evaluate", "methodology_version": methodology.version,
                 "fit": fit_codes, "evaluate": eval_codes,
@@ -58,6 +60,7 @@ class Command(BaseCommand):
                 "persistence": main["persistence"], "weights": main["weights"], "n_fit": main["n_fit"],
                 "models": results,
                 "declared_external_stream": declared,
+                "active_methodology": {"version": methodology.version, **active},
                 "notes": self._notes(obs, fit_codes),
             }
         self.stdout.write(_dump(report) if json else self._text(report))
@@ -78,7 +81,8 @@ class Command(BaseCommand):
             "previous band's midpoint stands in.",
             "V-Dem values are from version 15, a later vintage than the one public at the edition's date.",
             "'declared_external_stream' evaluates the engine's external stream with its declared rules, "
-            "unfitted.",
+            "unfitted; 'active_methodology' evaluates the whole active version as declared (without live "
+            "evidence, which the record does not hold).",
         ]
 
     def _text(self, report):
@@ -94,6 +98,9 @@ class Command(BaseCommand):
         for name, r in report["models"].items():
             lines.append(f"  {name:22} mae {r['mae']}, band agreement {r['band_agreement']}, n {r['n']}; "
                          f"weights {r['weights']}")
+        active = report["active_methodology"]
+        lines.append(f"  methodology {active['version']:10} mae {active['mae']}, band agreement "
+                     f"{active['band_agreement']}, n {active['n']} (as declared, not fitted)")
         lines.append(f"  persistence baseline   band agreement {report['persistence']['band_agreement']}, "
                      f"mae {report['persistence']['mae']}")
         return "\n".join(lines + [""] + [f"- {n}" for n in report["notes"]])
