@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from civicspace.countries.models import Country
 
 from .assessments import answer_labels, question_text
-from .models import RATING_CHOICES, EditionDraft, PanelVote
+from .models import RATING_CHOICES, EditionDraft, PanelVote, RatingEdition
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -45,6 +45,23 @@ class DecideForm(forms.Form):
 
     def rationale(self):
         return {code: self.cleaned_data.get(f"rationale_{code}", "") for code, _name in settings.LANGUAGES}
+
+
+class ErratumForm(forms.Form):
+    edition = forms.ModelChoiceField(label=_("Published edition"), queryset=RatingEdition.objects.none(),
+                                     to_field_name="slug", empty_label=_("Choose an edition"))
+    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.all(), to_field_name="code",
+                                     empty_label=_("Choose a country"))
+    rating = forms.ChoiceField(label=_("Corrected rating"), choices=RATING_CHOICES)
+    score = forms.DecimalField(label=_("Corrected score (empty when none)"), required=False, min_value=1,
+                               max_value=100, max_digits=5, decimal_places=2)
+    reason = forms.CharField(label=_("Public reason for the correction"), max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edition"].queryset = RatingEdition.objects.order_by("-published")
+        self.fields["edition"].label_from_instance = lambda e: f"{e.title} ({e.code})"
 
 
 class WithdrawForm(forms.Form):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("workspace/ratings/proposals/<int:pk>/withdraw/", views.proposal_withdraw, name="proposal_withdraw"),
     path("workspace/ratings/editions/new/", views.draft_new, name="draft_new"),
     path("workspace/ratings/editions/<int:pk>/publish/", views.draft_publish, name="draft_publish"),
+    path("workspace/ratings/errata/new/", views.erratum_new, name="erratum_new"),
     path("workspace/assessments/", views.assessment_list, name="assessment_list"),
     path("workspace/assessments/new/", views.assessment_new, name="assessment_new"),
     path("workspace/assessments/<int:pk>/", views.assessment_detail, name="assessment_detail"),

@@ -20,7 +20,7 @@ from civicspace.countries.models import Country
 from civicspace.methodology import config as methodology_config
 
 from . import assessments, decisions, evidence
-from .forms import AssessmentForm, DecideForm, DraftForm, ProposalOpenForm, VoteForm, WithdrawForm
+from .forms import AssessmentForm, DecideForm, DraftForm, ErratumForm, ProposalOpenForm, VoteForm, WithdrawForm
 from .models import Assessment, RatingProposal
 
 
@@ -56,7 +56,7 @@ def _report(request, error):
 
 # --- proposals and editions ------------------------------------------------------------------------------
 
-def _list_page(request, *, open_form=None, draft_form=None, status=200):
+def _list_page(request, *, open_form=None, draft_form=None, erratum_form=None, status=200):
     open_rows, closed_rows = evidence.proposal_rows(request.user)
     unpublished, published = evidence.drafts_with_decisions()
     editor = is_editor(request.user)
@@ -65,6 +65,7 @@ def _list_page(request, *, open_form=None, draft_form=None, status=200):
         "is_editor": editor, "is_panel": is_panel_member(request.user),
         "open_form": (open_form or ProposalOpenForm()) if editor else None,
         "draft_form": (draft_form or DraftForm()) if editor else None,
+        "erratum_form": (erratum_form or ErratumForm()) if editor else None,
     }, status=status)
 
 
@@ -120,6 +121,24 @@ def draft_new(request):
             messages.success(request, _("Edition draft created."))
             return redirect("ratings:proposal_list")
     return _list_page(request, draft_form=form, status=400)
+
+
+@login_required
+@require_POST
+def erratum_new(request):
+    _editor_only(request)
+    form = ErratumForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            decisions.erratum_record(actor=request.user, edition=data["edition"], country=data["country"],
+                                     rating=data["rating"], score=data["score"], reason=data["reason"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The correction is recorded and shown as an erratum of the edition."))
+            return redirect("publishing:edition_changes", data["edition"].slug)
+    return _list_page(request, erratum_form=form, status=400)
 
 
 @login_required

@@ -401,3 +401,21 @@ def test_assessment_screens(people, kgz):
     assert 'href="/en/workspace/ratings/"' in workspace and 'href="/en/workspace/assessments/"' in workspace
     panel_workspace = signed_in(people["panel"]).get("/en/workspace/").content.decode()
     assert 'href="/en/workspace/ratings/"' in panel_workspace and "/workspace/assessments/" not in panel_workspace
+
+
+def test_the_errata_screen_records_a_correction_and_refuses_a_score_outside_the_band(people, kgz, current):
+    editor = signed_in(people["editor"])
+    edition = current.edition
+    bad = editor.post("/en/workspace/ratings/errata/new/", {
+        "edition": edition.slug, "country": "KGZ", "rating": "closed", "score": "55", "reason": "Typo."})
+    assert bad.status_code == 400 and "The score is not in the band of the rating." in html.unescape(text(bad))
+    assert not edition.errata.exists()
+    response = editor.post("/en/workspace/ratings/errata/new/", {
+        "edition": edition.slug, "country": "KGZ", "rating": current.rating, "score": "33.19",
+        "reason": "The score was mistyped in the release."})
+    assert response.status_code == 302 and response["Location"].endswith(f"/ratings/changes/{edition.slug}/")
+    page = text(Client().get(f"/en/ratings/changes/{edition.slug}/"))
+    assert "Errata" in page and "The score was mistyped in the release." in page
+    # The panel may read the screens but not correct an edition; partners do not see them at all.
+    assert signed_in(people["panel"]).post("/en/workspace/ratings/errata/new/", {}).status_code == 403
+    assert signed_in(people["partner"]).post("/en/workspace/ratings/errata/new/", {}).status_code == 404
