@@ -96,6 +96,10 @@ class Update(models.Model):
 
     class Meta:
         ordering = ["-date", "-pk"]
+        # The public lists: published updates newest first, everywhere or in one country (one page is read
+        # from the index instead of sorting every update; benchmarked in bench/).
+        indexes = [models.Index(fields=["status", "date", "id"], name="update_status_date"),
+                   models.Index(fields=["country", "status", "date", "id"], name="update_country_status_date")]
 
     def __str__(self):
         return self.title or f"Update {self.pk}"
@@ -162,6 +166,7 @@ class Incident(models.Model):
 
     class Meta:
         ordering = ["date", "pk"]
+        indexes = [models.Index(fields=["date"], name="incident_date")]  # date windows (Watchlist signals)
 
     def __str__(self):
         return f"{self.update.country.code} {self.date}: {self.description[:40]}"

@@ -1,7 +1,8 @@
 """Reads of updates and incidents for the workspace, the review queue and the public pages."""
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -59,24 +60,33 @@ def update_public_get(pk):
 
 def public_updates(*, country=None, region=None, freedom=None, violation=None, victim=None, date_from=None,
                    date_to=None):
-    """Published updates, newest first, filtered; each filter narrows by the update's incidents or tags."""
+    """Published updates, newest first, filtered; each filter narrows by the update's incidents or tags.
+
+    Filters on incidents are EXISTS subqueries and the incident count a correlated subquery, so no join
+    multiplies the rows: no DISTINCT or GROUP BY over every update, and the database can walk the
+    (status, date) index newest first and stop after one page."""
     queryset = Update.objects.filter(status=Status.PUBLISHED)
+    incidents = Incident.objects.filter(update=OuterRef("pk"))
     if country:
         queryset = queryset.filter(country=country)
     if region:
         queryset = queryset.filter(country__region=region)
     if freedom:
-        queryset = queryset.filter(Q(freedoms=freedom) | Q(incidents__freedoms=freedom))
+        queryset = queryset.filter(Q(Exists(Update.freedoms.through.objects.filter(update=OuterRef("pk"),
+                                                                                  term=freedom)))
+                                   | Q(Exists(incidents.filter(freedoms=freedom))))
     if violation:
-        queryset = queryset.filter(incidents__types=violation)
+        queryset = queryset.filter(Exists(incidents.filter(types=violation)))
     if victim:
-        queryset = queryset.filter(incidents__victims__type=victim)
+        queryset = queryset.filter(Exists(incidents.filter(victims__type=victim)))
     if date_from:
         queryset = queryset.filter(date__gte=date_from)
     if date_to:
         queryset = queryset.filter(date__lte=date_to)
-    return (queryset.distinct().select_related("country").prefetch_related("freedoms")
-            .annotate(incident_count=Count("incidents", distinct=True)).order_by("-date", "-pk"))
+    incident_count = Coalesce(Subquery(incidents.order_by().values("update").annotate(n=Count("pk")).values("n")),
+                              0)
+    return (queryset.select_related("country").prefetch_related("freedoms")
+            .annotate(incident_count=incident_count).order_by("-date", "-pk"))
 
 
 def country_recent_updates(country, *, limit=5):
