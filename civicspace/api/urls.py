@@ -4,6 +4,8 @@ Anything else under the prefix answers a JSON 404."""
 from django.http import JsonResponse
 from django.urls import re_path, reverse
 
+from civicspace.pagecache.middleware import cache_public_get
+
 from .api import api
 from .wrappers import api_view, error
 
@@ -32,7 +34,8 @@ def _patterns():
     for pattern in patterns:
         if pattern.name == "api-root":
             pattern.callback = index
-        pattern.callback = api_view(pattern.callback)
+        # Answers are cached per publication generation (civicspace.pagecache), behind the rate limit.
+        pattern.callback = api_view(cache_public_get(pattern.callback))
     return patterns + [re_path(r"^(?P<rest>.*)$", api_view(unknown_endpoint))]
 
 

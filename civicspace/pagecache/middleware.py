@@ -7,6 +7,8 @@ the generation in its own transaction (apps.py), so the next request renders the
 shows at once, in every worker. PAGE_CACHE_SECONDS bounds how long an entry lives anyway (for writes that
 bypass model signals, such as QuerySet.update or raw SQL); 0 turns the cache off.
 
+The API uses the same cache through cache_public_get (api/urls.py), inside its rate limit.
+
 Never cached: signed-in users or anyone with a session cookie (nothing is even looked up for them), requests
 with a flash-message cookie, other methods than GET, the workspace, admin, accounts, data files and findings
 (which also depend on files written outside the database), responses that set a cookie (a CSRF form),
@@ -14,6 +16,7 @@ that are private/no-store/no-cache, that vary on everything (Vary: *), that stre
 that embed the request's CSP nonce.
 A cached hit costs one query (the generation).
 """
+import functools
 import re
 
 from django.conf import settings
@@ -33,7 +36,7 @@ def _seconds():
 
 
 def _cacheable_request(request):
-    if request.method != "GET" or not _seconds() or not PUBLIC_PATH.match(request.path_info):
+    if request.method != "GET" or not _seconds():
         return False
     cookies = request.COOKIES
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies and \
@@ -48,39 +51,61 @@ def _cacheable_response(response):
     return True
 
 
+def cached_response(request, get_response, cache):
+    """The response from the cache for this generation, or get_response(request), stored when it may be."""
+    if not _cacheable_request(request):
+        return get_response(request)
+    generation = current_generation()
+    if generation is None:
+        return get_response(request)
+    prefix = f"page:{generation}"
+    key = get_cache_key(request, prefix, "GET", cache=cache)
+    if key is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            cached[HEADER] = "hit"
+            return cached
+    response = get_response(request)
+    # A page that used this request's CSP nonce (django-csp sets request._csp_nonce) must not be replayed:
+    # the next response's header carries another nonce.
+    if not _cacheable_response(response) or isinstance(getattr(request, "_csp_nonce", None), str):
+        return response
+
+    def store(rendered):
+        # The key learns the request headers the page varies on (e.g. Cookie when the session was read).
+        if not rendered.cookies:
+            cache.set(learn_cache_key(request, rendered, _seconds(), prefix, cache=cache), rendered, _seconds())
+
+    if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+        response.add_post_render_callback(store)
+    else:
+        store(response)
+    response[HEADER] = "miss"
+    return response
+
+
+def _cache():
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
 class PublicPageCacheMiddleware:
+    """The public pages under a language prefix (the API is cached by cache_public_get, inside its rate limit)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
-        self.cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
 
     def __call__(self, request):
-        if not _cacheable_request(request):
+        if not PUBLIC_PATH.match(request.path_info):
             return self.get_response(request)
-        generation = current_generation()
-        if generation is None:
-            return self.get_response(request)
-        prefix = f"page:{generation}"
-        key = get_cache_key(request, prefix, "GET", cache=self.cache)
-        if key is not None:
-            cached = self.cache.get(key)
-            if cached is not None:
-                cached[HEADER] = "hit"
-                return cached
-        response = self.get_response(request)
-        # A page that used this request's CSP nonce (django-csp sets request._csp_nonce) must not be replayed:
-        # the next response's header carries another nonce.
-        if not _cacheable_response(response) or isinstance(getattr(request, "_csp_nonce", None), str):
-            return response
+        return cached_response(request, self.get_response, _cache())
 
-        def store(rendered):
-            # The key learns the request headers the page varies on (e.g. Cookie when the session was read).
-            if not rendered.cookies:
-                self.cache.set(learn_cache_key(request, rendered, _seconds(), prefix, cache=self.cache),
-                               rendered, _seconds())
 
-        if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
-            response.add_post_render_callback(store)
-        else:
-            store(response)
-        response[HEADER] = "miss"
-        return response
+def cache_public_get(view):
+    """The same cache for one view (the API's operations: wrapped inside the rate limit, so that cached answers
+    still count against a client's limit)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return cached_response(request, lambda req: view(req, *args, **kwargs), _cache())
+
+    return wrapped

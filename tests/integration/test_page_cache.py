@@ -96,9 +96,30 @@ def test_signed_in_users_never_get_a_cached_page(people):
 
 def test_pages_outside_the_public_site_are_never_cached(people):
     anonymous = Client()
-    for path in ("/en/accounts/login/", "/en/data/", "/api/v1/countries", "/healthz"):
+    for path in ("/en/accounts/login/", "/en/data/", "/healthz"):
         anonymous.get(path)
         assert HEADER not in anonymous.get(path), path
+
+
+def test_the_api_is_cached_behind_its_rate_limit(settings, people):
+    settings.API_RATE_LIMIT_PER_MINUTE = 3
+    client = Client()
+    assert client.get("/api/v1/countries/KGZ")[HEADER] == "miss"
+    second = client.get("/api/v1/countries/KGZ")
+    assert second[HEADER] == "hit" and second["Access-Control-Allow-Origin"] == "*"
+    assert client.head("/api/v1/countries/KGZ").content == b""
+    assert client.get("/api/v1/countries/KGZ").status_code == 429  # cached answers count too
+
+
+def test_an_api_answer_changes_with_a_publication(people):
+    update = make_update(people, status=Status.PUBLISHED)
+    client = Client()
+    client.get(f"/api/v1/updates/{update.pk}")
+    assert client.get(f"/api/v1/updates/{update.pk}")[HEADER] == "hit"
+    update.title_en = "Corrected in the API (cache test)"
+    update.save()
+    response = client.get(f"/api/v1/updates/{update.pk}")
+    assert response[HEADER] == "miss" and response.json()["title"] == "Corrected in the API (cache test)"
 
 
 def test_a_page_that_sets_a_cookie_is_not_cached(rf):
