@@ -4,6 +4,7 @@ Importers validate every row first and collect every problem, then write all row
 nothing at all.
 """
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,14 +30,41 @@ class CsvValidationError(Exception):
         super().__init__(f"{len(self.errors)} problem(s); nothing was imported:\n{lines}{more}")
 
 
+MAX_FILE_BYTES = 100 * 1024 * 1024  # far above any real import (all ratings since 2020 are under 1 MB)
+
+
+def _decode(path, name):
+    """The file's text. UTF-8 (a byte-order mark is allowed and dropped); anything else is refused with the line
+    where decoding failed, because guessing an encoding silently corrupts names (Кыргызстан in Windows-1251)."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise CsvValidationError([RowError(name, 0, "-", f"the file is larger than {MAX_FILE_BYTES // 2**20} MB")])
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CsvValidationError([RowError(name, 1, "-", "the file is UTF-16; save it as UTF-8 (CSV UTF-8)")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CsvValidationError([RowError(
+            name, line, "-", f"is not UTF-8 text (byte {exc.start + 1}); save the file as UTF-8 (in Excel: "
+                             f"CSV UTF-8), not in a local encoding such as Windows-1251")]) from exc
+
+
 def read_rows(path, required_columns):
-    """Yield (line_number, row) for each data row. Raises CsvValidationError for a missing file or columns."""
+    """Yield (line_number, row) for each data row. Raises CsvValidationError for a missing or unreadable file, a
+    file that is not UTF-8 text, missing columns or a malformed line."""
     path = Path(path)
     name = path.name
     if not path.exists():
         raise CsvValidationError([RowError(name, 0, "-", "file not found")])
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
+    if not path.is_file():
+        raise CsvValidationError([RowError(name, 0, "-", "is not a file")])
+    text = _decode(path, name)
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise CsvValidationError([RowError(name, line, "-", "contains a NUL character: this is not a CSV text file")])
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
         header = reader.fieldnames or []
         missing = [column for column in required_columns if column not in header]
         if missing:
@@ -48,3 +76,5 @@ def read_rows(path, required_columns):
             if None in row:
                 raise CsvValidationError([RowError(name, reader.line_num, "-", "more values than columns")])
             yield reader.line_num, {key: (value or "").strip() for key, value in row.items()}
+    except csv.Error as exc:
+        raise CsvValidationError([RowError(name, reader.line_num + 1, "-", f"malformed CSV: {exc}")]) from exc

@@ -1,4 +1,5 @@
 """Editors compose Watchlist editions: candidates ranked by the signals, countries, rationales, press release."""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,6 +20,11 @@ from .models import WatchlistEdition, WatchlistEntry
 def _editor_only(request):
     if not is_editor(request.user):
         raise Http404
+
+
+def _language(value):
+    """One of the site's languages (a made-up ?lang= once made the compose page fail with a server error)."""
+    return value if value in dict(settings.LANGUAGES) else "en"
 
 
 def _report(request, error):
@@ -51,7 +57,7 @@ def compose(request, slug):
     edition = selectors.edition_get(slug, published_only=False)
     on_edition = {e.country_id for e in edition.entries.all()}
     ranked = selectors.candidates(as_of=edition.target_date, limit=15)
-    lang = request.GET.get("lang", "en")
+    lang = _language(request.GET.get("lang"))
     return render(request, "watchlist/compose.html", {
         "edition": edition,
         "candidates": [(country, c, country.pk in on_edition) for country, c in ranked],
@@ -124,8 +130,7 @@ def press_release_save(request, slug):
     else:
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
-    lang = request.POST.get("lang", "en")
-    return redirect(reverse("watchlist:compose", args=[slug]) + f"?lang={lang if lang.isalpha() else 'en'}")
+    return redirect(reverse("watchlist:compose", args=[slug]) + f"?lang={_language(request.POST.get('lang'))}")
 
 
 @login_required
