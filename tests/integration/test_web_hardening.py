@@ -9,6 +9,7 @@ from django.test import Client, override_settings
 
 from civicspace.monitoring.markdown import render_markdown
 from tests.integration.test_access_matrix import PUBLIC, PUBLIC_UPDATE, ROWS, make_objects
+from civicspace.monitoring.models import Update
 from tests.monitoring_fixtures import make_update
 
 pytestmark = pytest.mark.django_db
@@ -290,3 +291,24 @@ def test_too_many_fields_are_refused(client, people):
     client.force_login(people["partner"])
     response = client.post("/en/workspace/updates/new/", {f"f{i}": "x" for i in range(1500)})
     assert response.status_code == 400
+
+
+# --- CSRF ----------------------------------------------------------------------------------------------------------
+def test_every_form_refuses_a_post_without_the_csrf_token(people, settings, tmp_path):
+    """Every site URL (all but the read-only API and the health check), posted to by a signed-in editor from
+    another site, i.e. without the token: refused with 403 before anything happens."""
+    objects = make_objects(people, settings, tmp_path)
+    update = make_update(people, "draft")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people["editor"])
+    checked = []
+    for key, (_method, url, _rule) in ROWS.items():
+        if not url.startswith("/en/"):
+            continue
+        concrete = url.format(update=update.pk, incident=update.incidents.first().pk, **objects)
+        response = client.post(concrete, {"title": "x", "body": "x", "text": "x"})
+        assert response.status_code == 403, (key, response.status_code)
+        assert "CSRF verification failed" in response.content.decode(), key
+        checked.append(key)
+    assert len(checked) > 80
+    assert Update.objects.get(pk=update.pk).status == "draft"
