@@ -105,7 +105,7 @@ bench: setup bench-deps
 	  pg="--skip-postgres"; \
 	fi; \
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/bench.sqlite3 $(CIVICSPACE) migrate --noinput -v 0 && \
-	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python -m bench.run --label $(BENCH_LABEL) --duration $(BENCH_DURATION) $$pg
+	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python -m bench.run --label $(BENCH_LABEL) --duration $(BENCH_DURATION) --full-export $$pg
 
 # Debian's nginx and wrk; Datasette in its own venv from hashed pins (never in the project's lock).
 bench-deps: $(BENCH_VENV)/.installed

@@ -2,6 +2,13 @@
 
 
 def _get(report, *keys):
+    if keys and keys[-1] in ("rps_ratio", "p50_ratio", "p99_ratio"):  # from the raw numbers, unrounded
+        section = _get(report, *keys[:-1])
+        if isinstance(section, dict) and "limit" in section:
+            metric = keys[-1].replace("_ratio", "").replace("p", "p", 1)
+            metric = "rps" if metric == "rps" else f"{metric}_ms"
+            a, b = section["site"].get(metric), section["limit"].get(metric)
+            return a / b if a and b else None
     for key in keys:
         if not isinstance(report, dict) or key not in report:
             return None
@@ -13,8 +20,23 @@ def _fmt(value, suffix=""):
     if value is None:
         return "–"
     if isinstance(value, float):
-        value = f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 10 else f"{value:,.1f}"
+        value = f"{value:.3g}" if abs(value) < 10 else f"{value:,.1f}" if abs(value) < 1000 else f"{value:,.0f}"
     return f"{value}{suffix}"
+
+
+def _why(report, path):
+    """Why a ratio is missing: the failure recorded next to it, or a side that completed no request."""
+    section = _get(report, *path[:-1])
+    if isinstance(section, dict):
+        for key in ("signals", "scores", "error") if path[-1] != "scores_ratio" else ("scores", "error"):
+            if isinstance(section.get(key), str):
+                text = section[key].strip().splitlines()[-1]  # the exception line of a traceback
+                return text.replace("django.db.utils.", "")[:120]
+        if isinstance(section.get("limit"), dict) and not section["limit"].get("rps"):
+            return "peer completed no request"
+        if isinstance(section.get("site"), dict) and not section["site"].get("rps"):
+            return "site completed no request"
+    return "–"
 
 
 def ratio_rows(report):
@@ -37,7 +59,11 @@ def ratio_rows(report):
         if report.get(f"import_{vendor}"):
             rows.append((f"bulk import [{vendor}]: generator / native load", (f"import_{vendor}", "ratio")))
         if report.get(f"export_{vendor}"):
-            rows.append((f"full export [{vendor}]: civicspace export / native dump", (f"export_{vendor}", "ratio")))
+            rows.append((f"export at scale {report[f'export_{vendor}'].get('scale')} [{vendor}]: civicspace export "
+                         "/ native dump", (f"export_{vendor}", "ratio")))
+        if report.get(f"export_full_{vendor}"):
+            rows.append((f"full export at scale {report[f'export_full_{vendor}'].get('scale')} [{vendor}]: "
+                         "civicspace export / native dump", (f"export_full_{vendor}", "ratio")))
     return rows
 
 
@@ -48,7 +74,7 @@ def render(report, before=None):
         "",
         f"Run `{report['label']}` of {report['date']} on {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, "
         f"Python {m['python']}, SQLite {m['sqlite']}, PostgreSQL {m['postgresql']}; gunicorn with {m['workers']} "
-        f"workers; load: {report['wrk']}. Run time {report['duration_s']} s.",
+        f"workers; load: {report['wrk']}. Run time {report['duration_s']} s. Code: `{report.get('code', '')}`.",
         "",
         "Every number below is a ratio of two things measured side by side in the same run (absolute times on a "
         "shared machine are noise). For throughput (rps) higher is better and 1 would be the limit; for times "
@@ -64,13 +90,16 @@ def render(report, before=None):
                   ""]
     lines += ["## Ratios", ""]
     if before:
-        lines += ["| ratio | before | after |", "|---|---:|---:|"]
+        lines += [f"Before: `{before.get('code', '')}` ({before['date']}), the same benchmark data and harness.", "",
+                  "| ratio | before | after |", "|---|---:|---:|"]
         for name, path in ratio_rows(report):
-            lines.append(f"| {name} | {_fmt(_get(before, *path))} | {_fmt(_get(report, *path))} |")
+            lines.append(f"| {name} | {_fmt(_get(before, *path)) if _get(before, *path) is not None else _why(before, path)} "
+                         f"| {_fmt(_get(report, *path)) if _get(report, *path) is not None else _why(report, path)} |")
     else:
         lines += ["| ratio | value |", "|---|---:|"]
         for name, path in ratio_rows(report):
-            lines.append(f"| {name} | {_fmt(_get(report, *path))} |")
+            value = _get(report, *path)
+            lines.append(f"| {name} | {_fmt(value) if value is not None else _why(report, path)} |")
     lines += ["", "## Details", ""]
     for vendor in ("sqlite", "postgresql"):
         pages = report.get(f"pages_{vendor}")
@@ -113,8 +142,9 @@ def render(report, before=None):
         if signals:
             lines += [f"### Recomputation on {vendor}", "",
                       f"- one aggregate scan (incidents per country): {_fmt(signals.get('scan_ms'))} ms",
-                      f"- Watchlist signals for every country: {_fmt(signals.get('signals_ms'))} ms "
-                      f"(ratio {_fmt(signals.get('signals_ratio'))})",
+                      f"- Watchlist signals for every country: " + (
+                          f"{_fmt(signals.get('signals_ms'))} ms (ratio {_fmt(signals.get('signals_ratio'))})"
+                          if "signals_ms" in signals else str(signals.get("signals", signals.get("error", "")))),
                       f"- every country's guiding score: " + (f"{_fmt(signals.get('scores_ms'))} ms (ratio "
                                                               f"{_fmt(signals.get('scores_ratio'))})"
                                                               if "scores_ms" in signals else
@@ -126,10 +156,11 @@ def render(report, before=None):
                       f"- import at scale {imp['scale']} ({imp['rows']['updates']:,} updates, "
                       f"{imp['rows']['incidents']:,} incidents): generator {imp['generator_load_s']} s vs "
                       f"{imp['native']} {imp['native_load_s']} s (ratio {_fmt(imp['ratio'])})"]
-            exp = report.get(f"export_{vendor}")
-            if exp:
-                lines.append(f"- full export: `civicspace export` {exp['export_s']} s (peak RSS "
-                             f"{exp['export_peak_rss_mb']} MB, {exp['export_bytes'] / 1e6:,.0f} MB written) vs "
-                             f"{exp['native']} {exp['native_s']} s (ratio {_fmt(exp['ratio'])})")
+            for key in (f"export_{vendor}", f"export_full_{vendor}"):
+                exp = report.get(key)
+                if exp:
+                    lines.append(f"- export at scale {exp.get('scale')}: `civicspace export` {exp['export_s']} s "
+                                 f"(peak RSS {exp['export_peak_rss_mb']} MB, {exp['export_bytes'] / 1e6:,.0f} MB "
+                                 f"written) vs {exp['native']} {exp['native_s']} s (ratio {_fmt(exp['ratio'])})")
             lines.append("")
     return "\n".join(lines) + "\n"

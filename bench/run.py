@@ -37,6 +37,9 @@ CIVICSPACE = str(ROOT / ".venv" / "bin" / "civicspace")
 DATASETTE = str(BENCH_VAR / "venv" / "bin" / "datasette")
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 IMPORT_SCALE = float(os.environ.get("BENCH_IMPORT_SCALE", "0.1"))
+# The application code measured: this checkout, or another one (e.g. a `git worktree` of an older commit, for
+# the "before" column; it needs var/static and the compiled .mo files of its own).
+CODE_ROOT = Path(os.environ.get("BENCH_CODE_ROOT", ROOT)).resolve()
 
 PAGES = [
     ("home map", "/en/"),
@@ -68,7 +71,7 @@ def free_port():
 
 def env_for(database_url):
     return {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "PYTHONPATH": str(ROOT)}
+            "PYTHONPATH": f"{CODE_ROOT}:{ROOT}"}
 
 
 class Server:
@@ -125,7 +128,8 @@ class Server:
 def gunicorn(name, database_url):
     port = free_port()
     return Server(name, [GUNICORN, "civicspace.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-                         "--timeout", "120"], port, env=env_for(database_url), ready_path="/healthz")
+                         "--timeout", "120", "--chdir", str(CODE_ROOT)], port, env=env_for(database_url),
+                  ready_path="/healthz")
 
 
 def nginx(root):
@@ -186,8 +190,8 @@ def wrk(url, duration):
             "socket_errors": socket_errors.group(1).strip() if socket_errors else None}
 
 
-def ratio(a, b, digits=3):
-    return round(a / b, digits) if a and b else None
+def ratio(a, b, digits=4):
+    return float(f"{a / b:.{digits}g}") if a and b else None
 
 
 def compare_load(label, site, limit, duration):
@@ -196,8 +200,8 @@ def compare_load(label, site, limit, duration):
     say(f"  wrk {label} (limit): {limit}")
     theirs = wrk(limit, duration)
     return {"site": mine, "limit": theirs, "rps_ratio": ratio(mine["rps"], theirs["rps"]),
-            "p50_ratio": ratio(mine["p50_ms"], theirs["p50_ms"], 1),
-            "p99_ratio": ratio(mine["p99_ms"], theirs["p99_ms"], 1)}
+            "p50_ratio": ratio(mine["p50_ms"], theirs["p50_ms"]),
+            "p99_ratio": ratio(mine["p99_ms"], theirs["p99_ms"])}
 
 
 def bench_pages(server, static_root, static_server, duration):
@@ -254,17 +258,18 @@ def bench_api(server, peer, paths, duration):
 
 def inproc(task, database_url):
     say(f"  {task} on {database_url.split(':')[0]}")
-    out = subprocess.run([PYTHON, "-m", "bench.inproc", task], cwd=ROOT, env=env_for(database_url),
+    out = subprocess.run([PYTHON, str(ROOT / "bench" / "inproc.py"), task], cwd=CODE_ROOT, env=env_for(database_url),
                          capture_output=True, text=True)
     if out.returncode:
-        return {"error": out.stderr[-2000:]}
+        lines = [line for line in out.stderr.strip().splitlines() if line.strip()]
+        return {"error": lines[-1][:300] if lines else f"exit {out.returncode}", "stderr": out.stderr[-2000:]}
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def run_timed(argv, *, env=None, stdout=None, stdin=None):
     """Wall time and peak RSS (MB) of a child process."""
     started = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=ROOT, env=env or os.environ, stdout=stdout or subprocess.DEVNULL,
+    process = subprocess.Popen(argv, cwd=CODE_ROOT, env=env or os.environ, stdout=stdout or subprocess.DEVNULL,
                                stdin=stdin, stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
@@ -316,10 +321,10 @@ def bench_import(vendor):
         subprocess.run(["psql", admin, "-qc", "DROP DATABASE IF EXISTS civicspace_bench_load WITH (FORCE)"], check=True)
         native = "psql restoring pg_dump --data-only of the same rows (COPY)"
     return {"scale": IMPORT_SCALE, "rows": meta["counts"], "generator_load_s": generator_s, "native_load_s": native_s,
-            "native": native, "ratio": ratio(generator_s, native_s, 1)}
+            "native": native, "ratio": ratio(generator_s, native_s)}
 
 
-def bench_export(vendor, url):
+def bench_export(vendor, url, db_file=None):
     """`civicspace export --out DIR` (CSV + JSON per table, datapackage, codebook, changelog, validated) against
     the database's own dump of the tables it reads (sqlite3 .dump; pg_dump --data-only, i.e. COPY TO)."""
     out = RAW / f"export-{vendor}"
@@ -333,7 +338,7 @@ def bench_export(vendor, url):
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     with open(RAW / f"dump-{vendor}.sql", "w") as fh:
         if vendor == "sqlite":
-            native_s, native_rss = run_timed(["sqlite3", str(SQLITE_DB), ".dump " + " ".join(EXPORTED_TABLES)],
+            native_s, native_rss = run_timed(["sqlite3", str(db_file or SQLITE_DB), ".dump " + " ".join(EXPORTED_TABLES)],
                                              stdout=fh)
         else:
             native_s, native_rss = run_timed(["pg_dump", "--data-only", *[f"--table={t}" for t in EXPORTED_TABLES],
@@ -341,7 +346,7 @@ def bench_export(vendor, url):
     shutil.rmtree(out, ignore_errors=True)
     return {"export_s": export_s, "export_peak_rss_mb": export_rss, "export_bytes": size, "native_s": native_s,
             "native": "sqlite3 .dump" if vendor == "sqlite" else "pg_dump --data-only (COPY TO)",
-            "ratio": ratio(export_s, native_s, 1)}
+            "ratio": ratio(export_s, native_s)}
 
 
 # ------------------------------------------------------------------------------------------------ report
@@ -368,7 +373,10 @@ def run(args):
     static_root.mkdir(parents=True)
     static_root.chmod(0o755)
     started = time.monotonic()
+    commit = subprocess.run(["git", "-C", str(CODE_ROOT), "log", "-1", "--format=%h %s"], capture_output=True,
+                            text=True).stdout.strip()
     report = {"label": args.label, "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+              "code": commit[:100],
               "machine": machine(), "wrk": f"wrk -t2 -c8 -d{args.duration}s --latency (loopback)",
               "dataset": {}}
     for name, url in (("sqlite", SQLITE_URL), ("postgresql", PG_URL)):
@@ -402,11 +410,20 @@ def run(args):
     if not args.skip_postgres:
         report["signals_postgresql"] = inproc("signals", PG_URL)
     if not args.skip_io:
+        # The import's database (scale BENCH_IMPORT_SCALE) is exported too: a ratio every run can afford;
+        # --full-export adds the full-scale export on SQLite (minutes, and gigabytes of memory).
         report["import_sqlite"] = bench_import("sqlite")
-        report["export_sqlite"] = bench_export("sqlite", SQLITE_URL)
+        import_db = BENCH_VAR / "import-bench.sqlite3"
+        report["export_sqlite"] = {"scale": IMPORT_SCALE,
+                                   **bench_export("sqlite", f"sqlite:///{import_db}", import_db)}
+        if args.full_export:
+            report["export_full_sqlite"] = {"scale": report["dataset"].get("sqlite", {}).get("scale"),
+                                            **bench_export("sqlite", SQLITE_URL)}
         if not args.skip_postgres:
             report["import_postgresql"] = bench_import("postgresql")
-            report["export_postgresql"] = bench_export("postgresql", PG_URL)
+            report["export_postgresql"] = {"scale": IMPORT_SCALE, **bench_export(
+                "postgresql", PG_URL.rsplit("/", 1)[0] + "/civicspace_bench_import")}
+
     report["duration_s"] = round(time.monotonic() - started, 1)
     (RESULTS / f"{args.label}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
@@ -424,6 +441,7 @@ def main(argv=None):
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-io", action="store_true", help="skip the import and export benchmarks")
+    parser.add_argument("--full-export", action="store_true", help="also export the full-scale databases")
     run(parser.parse_args(argv))
 
 
