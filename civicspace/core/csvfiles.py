@@ -31,6 +31,7 @@ class CsvValidationError(Exception):
 
 
 MAX_FILE_BYTES = 100 * 1024 * 1024  # far above any real import (all ratings since 2020 are under 1 MB)
+MAX_FIELD_CHARS = 10_000  # the longest value in the shipped reference data has under 300 characters
 
 
 def _decode(path, name):
@@ -75,6 +76,10 @@ def read_rows(path, required_columns):
             # reader.line_num counts physical lines, so quoted newlines keep numbers right.
             if None in row:
                 raise CsvValidationError([RowError(name, reader.line_num, "-", "more values than columns")])
+            for key, value in row.items():
+                if value and len(value) > MAX_FIELD_CHARS:
+                    raise CsvValidationError([RowError(name, reader.line_num, key,
+                                                       f"is longer than {MAX_FIELD_CHARS} characters")])
             yield reader.line_num, {key: (value or "").strip() for key, value in row.items()}
     except csv.Error as exc:
         raise CsvValidationError([RowError(name, reader.line_num + 1, "-", f"malformed CSV: {exc}")]) from exc

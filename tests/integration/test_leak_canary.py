@@ -19,6 +19,7 @@ from django.test import Client
 
 from civicspace.legislation.models import Bill, BillSource, StageEvent
 from civicspace.monitoring.models import Comment, Incident, Source, Status, TrendCall, Update
+from civicspace.ratings.models import AssessmentAnswer, PanelVote, RatingProposal
 from civicspace.watchlist.models import WatchlistEdition, WatchlistEntry
 from tests.integration.test_access_matrix import PUBLIC, PUBLIC_UPDATE, ROWS, make_objects
 from tests.monitoring_fixtures import (CONFIDENTIAL_NOTE, CONFIDENTIAL_TITLE, PUBLIC_NAME, SENSITIVE_NAME,
@@ -39,6 +40,9 @@ CANARIES = {
     "unverified stage note": "CANARY-unverified-stage-2f44",
     "draft Watchlist rationale": "CANARY-draft-watchlist-rationale-a812",
     "draft Watchlist press release": "CANARY-draft-press-release-c0d3",
+    "open rating proposal's reason": "CANARY-open-proposal-reason-77c1",
+    "panel member's vote comment": "CANARY-panel-vote-comment-4a0e",
+    "assessment justification": "CANARY-assessment-justification-e5b8",
     **{f"{state} update title": f"CANARY-{state}-title-91e0" for state in HIDDEN_STATES},
     **{f"{state} update body": f"CANARY-{state}-body-91e0" for state in HIDDEN_STATES},
     **{f"{state} incident": f"CANARY-{state}-incident-91e0" for state in HIDDEN_STATES},
@@ -67,6 +71,12 @@ def canaries(people, settings, tmp_path):
     WatchlistEntry.objects.filter(edition=draft).update(rationale_en=CANARIES["draft Watchlist rationale"])
     WatchlistEdition.objects.filter(pk=draft.pk).update(pr_title_en=CANARIES["draft Watchlist press release"],
                                                         pr_lead_en=CANARIES["draft Watchlist press release"])
+    # Rating decisions: an open proposal, a panel member's vote on it, a partner's coded assessment.
+    RatingProposal.objects.filter(pk=objects["proposal"]).update(reason=CANARIES["open rating proposal's reason"])
+    PanelVote.objects.create(proposal_id=objects["proposal"], member=people["panel"], vote="agree",
+                             comment=CANARIES["panel member's vote comment"])
+    AssessmentAnswer.objects.create(assessment_id=objects["assessment"], question="canary", value=1,
+                                    justification=CANARIES["assessment justification"])
     call_command("search_reindex", stdout=io.StringIO())
     return {"objects": objects, "updates": updates}
 
