@@ -74,11 +74,13 @@ class _Hits:
     """The matching document ids, best first, fetched a page at a time (what Paginator needs: count() and
     slicing)."""
 
-    def __init__(self, match_sql, match_params, candidates):
-        candidate_sql, candidate_params = candidates.order_by().values("id").query.sql_with_params()
-        self.from_sql = (f"FROM ({match_sql}) m JOIN search_document d ON d.id = m.id "
-                         f"WHERE m.id IN ({candidate_sql})")
-        self.params = [*match_params, *candidate_params]
+    def __init__(self, match_sql, match_params, candidates=None):
+        self.from_sql = f"FROM ({match_sql}) m JOIN search_document d ON d.id = m.id"
+        self.params = list(match_params)
+        if candidates is not None:  # without filters the match is already limited to the page's language
+            candidate_sql, candidate_params = candidates.order_by().values("id").query.sql_with_params()
+            self.from_sql += f" WHERE m.id IN ({candidate_sql})"
+            self.params += candidate_params
         self._count = None
 
     def count(self):
@@ -115,7 +117,7 @@ def search(q, *, lang, filters=None, page=1, per_page=PER_PAGE):
     filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v}
     engine = get_engine()
     match = engine.match(query, lang) if not query.is_empty else None
-    hits = _Hits(*match, _candidates(lang, **filters)) if match else []
+    hits = _Hits(*match, _candidates(lang, **filters) if filters else None) if match else []
     result = Paginator(hits, per_page).get_page(page)
     ids = list(result.object_list)
     documents = SearchDocument.objects.select_related("country").in_bulk(ids)
