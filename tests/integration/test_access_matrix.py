@@ -217,6 +217,7 @@ ROWS = {
     "<lang>/workspace/ratings/proposals/<int:pk>/withdraw/": (
         "POST", "/en/workspace/ratings/proposals/{proposal}/withdraw/", RATING_EDITORS),
     "<lang>/workspace/ratings/editions/new/": ("POST", "/en/workspace/ratings/editions/new/", RATING_EDITORS),
+    "<lang>/workspace/ratings/errata/new/": ("POST", "/en/workspace/ratings/errata/new/", RATING_EDITORS),
     "<lang>/workspace/ratings/editions/<int:pk>/publish/": (
         "GET", "/en/workspace/ratings/editions/{rating_draft}/publish/", RATING_STAFF),
     # Assessments: partners (their organisation, their countries) and editors; the panel does not code
@@ -239,6 +240,8 @@ ROWS = {
     "<lang>/ratings/changes/feed/rss/": ("GET", "/en/ratings/changes/feed/rss/", PUBLIC),
     "<lang>/ratings/changes/feed/country/<slug:country>/": ("GET", "/en/ratings/changes/feed/country/kgz/", PUBLIC),
     "<lang>/ratings/<slug:rating>/": ("GET", "/en/ratings/repressed/", PUBLIC),
+    "<lang>/ratings/changes/<slug:slug>/": ("GET", "/en/ratings/changes/2025-12/", PUBLIC),
+    "<lang>/methodology/": ("GET", "/en/methodology/", PUBLIC),
     "<lang>/updates/": ("GET", "/en/updates/", PUBLIC),
     "<lang>/updates/feed/": ("GET", "/en/updates/feed/", PUBLIC),
     "<lang>/updates/feed/rss/": ("GET", "/en/updates/feed/rss/", PUBLIC),
@@ -279,6 +282,15 @@ ROWS.update({
         "GET", "/en/admin/audit/auditevent/{audit_event}/delete/", policy(LOGIN, admin=DENY)),
     "<lang>/admin/(?P<url>.*)$": ("GET", "/en/admin/no-such-page", policy(LOGIN, admin=HIDE)),
 })
+# Published editions and ratings are frozen (corrections are errata), and scores, index values and panel records
+# are written only by their audited services: in the admin nobody may add or delete them, administrators included
+# (the permission check comes before the object lookup, so id 0 answers the same as a real row).
+for _model in ("ratingedition", "publishedrating", "indexvalue", "guidingscore", "ratingproposal", "panelvote",
+               "ratingdecision", "erratum"):
+    ROWS[f"<lang>/admin/ratings/{_model}/add/"] = ("GET", f"/en/admin/ratings/{_model}/add/",
+                                                  policy(LOGIN, admin=DENY))
+    ROWS[f"<lang>/admin/ratings/{_model}/<path:object_id>/delete/"] = (
+        "GET", f"/en/admin/ratings/{_model}/0/delete/", policy(LOGIN, admin=DENY))
 PREFIX_RULES = {"<lang>/admin/": ADMIN_SITE}
 
 
