@@ -276,10 +276,6 @@ ROWS.update({
     "<lang>/admin/autocomplete/": ("GET", "/en/admin/autocomplete/", policy(LOGIN, admin=DENY)),
     "<lang>/admin/r/<path:content_type_id>/<path:object_id>/": ("GET", "/en/admin/r/{country_type}/{country}/",
                                                                ADMIN_SITE),
-    # The audit log is read-only, even for administrators.
-    "<lang>/admin/audit/auditevent/add/": ("GET", "/en/admin/audit/auditevent/add/", policy(LOGIN, admin=DENY)),
-    "<lang>/admin/audit/auditevent/<path:object_id>/delete/": (
-        "GET", "/en/admin/audit/auditevent/{audit_event}/delete/", policy(LOGIN, admin=DENY)),
     "<lang>/admin/(?P<url>.*)$": ("GET", "/en/admin/no-such-page", policy(LOGIN, admin=HIDE)),
 })
 # Published editions and ratings are frozen (corrections are errata), and scores, index values and panel records
@@ -291,6 +287,11 @@ for _model in ("ratingedition", "publishedrating", "indexvalue", "guidingscore",
                                                   policy(LOGIN, admin=DENY))
     ROWS[f"<lang>/admin/ratings/{_model}/<path:object_id>/delete/"] = (
         "GET", f"/en/admin/ratings/{_model}/0/delete/", policy(LOGIN, admin=DENY))
+# Models the admin shows but lets nobody add or delete, not even an administrator (the audit log; the rating
+# records, which only their services write): their add/ and <id>/delete/ pages answer 403.
+READ_ONLY_IN_ADMIN = {"audit/auditevent", "ratings/ratingedition", "ratings/publishedrating", "ratings/indexvalue",
+                      "ratings/guidingscore", "ratings/ratingproposal", "ratings/panelvote",
+                      "ratings/ratingdecision", "ratings/erratum"}
 PREFIX_RULES = {"<lang>/admin/": ADMIN_SITE}
 
 
@@ -322,7 +323,9 @@ def admin_rows():
         url = re.sub(r"\^\(\?P<app_label>[^)]*\)/\$", "countries/", url)
         url = re.sub(r"<[a-z_:]+>", "1", url)
         assert "<" not in url and "^" not in url, route
-        rows[route] = ("GET", url, ADMIN_SITE)
+        model = "/".join(route.removeprefix("<lang>/admin/").split("/")[:2])
+        read_only = model in READ_ONLY_IN_ADMIN and route.endswith(("/add/", "/delete/"))
+        rows[route] = ("GET", url, policy(LOGIN, admin=DENY) if read_only else ADMIN_SITE)
     return rows
 
 
