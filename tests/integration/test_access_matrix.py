@@ -277,6 +277,8 @@ ROWS.update({
     "<lang>/admin/r/<path:content_type_id>/<path:object_id>/": ("GET", "/en/admin/r/{country_type}/{country}/",
                                                                ADMIN_SITE),
     "<lang>/admin/(?P<url>.*)$": ("GET", "/en/admin/no-such-page", policy(LOGIN, admin=HIDE)),
+    # A real user: this view answers 404 for an id that does not exist (ids differ between databases).
+    "<lang>/admin/auth/user/<id>/password/": ("GET", "/en/admin/auth/user/{partner_user}/password/", ADMIN_SITE),
 })
 # Published editions and ratings are frozen (corrections are errata), and scores, index values and panel records
 # are written only by their audited services: in the admin nobody may add or delete them, administrators included
@@ -404,7 +406,7 @@ def make_objects(people, settings, tmp_path):
     rating_draft = EditionDraft.objects.create(publish_on=dt.date(2031, 6, 1))
     assessment = Assessment.objects.create(country=bill.country, stream="partner", organisation=people["kgz_org"],
                                            period_end=dt.date(2025, 10, 31), form_version="2026.1")
-    return {"proposal": proposal.pk, "rating_draft": rating_draft.pk, "assessment": assessment.pk,
+    return {"partner_user": people["partner"].pk, "proposal": proposal.pk, "rating_draft": rating_draft.pk, "assessment": assessment.pk,
             "country_type": ContentType.objects.get_for_model(Country).pk, "country": country.pk,
             "audit_event": audit.pk, "bill": bill.pk, "draft_edition": draft.slug, "entry": entry.pk, "published_edition": published.slug,
             "stage_event": event.pk, "token": invitation.token, "release": "2031.01.01"}
