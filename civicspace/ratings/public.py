@@ -62,7 +62,8 @@ def _explain(row):
         probabilities=[(b.code, result["probabilities"].get(b.code, 0.0)) for b in BANDS],
         inputs=used, external_only=set(result["stream_scores"]) == {"external"},
         no_assessments=not {"partner", "inhouse"} & set(result["stream_scores"]),
-        present=[STREAM_NAMES.get(s, s) for s in result["stream_scores"]],
+        # In the methodology's order: PostgreSQL's jsonb does not keep the keys' order.
+        present=[STREAM_NAMES.get(s, s) for s in methodology.streams if s in result["stream_scores"]],
         missing=[STREAM_NAMES.get(s, s) for s in result["missing_streams"]],
         live=inputs.get("live"), forms=len(inputs.get("forms") or ()))
 
