@@ -142,10 +142,10 @@ def render(report, before=None):
         if signals:
             lines += [f"### Recomputation on {vendor}", "",
                       f"- one aggregate scan (incidents per country): {_fmt(signals.get('scan_ms'))} ms",
-                      f"- Watchlist signals for every country: " + (
+                      "- Watchlist signals for every country: " + (
                           f"{_fmt(signals.get('signals_ms'))} ms (ratio {_fmt(signals.get('signals_ratio'))})"
                           if "signals_ms" in signals else str(signals.get("signals", signals.get("error", "")))),
-                      f"- every country's guiding score: " + (f"{_fmt(signals.get('scores_ms'))} ms (ratio "
+                      "- every country's guiding score: " + (f"{_fmt(signals.get('scores_ms'))} ms (ratio "
                                                               f"{_fmt(signals.get('scores_ratio'))})"
                                                               if "scores_ms" in signals else
                                                               str(signals.get("scores", signals.get("error", "")))[:300]),
