@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 
 from civicspace.audit.services import audit_event_record
 from civicspace.countries.models import Country
+from civicspace.pagecache.services import generation_bump
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology import engine
 from civicspace.methodology.bands import BAND_BY_CODE
@@ -171,6 +172,7 @@ def scores_compute_all(*, as_of=None, version=methodology_config.ACTIVE_VERSION,
             existing = existing.filter(country_id__in=country_ids)
         existing.delete()
         GuidingScore.objects.bulk_create(rows, batch_size=200)
+        generation_bump()  # bulk_create sends no signal: cached country pages must show the new scores
         audit_event_record(action="scores.computed", actor=actor, actor_label=actor_label,
                            data={"as_of": as_of.isoformat(), "version": methodology.version,
                                  "scored": len(rows), "without_evidence": sorted(without)})

@@ -199,3 +199,11 @@ def test_the_api_gives_the_guiding_score_with_contributions_and_inputs(client):
     assert sum(c["points"] for c in g["contributions"]) == pytest.approx(g["score"], abs=0.01)
     assert {i["index"] for i in g["inputs"]} == {"fh_e", "fh_d", "rsf", "vdem_assembly", "vdem_cso_repression", "pts"}
     assert client.get("/api/v1/countries/sol").json()["guiding_score"]["inputs"] == []
+
+
+def test_computing_scores_starts_a_new_page_cache_generation():
+    from civicspace.pagecache.services import current_generation
+
+    before = current_generation()
+    scores_compute_all(as_of=dt.date(2025, 12, 9), country_ids=[Country.objects.get(code="KGZ").pk])
+    assert current_generation() != before
