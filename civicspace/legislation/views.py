@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicspace.accounts.roles import assigned_country_ids, is_editor, is_partner
+from civicspace.core.errors import errors_to_form, errors_to_messages
 from civicspace.countries.models import Country
 
 from . import selectors, services
@@ -88,9 +89,7 @@ def stage_event_add(request, pk):
                                              date_precision=data["date"][1], note=data["note"],
                                              source=data["source"], lang=get_language())
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Stage added.") if event.verified
                              else _("Stage proposed; an editor will verify it."))
@@ -130,7 +129,5 @@ def stage_event_decide(request, event_pk, decision):
         else:
             raise Http404
     except ValidationError as error:
-        for problems in error.message_dict.values():
-            for problem in problems:
-                messages.error(request, problem)
+        errors_to_messages(request, error)
     return redirect("legislation:bill_manage", event.bill_id)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicspace.accounts.roles import assigned_country_ids, is_editor
+from civicspace.core.errors import errors_to_messages
 from civicspace.countries.models import Country
 
 from . import permissions, selectors, services
@@ -44,12 +45,6 @@ def _editable_update(request, pk):
     if not permissions.can_edit(request.user, update):
         raise PermissionDenied
     return update
-
-
-def _validation_messages(error):
-    if hasattr(error, "message_dict"):
-        return [m for msgs in error.message_dict.values() for m in msgs]
-    return list(error.messages)
 
 
 @login_required
@@ -236,8 +231,7 @@ def update_transition(request, pk, name):
     except services.ConcurrentEditError:
         messages.error(request, _("The update changed since you opened it; nothing was done. Check it and try again."))
     except ValidationError as error:
-        for message in _validation_messages(error):
-            messages.error(request, message)
+        errors_to_messages(request, error)
     else:
         messages.success(request, _("Done: the update is now %(status)s.")
                          % {"status": Update.objects.get(pk=pk).get_status_display()})

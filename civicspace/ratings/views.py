@@ -16,6 +16,7 @@ from civicspace.accounts.roles import (
     is_partner,
     is_staff_reviewer,
 )
+from civicspace.core.errors import errors_to_messages, submit_form
 from civicspace.countries.models import Country
 from civicspace.methodology import config as methodology_config
 
@@ -34,24 +35,6 @@ def _editor_only(request):
     _reviewer_only(request)
     if not is_editor(request.user):
         raise PermissionDenied
-
-
-def _form_errors(form, error):
-    """Put a service's ValidationError on the form, field by field (unknown fields as form errors)."""
-    if not hasattr(error, "message_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-
-
-def _report(request, error):
-    problems = ([m for msgs in error.message_dict.values() for m in msgs] if hasattr(error, "message_dict")
-                else error.messages)
-    for problem in problems:
-        messages.error(request, problem)
 
 
 # --- proposals and editions ------------------------------------------------------------------------------
@@ -93,16 +76,11 @@ def proposals_open_due(request):
 def proposal_new(request):
     _editor_only(request)
     form = ProposalOpenForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            proposal = decisions.proposal_open(actor=request.user, country=data["country"],
-                                               to_rating=data["to_rating"], reason=data["reason"])
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Proposal opened."))
-            return redirect("ratings:proposal_detail", proposal.pk)
+    done, proposal = submit_form(form, lambda data: decisions.proposal_open(
+        actor=request.user, country=data["country"], to_rating=data["to_rating"], reason=data["reason"]))
+    if done:
+        messages.success(request, _("Proposal opened."))
+        return redirect("ratings:proposal_detail", proposal.pk)
     return _list_page(request, open_form=form, status=400)
 
 
@@ -111,15 +89,11 @@ def proposal_new(request):
 def draft_new(request):
     _editor_only(request)
     form = DraftForm(request.POST)
-    if form.is_valid():
-        try:
-            decisions.draft_create(actor=request.user, publish_on=form.cleaned_data["publish_on"],
-                                   kind=form.cleaned_data["kind"])
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Edition draft created."))
-            return redirect("ratings:proposal_list")
+    done, _draft = submit_form(form, lambda data: decisions.draft_create(
+        actor=request.user, publish_on=data["publish_on"], kind=data["kind"]))
+    if done:
+        messages.success(request, _("Edition draft created."))
+        return redirect("ratings:proposal_list")
     return _list_page(request, draft_form=form, status=400)
 
 
@@ -128,16 +102,12 @@ def draft_new(request):
 def erratum_new(request):
     _editor_only(request)
     form = ErratumForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            decisions.erratum_record(actor=request.user, edition=data["edition"], country=data["country"],
-                                     rating=data["rating"], score=data["score"], reason=data["reason"])
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The correction is recorded and shown as an erratum of the edition."))
-            return redirect("publishing:edition_changes", data["edition"].slug)
+    done, erratum = submit_form(form, lambda data: decisions.erratum_record(
+        actor=request.user, edition=data["edition"], country=data["country"], rating=data["rating"],
+        score=data["score"], reason=data["reason"]))
+    if done:
+        messages.success(request, _("The correction is recorded and shown as an erratum of the edition."))
+        return redirect("publishing:edition_changes", erratum.edition.slug)
     return _list_page(request, erratum_form=form, status=400)
 
 
@@ -152,7 +122,7 @@ def draft_publish(request, pk):
         try:
             edition = decisions.draft_publish(actor=request.user, draft=draft)
         except ValidationError as error:
-            _report(request, error)
+            errors_to_messages(request, error)
             return redirect("ratings:draft_publish", draft.pk)
         messages.success(request, _("The edition is published."))
         messages.info(request, _("%(edition)s: %(count)s published ratings.") % {
@@ -198,15 +168,11 @@ def proposal_vote(request, pk):
         raise PermissionDenied
     proposal = evidence.proposal_get(pk)
     form = VoteForm(request.POST)
-    if form.is_valid():
-        try:
-            decisions.proposal_vote(actor=request.user, proposal=proposal, vote=form.cleaned_data["vote"],
-                                    comment=form.cleaned_data["comment"])
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Your vote is recorded."))
-            return redirect("ratings:proposal_detail", proposal.pk)
+    done, _vote = submit_form(form, lambda data: decisions.proposal_vote(
+        actor=request.user, proposal=proposal, vote=data["vote"], comment=data["comment"]))
+    if done:
+        messages.success(request, _("Your vote is recorded."))
+        return redirect("ratings:proposal_detail", proposal.pk)
     return _detail_page(request, proposal, vote_form=form, status=400)
 
 
@@ -216,16 +182,12 @@ def proposal_decide(request, pk):
     _editor_only(request)
     proposal = evidence.proposal_get(pk)
     form = DecideForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            decisions.proposal_decide(actor=request.user, proposal=proposal, draft=data["draft"],
-                                      rating=data["rating"], rationale=form.rationale())
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Decision recorded."))
-            return redirect("ratings:proposal_detail", proposal.pk)
+    done, _decision = submit_form(form, lambda data: decisions.proposal_decide(
+        actor=request.user, proposal=proposal, draft=data["draft"], rating=data["rating"],
+        rationale=form.rationale()))
+    if done:
+        messages.success(request, _("Decision recorded."))
+        return redirect("ratings:proposal_detail", proposal.pk)
     return _detail_page(request, proposal, decide_form=form, status=400)
 
 
@@ -235,14 +197,11 @@ def proposal_withdraw(request, pk):
     _editor_only(request)
     proposal = evidence.proposal_get(pk)
     form = WithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            decisions.proposal_withdraw(actor=request.user, proposal=proposal, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Proposal withdrawn."))
-            return redirect("ratings:proposal_list")
+    done, _none = submit_form(form, lambda data: decisions.proposal_withdraw(
+        actor=request.user, proposal=proposal, reason=data["reason"]))
+    if done:
+        messages.success(request, _("Proposal withdrawn."))
+        return redirect("ratings:proposal_list")
     return _detail_page(request, proposal, withdraw_form=form, status=400)
 
 

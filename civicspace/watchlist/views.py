@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicspace.accounts.roles import is_editor
+from civicspace.core.errors import errors_to_form, errors_to_messages
 from civicspace.countries.models import Country
 
 from . import selectors, services
@@ -27,12 +28,6 @@ def _language(value):
     return value if value in dict(settings.LANGUAGES) else "en"
 
 
-def _report(request, error):
-    for problems in error.message_dict.values():
-        for problem in problems:
-            messages.error(request, problem)
-
-
 @login_required
 def edition_list(request):
     _editor_only(request)
@@ -42,9 +37,7 @@ def edition_list(request):
             edition = services.edition_create(actor=request.user, target_date=form.cleaned_data["target_date"],
                                               hrc_session=form.cleaned_data["hrc_session"])
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field, problem)
+            errors_to_form(form, error)
         else:
             return redirect("watchlist:compose", edition.slug)
     return render(request, "watchlist/edition_list.html", {
@@ -84,7 +77,7 @@ def entry_add(request, slug):
         try:
             services.entry_add(edition=edition, actor=request.user, country=country)
         except ValidationError as error:
-            _report(request, error)
+            errors_to_messages(request, error)
     return redirect("watchlist:compose", slug)
 
 
@@ -109,7 +102,7 @@ def entry_update(request, slug, entry_pk, action):
         else:
             raise Http404
     except ValidationError as error:
-        _report(request, error)
+        errors_to_messages(request, error)
     return redirect("watchlist:compose", slug)
 
 
@@ -126,7 +119,7 @@ def press_release_save(request, slug):
                                         **{f: data[f] for f in services.PRESS_FIELDS})
             messages.success(request, _("Press release saved."))
         except ValidationError as error:
-            _report(request, error)
+            errors_to_messages(request, error)
     else:
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
@@ -141,7 +134,7 @@ def publish(request, slug):
     try:
         services.edition_publish(edition=edition, actor=request.user)
     except ValidationError as error:
-        _report(request, error)
+        errors_to_messages(request, error)
         return redirect("watchlist:compose", slug)
     messages.success(request, _("The edition is published."))
     return redirect(edition.get_absolute_url())
