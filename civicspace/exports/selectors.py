@@ -65,12 +65,9 @@ def ratings():
 
 def guiding_scores():
     from civicspace.ratings.scoring import latest_scores
-    from civicspace.ratings.models import GuidingScore
 
-    newest = latest_scores()
-    rows = GuidingScore.objects.filter(pk__in=[r.pk for r in newest.values()]).select_related("country")
     out = []
-    for r in sorted(rows, key=lambda r: r.country.code):
+    for r in sorted(latest_scores().values(), key=lambda r: r.country.code):
         points = {}
         for c in r.result["contributions"]:
             points[c["stream"]] = points.get(c["stream"], 0.0) + c["points"]

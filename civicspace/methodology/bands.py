@@ -54,6 +54,12 @@ def rating_for_score(score) -> str:
     return band_for_score(score).code
 
 
+def band_midpoint(code) -> float:
+    """The middle of a rating's band: what stands in for a score when only the rating was published."""
+    band = BAND_BY_CODE[code]
+    return (band.low + band.high) / 2
+
+
 def compare_ratings(before: str, after: str) -> int:
     """+1 if `after` is more open than `before` (an upgrade), -1 for a downgrade, 0 when unchanged."""
     b, a = BAND_BY_CODE[before].rank, BAND_BY_CODE[after].rank

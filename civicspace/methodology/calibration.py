@@ -18,6 +18,7 @@ class Observation:
     target_band: str  # the published rating
     previous_band: str | None  # the rating of the previous edition, for the persistence baseline
     features: dict = field(default_factory=dict)  # feature -> value on 1-100 (absent when unknown)
+    previous_estimated: bool = False  # the "previous" feature is the previous band's midpoint (no score then)
 
 
 def nnls(rows, targets, *, iterations=2000, tolerance=1e-10):

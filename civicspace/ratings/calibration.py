@@ -3,7 +3,7 @@ the inputs that were public when the edition came out (rebased external indices,
 stream) and the previous published score, next to the score the edition published."""
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology import engine
-from civicspace.methodology.bands import BAND_BY_CODE
+from civicspace.methodology.bands import band_midpoint
 from civicspace.methodology.calibration import Observation
 
 from .models import PublishedRating, RatingEdition
@@ -11,11 +11,6 @@ from .scoring import score_inputs
 
 PREVIOUS = "previous"
 ENGINE = "engine"
-
-
-def _band_midpoint(code):
-    band = BAND_BY_CODE[code]
-    return (band.low + band.high) / 2
 
 
 def observations(edition_codes, *, methodology=None):
@@ -45,7 +40,7 @@ def observations(edition_codes, *, methodology=None):
                 # Scores are published from December 2023 on; before that only the band is known, so its
                 # midpoint stands in (the JSON output says how many rows that concerns).
                 features[PREVIOUS] = (float(previous.score) if previous.score is not None
-                                      else _band_midpoint(previous.rating))
+                                      else band_midpoint(previous.rating))
             item = by_country.get(country_id)
             if item is not None:
                 external, rebased = engine.external_indicator_scores(item.indices, methodology)
@@ -60,11 +55,7 @@ def observations(edition_codes, *, methodology=None):
             result.append(Observation(
                 country=item.country if item else str(country_id), edition=code, target=float(current.score),
                 target_band=current.rating, previous_band=previous.rating if previous else None,
-                features=features))
+                features=features, previous_estimated=previous is not None and previous.score is None))
     return result
 
 
-def previous_from_midpoint(observations_list):
-    return sum(1 for o in observations_list if o.features.get(PREVIOUS) is not None
-               and o.features[PREVIOUS] == _band_midpoint(o.previous_band)
-               and o.previous_band is not None)

@@ -5,14 +5,14 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from civicspace.audit.services import audit_event_record
 from civicspace.countries.models import Country
 from civicspace.pagecache.services import generation_bump
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology import engine
-from civicspace.methodology.bands import BAND_BY_CODE
+from civicspace.methodology.bands import band_midpoint
 from civicspace.monitoring.models import Incident, Status, TrendCall
 from civicspace.watchlist.config import DEFAULT as WATCHLIST_CONFIG
 from civicspace.watchlist.signals import IncidentFact, incident_weight
@@ -123,8 +123,7 @@ def _previous_scores(as_of, country_ids):
         if row.score is not None:
             result[country_id] = (float(row.score), f"published score, {row.edition.code}")
         else:
-            band = BAND_BY_CODE[row.rating]
-            result[country_id] = ((band.low + band.high) / 2,
+            result[country_id] = (band_midpoint(row.rating),
                                   f"midpoint of the published rating {row.rating}, {row.edition.code} (no score)")
     return result
 
@@ -186,12 +185,10 @@ def score_recompute(score):
 
 
 def latest_scores(country_ids=None):
-    """{country_id: newest GuidingScore}."""
-    rows = GuidingScore.objects.order_by("country_id", "-as_of", "-pk")
+    """{country_id: newest GuidingScore}, in one query: the table keeps every computation, so only each
+    country's newest row is read (the same pattern as the current published ratings)."""
+    newest = GuidingScore.objects.filter(country=OuterRef("country")).order_by("-as_of", "-pk").values("pk")[:1]
+    rows = GuidingScore.objects.filter(pk=Subquery(newest)).select_related("country")
     if country_ids is not None:
         rows = rows.filter(country_id__in=country_ids)
-    newest = {}
-    for row in rows.only("pk", "country_id", "as_of", "score", "band", "interval_low", "interval_high",
-                         "version"):
-        newest.setdefault(row.country_id, row)
-    return newest
+    return {row.country_id: row for row in rows}

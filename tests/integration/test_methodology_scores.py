@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from civicspace.countries.models import Country
 from civicspace.core.csvfiles import CsvValidationError
 from civicspace.methodology import config as methodology_config
+from civicspace.methodology.engine import ScoreInputs, compute
 from civicspace.ratings.indices import indices_load
 from civicspace.ratings.models import GuidingScore, IndexValue
 from civicspace.ratings.scoring import score_inputs, score_recompute, scores_compute_all
@@ -99,13 +100,11 @@ def test_a_past_score_uses_the_version_it_was_computed_with(monkeypatch):
     data["changelog"].append({"version": "2099.1", "date": "2099-01-01", "changes": {"en": "test only"}})
     other = methodology_config.parse(data)
     original = methodology_config.load
+    # From now on the "active" version is 2099.1: a recompute that ignored the stored version would use it.
     monkeypatch.setattr(methodology_config, "load",
-                        lambda version=methodology_config.ACTIVE_VERSION: other if version == "2099.1"
-                        else original(version))
+                        lambda version=None: other if version in (None, "2099.1") else original(version))
     assert stored.version == methodology_config.ACTIVE_VERSION
-    changed = stored.inputs | {}
-    from civicspace.methodology.engine import ScoreInputs, compute
-    assert compute(ScoreInputs.from_json(changed), other).guiding != stored.result["guiding"]
+    assert compute(ScoreInputs.from_json(stored.inputs), other).guiding != stored.result["guiding"]
     assert score_recompute(stored) == stored.result
 
 

@@ -72,8 +72,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _notes(self, obs, fit_codes):
-        midpoint = sum(1 for o in obs if o.edition in fit_codes and o.previous_band and o.features.get(PREVIOUS)
-                       is not None and o.features[PREVIOUS] % 1 == 0.5)
+        midpoint = sum(1 for o in obs if o.edition in fit_codes and o.previous_estimated)
         return [
             "Only open inputs are used: external indices and the previous published score. Partner and "
             "in-house analyses are not public, so their weights cannot be fitted on the record.",
