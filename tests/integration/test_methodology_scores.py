@@ -206,3 +206,15 @@ def test_computing_scores_starts_a_new_page_cache_generation():
     before = current_generation()
     scores_compute_all(as_of=dt.date(2025, 12, 9), country_ids=[Country.objects.get(code="KGZ").pk])
     assert current_generation() != before
+
+
+def test_newest_scores_and_their_export_rows_take_one_query(django_assert_num_queries):
+    from civicspace.exports.selectors import guiding_scores
+    from civicspace.ratings.scoring import latest_scores
+
+    scores_compute_all(as_of=dt.date(2025, 12, 9))  # an older computation: never the newest
+    with django_assert_num_queries(1):
+        newest = latest_scores()
+    assert len(newest) == 198 and all(r.as_of > dt.date(2025, 12, 9) for r in newest.values())
+    with django_assert_num_queries(1):
+        assert len(guiding_scores()) == 198
