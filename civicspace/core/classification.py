@@ -51,7 +51,10 @@ def registry():
                 if error.name != f"{config.name}.classification":
                     raise
                 continue
-            for model_name, fields in module.FIELDS.items():
+            declared = getattr(module, "FIELDS", None)  # core's own module (this one) declares none
+            if declared is None:
+                continue
+            for model_name, fields in declared.items():
                 for field, cls in fields.items():
                     if cls not in CLASSES:
                         raise ValueError(f"{config.name}.classification: {model_name}.{field} has unknown "
