@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "civicspace.publishing",
     "civicspace.search",
     "civicspace.pagecache",
+    "civicspace.intake",  # intake assistant (issue 18)
 ]
 
 MIDDLEWARE = [
@@ -165,13 +166,20 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Request bodies: the site takes no file uploads (no form has a FileField; a test keeps it so), so bodies
+# Request bodies: the site takes no file uploads except the intake form's (a test keeps it so), so bodies
 # are small form posts. 2.5 MB of fields (Django's default) is more than any update's text; refuse more
 # fields than the largest form can have (incidents with victims' formset) rather than parse floods.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_NUMBER_FILES = 0
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+# --- Intake assistant (issue 18): the one form that takes a file (a .txt/.html/.pdf/.docx of at most 1 MB).
+# The first handler refuses a file sent to any other page (400) and stops reading past 1 MB.
+FILE_UPLOAD_HANDLERS = [
+    "civicspace.intake.uploads.IntakeOnlyUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,
