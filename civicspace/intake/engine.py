@@ -239,7 +239,8 @@ def published_date(text, lang, *, source_date=None):
         if _dateline_prefix(lang).match(prefix) or title_dash:
             line_end = head.find("\n", found.end)
             return {"value": found.value.isoformat(), "confidence": 0.8,
-                    "evidence": Evidence(line_start, line_end if line_end != -1 else len(head))}
+                    "evidence": Evidence(line_start, line_end if line_end != -1 else len(head)),
+                    "span": (found.start, found.end)}
     return {"value": None, "confidence": 0.5, "evidence": None}
 
 
@@ -255,6 +256,16 @@ def dateline_span(text):
     return spans
 
 
+def _outlet_number(tokens, index, lang):
+    """A country name followed by a small number that is not a day of a date ("France 24", not "Беларуси 14
+    июля")."""
+    if index >= len(tokens) or not tokens[index].norm.isdigit() or int(tokens[index].norm) >= 100:
+        return False
+    months = lexicons()["months"]
+    following = tokens[index + 1].norm if index + 1 < len(tokens) else ""
+    return following not in months[lang] and following not in months["en"]
+
+
 def suggest_countries(text, lang, sentences, params):
     lex = lexicons()["countries"]
     skip = dateline_span(text)
@@ -267,7 +278,7 @@ def suggest_countries(text, lang, sentences, params):
             for m in lex[lx].find(tokens):
                 if any(s <= m.start and m.end <= e for s, e in skip):
                     continue
-                if m.kind == "name" and m.last < len(tokens) and tokens[m.last].norm.isdigit():
+                if m.kind == "name" and _outlet_number(tokens, m.last, lang):
                     continue  # an outlet's name ("France 24", "France 3"), not the country
                 if (m.key, m.first) in seen:
                     continue
@@ -388,10 +399,11 @@ def _masked(tokens, lang):
     return [t for i, t in enumerate(tokens) if i not in hidden]
 
 
-def suggest_incidents(text, lang, sentences, countries, reference, params):
+def suggest_incidents(text, lang, sentences, countries, reference, params, *, dateline=None):
     lex = lexicons()
     act_types = lex["act_types"]
-    dates = find_dates(text, lang, reference=reference)
+    # The text's own date (a dateline) is when it was written, not when its events happened.
+    dates = [d for d in find_dates(text, lang, reference=reference) if (d.start, d.end) != dateline]
     places = lex["countries"][lang]
     candidates = []
     previous_victims = {}
@@ -584,7 +596,8 @@ def suggest(text, *, source_date=None, language=None, params=None):
     published = published_date(text, lang, source_date=source_date)
     reference = dt.date.fromisoformat(published["value"]) if published["value"] else None
     countries = suggest_countries(text, lang, sentences, params)
-    incidents = suggest_incidents(text, lang, sentences, countries, reference, params)
+    incidents = suggest_incidents(text, lang, sentences, countries, reference, params,
+                                  dateline=published.pop("span", None))
     return {
         "language": {"value": lang, "confidence": lang_conf},
         "countries": countries,
