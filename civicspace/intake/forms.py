@@ -20,7 +20,7 @@ class IntakeTextForm(forms.Form):
     file = forms.FileField(label=_("…or upload a file (.txt, .html, .pdf or .docx, at most 1 MB)"), required=False)
     source_url = forms.URLField(label=_("Source URL (optional)"), required=False, max_length=1000, assume_scheme="https")
     source_date = forms.DateField(label=_("Date of the source, if known (optional)"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, upload_too_large=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,7 +58,7 @@ class ReviewForm(forms.Form):
 
     text = forms.CharField(widget=forms.HiddenInput, max_length=MAX_BYTES)
     country = forms.ModelChoiceField(label=_("Country"), queryset=None)
-    date = forms.DateField(label=_("Date of the update"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date of the update"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     original_language = forms.ChoiceField(label=_("Language of the text"), choices=settings.LANGUAGES)
     title = forms.CharField(label=_("Title"), max_length=250)
     summary = forms.CharField(label=_("Summary"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
@@ -69,7 +69,7 @@ class ReviewForm(forms.Form):
     source_url = forms.URLField(label=_("Source URL"), required=False, max_length=1000, assume_scheme="https")
     source_title = forms.CharField(label=_("Source title"), max_length=300)
     source_publisher = forms.CharField(label=_("Source publisher"), max_length=200, required=False)
-    source_date = forms.DateField(label=_("Source date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    source_date = forms.DateField(label=_("Source date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     incident_count = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_INCIDENTS)
 
     def __init__(self, *args, countries, incident_count=0, **kwargs):
@@ -91,7 +91,7 @@ class ReviewForm(forms.Form):
             n = {"n": i + 1}
             self.fields[p + "keep"] = forms.BooleanField(label=_("Keep incident %(n)s") % n, required=False)
             self.fields[p + "date"] = forms.DateField(label=_("Incident %(n)s: date") % n, required=False,
-                                                      widget=forms.DateInput(attrs={"type": "date"}))
+                                                      widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
             self.fields[p + "date_precision"] = forms.ChoiceField(label=_("Incident %(n)s: date precision") % n,
                                                                   choices=Incident.DatePrecision.choices)
             self.fields[p + "place"] = forms.CharField(label=_("Incident %(n)s: place") % n, required=False,
