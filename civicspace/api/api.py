@@ -339,7 +339,7 @@ def incident_out(incident, text_lang, original, lang):
 
     return {
         "id": incident.pk, "date": incident.date, "date_precision": incident.date_precision,
-        "place": incident.place, "place_precision": incident.place_precision,
+        "place": incident.public_place, "place_precision": incident.place_precision,
         "description": text("description"), "outcome": text("outcome"),
         "types": [{**term_out(t, lang), "vocabulary": t.vocabulary} for t in incident.types.all()],
         "freedoms": [term_out(t, lang) for t in incident.freedoms.all()],

@@ -138,7 +138,7 @@ def incidents():
             langs = shown[update_id] = [lang for lang in LANGS if lang == original or status.get(lang) == "reviewed"]
         rows.append({
             "id": pk, "update": update_id, "country": country, "date": date, "date_precision": date_precision,
-            "place": place or None, "place_precision": place_precision,
+            "place": Incident.shown_place(place, place_precision) or None, "place_precision": place_precision,
             **{f"description_{lang}": (text[f"description_{lang}"] or None) if lang in langs else None
                for lang in LANGS},
             **{f"outcome_{lang}": (text[f"outcome_{lang}"] or None) if lang in langs else None for lang in LANGS},

@@ -151,6 +151,8 @@ class Incident(models.Model):
     update = models.ForeignKey(Update, on_delete=models.CASCADE, related_name="incidents")
     date = models.DateField(_("date"))
     date_precision = models.CharField(_("date precision"), max_length=5, choices=DatePrecision.choices)
+    # The public place, only as precise as place_precision says: a city, a region, or nothing at all for
+    # "country only". An exact place that a partner coarsened is not stored anywhere (save() empties it).
     place = models.CharField(_("place"), max_length=200, blank=True)
     place_precision = models.CharField(_("place precision"), max_length=7, choices=PlacePrecision.choices,
                                        default=PlacePrecision.COUNTRY)
@@ -170,6 +172,21 @@ class Incident(models.Model):
 
     def __str__(self):
         return f"{self.update.country.code} {self.date}: {self.description[:40]}"
+
+    @staticmethod
+    def shown_place(place, place_precision):
+        """The place a public output may show: none when coarsened to the country (also for rows written in
+        bulk, which bypass save())."""
+        return "" if place_precision == Incident.PlacePrecision.COUNTRY else place
+
+    @property
+    def public_place(self):
+        return self.shown_place(self.place, self.place_precision)
+
+    def save(self, *args, **kwargs):
+        if self.place_precision == self.PlacePrecision.COUNTRY:
+            self.place = ""  # coarsened to the country: no place is kept where the public could reach it
+        super().save(*args, **kwargs)
 
 
 class Victim(models.Model):
