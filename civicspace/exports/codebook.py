@@ -11,7 +11,7 @@ from django.utils import translation
 
 from civicspace.legislation.models import STAGE_CHOICES, Category, Direction
 from civicspace.methodology.bands import RATING_CODES
-from civicspace.monitoring.markdown import render_markdown
+from civicspace.core.text import render_markdown
 from civicspace.monitoring.models import Vocabulary
 
 from . import selectors

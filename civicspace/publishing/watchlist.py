@@ -6,14 +6,10 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_safe
 
-from civicspace.core.text import public_text
 from civicspace.watchlist import selectors
 
 
-def entry_rationale(entry):
-    """The rationale in the reader's language when reviewed, else in English (the monitor's working language)."""
-    return public_text(entry, "rationale", original="en", statuses=entry.translation_status, lang=get_language(),
-                       fallbacks=("ru", "fr", "es", "ar"))
+entry_rationale = selectors.entry_rationale  # the Watchlist's public selector
 
 
 def _entries(edition):
