@@ -424,7 +424,7 @@ def law(request, id: int = Path(..., ge=1, le=MAX_ID), lang: str = Query("en", d
         bill = law_selectors.bill_public_get(id)
     except Http404:
         raise HttpError(404, f"No law with id {id}") from None
-    events = law_selectors.bill_timeline(bill, verified=True)
+    events = law_selectors.bill_timeline(bill)
     data = law_summary(request, bill, lang)
     with translation.override(lang):
         data.update({
