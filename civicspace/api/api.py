@@ -31,9 +31,9 @@ from civicspace.legislation.selectors import bill_text
 from civicspace.monitoring.models import Term, Vocabulary
 from civicspace.monitoring.selectors import incident_text
 from civicspace.monitoring.selectors import update_text as localised_text
+from civicspace.ratings.selectors import editions as rating_selectors
+from civicspace.ratings.selectors.public import country_score
 from civicspace.watchlist.selectors import entry_rationale
-from civicspace.ratings.public import country_score
-from civicspace.ratings import selectors as rating_selectors
 from civicspace.watchlist import selectors as watchlist_selectors
 
 from . import schemas
