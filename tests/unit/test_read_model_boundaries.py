@@ -82,6 +82,7 @@ RULE = [
     (re.compile(r"\bstatus(__in)?\s*=\s*(Status\b|[\"'\[(])"), "a status filter"),
     (re.compile(r"__status\b"), "a status lookup"),
     (re.compile(r"\bverified\s*=\s*(True|False)\b"), "a verified filter"),
+    (re.compile(r"edition__isnull"), "an edition-published filter"),
     (re.compile(r"[\"'](published|retracted|draft)[\"']\s*(==|!=)|(==|!=)\s*[\"'](published|retracted|draft)[\"']"),
      "a status literal"),
 ]
