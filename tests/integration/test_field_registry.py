@@ -55,3 +55,60 @@ def test_personal_data_fields_are_never_public():
             if field.concrete and field.is_relation and field.related_model is user_model:
                 assert classify(model, field.name) == classification.PERSONAL, f"{model.__name__}.{field.name}"
     assert set(CLASSES) == {classification.PUBLIC, classification.PUBLISHED, *NOT_PUBLIC}
+
+
+# --- public outputs are checked against the registry -----------------------------------------------------------
+
+def _public_class_problems(model, names):
+    """Names of `model`'s fields (translated columns included) that an output shows but the registry says are
+    confidential or personal."""
+    problems = []
+    present = set(classification.model_fields(model))
+    for name in names:
+        base = classification._base_field_name(model, name)
+        if base in present and classify(model, base) in NOT_PUBLIC:
+            problems.append(f"{model.__name__}.{name}: {classify(model, base)}")
+    return problems
+
+
+def test_the_export_codebook_publishes_no_confidential_or_personal_field():
+    from civicspace.exports.codebook import TABLES
+    from civicspace.legislation.models import Bill, StageEvent
+    from civicspace.monitoring.models import Incident, Source, Term, Update, Victim
+    from civicspace.ratings.models import GuidingScore, PublishedRating, RatingEdition
+    from civicspace.countries.models import Country, Region
+    from civicspace.watchlist.models import WatchlistEdition, WatchlistEntry
+
+    models_of = {"countries": Country, "regions": Region, "rating_editions": RatingEdition,
+                 "ratings": PublishedRating, "guiding_scores": GuidingScore, "updates": Update,
+                 "incidents": Incident, "victims": Victim, "sources": Source, "bills": Bill,
+                 "stage_events": StageEvent, "watchlist_editions": WatchlistEdition,
+                 "watchlist_entries": WatchlistEntry, "taxonomy": Term}
+    checked, problems = 0, []
+    for table in TABLES:
+        model = models_of.get(table.name)
+        if model is None:
+            continue
+        names = [f.name for f in table.fields]
+        checked += len(names)
+        problems += _public_class_problems(model, names)
+    assert checked > 100
+    assert not problems, problems
+
+
+def test_the_api_schemas_carry_no_confidential_or_personal_field():
+    from civicspace.api import schemas
+    from civicspace.legislation.models import Bill, StageEvent
+    from civicspace.monitoring.models import Incident, Source, Update, Victim
+    from civicspace.watchlist.models import WatchlistEdition, WatchlistEntry
+
+    pairs = [(schemas.UpdateSummary, Update), (schemas.UpdateDetail, Update), (schemas.Incident, Incident),
+             (schemas.PublicSource, Source), (schemas.Victim, Victim), (schemas.LawDetail, Bill),
+             (schemas.StageEvent, StageEvent), (schemas.WatchlistEdition, WatchlistEdition),
+             (schemas.WatchlistCountry, WatchlistEntry)]
+    problems = []
+    for schema, model in pairs:
+        problems += _public_class_problems(model, list(schema.model_fields))
+    assert not problems, problems
+    # The detector: a confidential field in a schema would be reported.
+    assert _public_class_problems(Source, ["note"]) == ["Source.note: confidential"]
