@@ -56,3 +56,17 @@ def test_the_partner_sees_the_text_as_it_will_be_published(people):
     page = client.get(f"/en/workspace/updates/{update.pk}/").content.decode()
     assert "<p>Public synthetic paragraph.</p>" in page
     assert HIDDEN not in page and RAW not in page
+
+
+def test_the_migration_cleans_stored_bodies_and_their_history(people):
+    import importlib
+
+    from django.apps import apps
+
+    update = make_update(people, Status.PUBLISHED)
+    Update.objects.filter(pk=update.pk).update(body_en=BODY, body_fr=BODY)
+    update.history.model.objects.filter(id=update.pk).update(body_en=BODY)
+    importlib.import_module("civicspace.monitoring.migrations.0005_clean_markdown_bodies").clean(apps, None)
+    stored = Update.objects.get(pk=update.pk)
+    assert HIDDEN not in stored.body_en + stored.body_fr and "Also public." in stored.body_fr
+    assert not update.history.model.objects.filter(body_en__contains=HIDDEN).exists()
