@@ -240,7 +240,7 @@ ROWS = {
     "<lang>/manifest.webmanifest": ("GET", "/en/manifest.webmanifest", PUBLIC),
     "<lang>/cards/site.png": ("GET", "/en/cards/site.png", PUBLIC),
     "<lang>/cards/countries/<slug:slug>.png": ("GET", "/en/cards/countries/kgz.png", PUBLIC),
-    "<lang>/cards/watchlist/<slug:slug>.png": ("GET", "/en/cards/watchlist/2024-03.png", PUBLIC),
+    "<lang>/cards/watchlist/<slug:slug>.png": ("GET", "/en/cards/watchlist/{published_edition}.png", PUBLIC),
     "<lang>/cards/findings/<slug:slug>.png": ("GET", "/en/cards/findings/2025-12.png", PUBLIC),
     "<lang>/search/": ("GET", "/en/search/?q=kyrgyzstan", PUBLIC),
     "<lang>/": ("GET", "/en/", PUBLIC),
@@ -406,6 +406,8 @@ def make_objects(people, settings, tmp_path):
     release = settings.EXPORT_RELEASES_DIR / "2031.01.01"
     release.mkdir(parents=True)
     (release / "countries.csv").write_text("code\nKGZ\n")
+    (release / "datapackage.json").write_text('{"resources": []}')  # what makes a folder a release
+    (release / "changelog.json").write_text("{}")
     settings.VAR_DIR = tmp_path
     (tmp_path / "reports").mkdir()
     for lang in ("en", "ru", "fr", "es", "ar"):
