@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from civicspace.ratings import selectors as ratings
+from civicspace.ratings.selectors import editions as ratings
 
 from . import services
 

@@ -12,7 +12,7 @@ from civicspace.countries.selectors import country_get
 from civicspace.legislation import selectors as legislation
 from civicspace.monitoring import selectors as monitoring
 from civicspace.publishing.worldmap import geometry
-from civicspace.ratings import selectors as ratings
+from civicspace.ratings.selectors import editions as ratings
 from civicspace.ratings.labels import RATING_COLOURS, RATING_NAMES
 from civicspace.watchlist import selectors as watchlist
 

@@ -20,7 +20,7 @@ from PIL import Image
 from civicspace.legislation.selectors import bill_list
 from civicspace.methodology.bands import RATING_CODES
 from civicspace.monitoring.models import Status
-from civicspace.ratings import selectors as ratings
+from civicspace.ratings.selectors import editions as ratings
 from civicspace.countries.models import Country
 from civicspace.ratings.labels import RATING_COLOURS, RATING_NAMES
 from civicspace.seo.structured import REQUIRED, missing_properties
