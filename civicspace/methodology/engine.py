@@ -110,6 +110,7 @@ class ScoreResult:
     missing_inputs: list = field(default_factory=list)
     model: str = "level"
     hysteresis: float = 0.0
+    half_width: float = 0.0  # of the 90% interval before clipping to 1-100
 
     @property
     def external_only(self):
@@ -421,7 +422,7 @@ def compute_transition(inputs, methodology):
         interval=(_clip(guiding - half), _clip(guiding + half)), interval_level=0.9,
         probabilities=band_probabilities(guiding, max(half / Z90, 1e-6)), index_scores=rebased,
         terms=terms, score_band=band_for_score(guiding).code, missing_inputs=missing, model="transition",
-        hysteresis=model.hysteresis)
+        hysteresis=model.hysteresis, half_width=half)
 
 
 def proposal_due(guiding, published_rating, hysteresis):

@@ -350,10 +350,11 @@ def test_v3_a_missing_input_never_moves_the_score_and_always_widens_the_interval
                                                                       if i.index != code)})
     partial = compute(fewer, V3)
     b = FITTED["coefficients"].get(code, 0.0)
-    assert partial.guiding == pytest.approx(min(max(full.guiding - b * deltas[code], 1), 100), abs=1e-9)
+    # The same score as if that index had not changed (before clipping to 1-100), and never a narrower interval.
+    assert partial.base == pytest.approx(full.base - b * deltas[code], abs=1e-9)
+    assert partial.half_width >= full.half_width - 1e-12
     if b:
-        assert partial.interval[1] - partial.interval[0] >= full.interval[1] - full.interval[0] - 1e-9 or \
-            partial.guiding in (1, 100)
+        assert partial.half_width > full.half_width
 
 
 def test_v3_missing_deltas_count_as_no_change_and_widen():
