@@ -151,3 +151,38 @@ def edition_changes_explained(edition, previous):
     unchanged = [(d, *_rationale(d, lang)) for d in decisions.values() if d.rating == d.proposal.from_rating]
     errata = list(Erratum.objects.filter(edition=edition).select_related("country"))
     return changes, unchanged, errata
+
+
+MODEL_NAMES = {"persistence": "persistence", "level": "level", "transition": "transition"}
+
+
+def methodology_transition(methodology):
+    """What the methodology page shows of a transition version: each index's coefficient, level weight,
+    maximum age and vintage, the chosen hyper-parameters, and the evaluation against persistence (both folds).
+    None for a level version."""
+    if not methodology.is_transition:
+        return None
+    from django.utils.translation import gettext as _
+    fitted = methodology.model["fitted"]
+    calibration = methodology.model.get("calibration") or {}
+    names = {"persistence": _("Previous published score carried forward (persistence)"),
+             "level": _("Level model (2026.2, refitted)"), "transition": _("Transition model (this version)")}
+
+    def evaluation(block):
+        return [{"name": names[key], **block[key]} for key in ("persistence", "level", "transition") if key in block]
+    def loses(block):
+        return bool(block) and block.get("transition", {}).get("mae", 0) > block.get("persistence", {}).get("mae", 0)
+    return {
+        "loses_on_error": loses(calibration.get("evaluation", {}))
+        or loses((calibration.get("reverse_fold") or {}).get("evaluation", {})),
+        "fitted": fitted,
+        "indices": [{"rule": rule, "coefficient": fitted["coefficients"].get(code, 0.0),
+                     "level_weight": fitted["level"]["weights"].get(code), "max_age": methodology.max_age(code)}
+                    for code, rule in methodology.indices.items()],
+        "chosen": calibration.get("chosen", {}),
+        "fit": ", ".join(calibration.get("fit", [])), "evaluate": ", ".join(calibration.get("evaluate", [])),
+        "evaluation": evaluation(calibration.get("evaluation", {})),
+        "reverse_fit": ", ".join((calibration.get("reverse_fold") or {}).get("fit", [])),
+        "reverse_evaluate": ", ".join((calibration.get("reverse_fold") or {}).get("evaluate", [])),
+        "reverse": evaluation((calibration.get("reverse_fold") or {}).get("evaluation", {})),
+    }

@@ -167,10 +167,17 @@ def test_methodology_page_is_generated_from_the_active_version(client):
     m = methodology_config.load()
     page = text(client.get("/en/methodology/"))
     assert f"Version {m.version}" in page
-    total = sum(s.weight for s in m.streams.values())
-    for stream, name in (("partner", "Partner analysis"), ("external", "External indices"),
-                         ("published", "Previous published score")):
-        assert f"{name} {m.streams[stream].weight / total * 100:.1f}%" in page
+    # A transition version: no stream weights (it does not use them), its coefficients and its evaluation
+    # against persistence, including where it loses, both folds.
+    assert "Partner analysis 30.0%" not in page
+    fitted, calibration = m.model["fitted"], m.model["calibration"]
+    assert f"a = {fitted['mean_reversion']}" in page and f"more than {fitted['hysteresis']} points past" in page
+    persistence = calibration["evaluation"]["persistence"]
+    transition = calibration["evaluation"]["transition"]
+    assert f"Previous published score carried forward (persistence) {persistence['mae']}" in page
+    assert f"Transition model (this version) {transition['mae']}" in page
+    assert f"Transition model (this version) {calibration['reverse_fold']['evaluation']['transition']['mae']}" in page
+    assert "Where it loses" in page and "Maximum age (years)" in page
     assert "linear, inverted: 5 → 1, 1 → 100" in page  # Political Terror Scale
     assert f"at least {m.decisions.quorum} votes" in page
     assert m.questions[0].text["en"] in page
