@@ -240,6 +240,11 @@ def test_the_api_gives_the_guiding_score_with_contributions_and_inputs(client):
     # PTS's newest value (2023 events) is older than its maximum age of 2 years in December 2026: missing.
     assert {i["index"] for i in g["inputs"]} == {"fh_e", "fh_d", "rsf", "vdem_assembly", "vdem_cso_repression"}
     assert client.get("/api/v1/countries/sol").json()["guiding_score"]["inputs"] == []
+    # Published and guiding score as two named things; the terms' points add up to the guiding score.
+    assert g["published_score"] == 32.19 and g["published_band"] == "repressed" and g["model"] == "transition"
+    assert g["difference"] == pytest.approx(g["score"] - 32.19, abs=0.01)
+    assert sum(t["points"] for t in g["terms"]) == pytest.approx(g["score"], abs=0.01)
+    assert g["terms"][0]["term"] == "previous" and g["hysteresis"] == row.result["hysteresis"]
 
 
 def test_computing_scores_starts_a_new_page_cache_generation():
@@ -259,4 +264,9 @@ def test_newest_scores_and_their_export_rows_take_one_query(django_assert_num_qu
         newest = latest_scores()
     assert len(newest) == 198 and all(r.as_of > dt.date(2025, 12, 9) for r in newest.values())
     with django_assert_num_queries(1):
-        assert len(guiding_scores()) == 198
+        rows = guiding_scores()
+    assert len(rows) == 198
+    kgz = next(r for r in rows if r["country"] == "KGZ")
+    assert kgz["model"] == "transition" and kgz["published_score"] == 32.19
+    assert sum(kgz[f"points_{t}"] or 0 for t in ("previous", "level", "change", "live", "clipping")) == \
+        pytest.approx(float(kgz["score"]), abs=0.01)
