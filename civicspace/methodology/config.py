@@ -224,6 +224,9 @@ def _check(m):
         for code in [*m.model["delta_indices"], *m.model["level_indices"]]:
             if code not in m.indices:
                 raise ConfigError(f"model: unknown index '{code}'")
+        for stream, share in (m.model.get("assessments") or {}).items():
+            if stream not in m.streams or not 0 <= share <= 1:
+                raise ConfigError(f"model.assessments.{stream}: must be a stream with a share between 0 and 1")
         for code, sign in m.model["signs"].items():
             if sign not in ("+", "-", ""):
                 raise ConfigError(f"model.signs.{code}: '{sign}' is not '+', '-' or ''")

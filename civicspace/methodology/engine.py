@@ -367,27 +367,46 @@ def compute_transition(inputs, methodology):
     level_weights = model.level["weights"]
     terms = []
     previous = inputs.previous_score
+    # Partner and in-house assessments (declared pulls, not calibrated: no assessment is public): each stream
+    # present pulls the score a declared share of the way to its own level. They never change the interval.
+    pulls = dict((methodology.model.get("assessments") or {}))
+    forms = {}
+    for stream in pulls:
+        scores = form_indicator_scores([f for f in inputs.forms if f.stream == stream], methodology)
+        if scores:
+            forms[stream] = (scores, _mean(list(scores.values())))
+    form_share = sum(pulls[s] for s in forms)
     if previous is None:
-        # No published score to start from: the implied level alone, with the spread of a level guess.
-        if implied is None:
+        # No published score to start from: the implied level (and any assessments), with the spread of a
+        # level guess.
+        if implied is None and not forms:
             raise NoEvidence(f"{inputs.country}: no previous published score and no complete set of indices")
-        terms.append({"term": "level_intercept", "index": None, "weight": 1.0, "value": model.level["intercept"],
-                      "points": model.level["intercept"]})
-        for code, w in level_weights.items():
-            terms.append({"term": "level", "index": code, "weight": w, "value": levels[code],
-                          "points": w * levels[code]})
+        rest = 1.0 - form_share if implied is not None else 0.0
+        scale = 1.0 if implied is not None else 1.0 / form_share
+        if implied is not None:
+            terms.append({"term": "level_intercept", "index": None, "weight": rest,
+                          "value": model.level["intercept"], "points": rest * model.level["intercept"]})
+            for code, w in level_weights.items():
+                terms.append({"term": "level", "index": code, "weight": rest * w, "value": levels[code],
+                              "points": rest * w * levels[code]})
+        for stream, (_, score) in forms.items():
+            terms.append({"term": stream, "index": None, "weight": pulls[stream] * scale, "value": score,
+                          "points": pulls[stream] * scale * score})
         spread = math.sqrt(model.sigma ** 2 + model.level_gap_sd ** 2)
-        missing = ["previous"]
+        missing = ["previous"] + (["level"] if implied is None else [])
     else:
         a = model.mean_reversion if implied is not None else 0.0
-        terms.append({"term": "previous", "index": None, "weight": 1.0 - a, "value": previous,
-                      "points": (1.0 - a) * previous})
+        terms.append({"term": "previous", "index": None, "weight": 1.0 - a - form_share, "value": previous,
+                      "points": (1.0 - a - form_share) * previous})
         if implied is not None and a:
             terms.append({"term": "level_intercept", "index": None, "weight": a, "value": model.level["intercept"],
                           "points": a * model.level["intercept"]})
             for code, w in level_weights.items():
                 terms.append({"term": "level", "index": code, "weight": a * w, "value": levels[code],
                               "points": a * w * levels[code]})
+        for stream, (_, score) in forms.items():
+            terms.append({"term": stream, "index": None, "weight": pulls[stream], "value": score,
+                          "points": pulls[stream] * score})
         terms.append({"term": "change_intercept", "index": None, "weight": 1.0, "value": model.intercept,
                       "points": model.intercept})
         for code, b in model.coefficients.items():
@@ -410,11 +429,14 @@ def compute_transition(inputs, methodology):
     contributions = [Contribution(t["term"], t["index"], t["points"]) for t in terms]
     stream_scores = {}
     if previous is not None:
-        stream_scores["published"] = {"score": previous, "weight": 1.0 - (model.mean_reversion if implied is not None
-                                                                           else 0.0), "indicators": {}}
+        stream_scores["published"] = {"score": previous, "weight": 1.0 - form_share - (
+            model.mean_reversion if implied is not None else 0.0), "indicators": {}}
     if implied is not None:
         stream_scores["external"] = {"score": implied, "weight": model.mean_reversion if previous is not None
-                                     else 1.0, "indicators": {}}
+                                     else 1.0 - form_share, "indicators": {}}
+    for stream, (indicators, score) in forms.items():
+        stream_scores[stream] = {"score": score, "weight": next(t["weight"] for t in terms if t["term"] == stream),
+                                 "indicators": indicators}
     return ScoreResult(
         version=methodology.version, country=inputs.country, base=raw - adjustment, adjustment=adjustment,
         guiding=guiding, band=displayed_band(guiding, inputs.previous_band, model.hysteresis),

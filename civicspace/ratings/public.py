@@ -69,7 +69,7 @@ def _term_label(term, methodology):
         "delta": _("Change since the previous edition: %(index)s") % {"index": name},
         "live": _("Live evidence"),
         "clipping": _("Kept within 1–100"),
-    }.get(term["term"], term["term"])
+    }.get(term["term"]) or STREAM_NAMES.get(term["term"], term["term"])
 
 
 def _explain(row):

@@ -416,3 +416,18 @@ def test_v3_version_records_its_calibration_and_hysteresis():
     assert V3.is_transition and V3.decisions.hysteresis == FITTED["hysteresis"]
     assert V3.model["calibration"]["fit"] == ["PPUA 2023", "PPUA 2024"]
     assert all(V3.max_age(code) == 2 for code in V3.indices)
+
+
+def test_v3_assessments_pull_the_score_by_their_declared_share_and_the_points_still_add_up():
+    answers = {q.code: 4 for q in V3.questions}  # synthetic: every answer "fully"
+    base = inputs(previous_score=40.0, previous_band="repressed")
+    with_forms = inputs(previous_score=40.0, previous_band="repressed",
+                        forms=(FormInput("partner", answers), FormInput("inhouse", answers)))
+    a, b = compute(base, V3), compute(with_forms, V3)
+    shares = V3.model["assessments"]
+    assert b.guiding == pytest.approx(a.guiding + (shares["partner"] + shares["inhouse"]) * (100.0 - 40.0))
+    assert sum(t["points"] for t in b.terms) == pytest.approx(b.guiding)
+    assert {"partner", "inhouse"} <= set(b.stream_scores) and b.half_width == a.half_width
+    # Without a previous score or indices, the assessments alone carry the score.
+    alone = compute(inputs(forms=(FormInput("partner", answers),)), V3)
+    assert alone.guiding == pytest.approx(100.0) and "previous" in alone.missing_inputs
