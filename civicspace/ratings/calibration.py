@@ -8,7 +8,7 @@ from civicspace.methodology.calibration import Observation
 from civicspace.methodology.transition import Row
 
 from .models import PublishedRating, RatingEdition
-from .scoring import score_inputs
+from .services.scoring import score_inputs
 
 PREVIOUS = "previous"
 ENGINE = "engine"

@@ -121,7 +121,7 @@ def signals_backtest(*, ks=(10, 15), config=DEFAULT):
     if it finds more downgrades in every edition (`improves_everywhere`). Returns (rows, admitted)."""
     from civicspace.methodology import config as methodology_config
     from civicspace.methodology import engine
-    from civicspace.ratings.scoring import score_inputs
+    from civicspace.ratings.services.scoring import score_inputs
 
     methodology = methodology_config.load()
     model = engine.transition_model(methodology) if methodology.is_transition else None
