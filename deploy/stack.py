@@ -78,7 +78,7 @@ class Stack:
     # ---------------------------------------------------------------- helpers
     def say(self, message):
         if not self.quiet:
-            print(f"[stack] {message}", flush=True)
+            print(f"[stack {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
     def _pg_run(self, args, **kwargs):
         """Run a PostgreSQL binary as the postgres user (PostgreSQL refuses to run as root)."""
@@ -205,6 +205,18 @@ class Stack:
             self.pg_ctl("replica", "start")
         _wait_port(self.ports["replica"], what="PostgreSQL replica")
 
+    def copy_database(self, source_url):
+        """Fill the empty primary with the tables and rows of another database (the fault tests copy the
+        test database that the suite already filled with the reference data)."""
+        target = ["-h", "127.0.0.1", "-p", str(self.ports["primary"]), "-U", "postgres"]
+        dump = subprocess.Popen([str(PG_BIN / "pg_dump"), "--no-owner", "--no-privileges", source_url],
+                                stdout=subprocess.PIPE)
+        subprocess.run([str(PG_BIN / "psql"), *target, "-q", "-v", "ON_ERROR_STOP=1", "-d", "civicspace"],
+                       stdin=dump.stdout, check=True, capture_output=True)
+        dump.stdout.close()
+        if dump.wait() != 0:
+            raise RuntimeError(f"pg_dump {source_url} failed")
+
     # ---------------------------------------------------------------- Redis
     def start_redis(self):
         if self.pid("redis") and _alive(self.pid("redis")):
@@ -223,7 +235,7 @@ class Stack:
             return
         command = [str(PROJECT / ".venv/bin/gunicorn"), "civicspace.wsgi", "--bind", f"127.0.0.1:{port}",
                    "--workers", str(self.workers), "--worker-class", self.worker_class,
-                   "--forwarded-allow-ips", "127.0.0.1", "--graceful-timeout", "10", "--timeout", "60"]
+                   "--forwarded-allow-ips", "127.0.0.1", "--graceful-timeout", "5", "--timeout", "60"]
         if self.worker_class == "gthread":
             command += ["--threads", str(self.threads)]
         self._spawn(name, command, self.app_env())
@@ -305,13 +317,18 @@ class Stack:
         (self.dir / "ports.json").write_text(json.dumps({**self.ports, "app_ports": self.app_ports}))
         self.start_postgres()
         self.start_redis()
-        self.say("migrate (primary only), reference data, static files")
+        if isinstance(data, str) and data.startswith("postgres://"):
+            self.say("copying the data of an existing database (pg_dump | psql)")
+            self.copy_database(data)
+        self.say("migrate (primary only)")
         self.manage("migrate", "--noinput", "-v", "0")
-        self.manage("load_reference_data")
-        self.manage("load_demo_content")
         if data == "full":
+            self.say("reference data, demo content, search index, guiding scores")
+            self.manage("load_reference_data")
+            self.manage("load_demo_content")
             self.manage("search_reindex")
             self.manage("compute_scores")
+        self.say("static files")
         self.manage("collectstatic", "--noinput", "-v", "0")
         for port in self.app_ports:
             self.start_app(port)
@@ -377,8 +394,16 @@ class Stack:
                 time.sleep(0.05)
         self._pidfile("nginx").unlink(missing_ok=True)
         self.stop_worker()
-        for pidfile in sorted(self.run_dir.glob("app-*.pid")) if self.run_dir.exists() else []:
-            self._stop(pidfile.stem)
+        apps = [p.stem for p in sorted(self.run_dir.glob("app-*.pid"))] if self.run_dir.exists() else []
+        for name in apps:  # all at once: each finishes its requests (graceful timeout) in parallel
+            pid = self.pid(name)
+            if pid and _alive(pid):
+                try:
+                    os.killpg(pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        for name in apps:
+            self._stop(name)
         self.stop_redis()
         for name in ("replica", "primary"):
             if self.pg_running(name):

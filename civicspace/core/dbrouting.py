@@ -25,7 +25,7 @@ from django.db import DatabaseError, connections
 logger = logging.getLogger(__name__)
 REPLICA = "replica"
 PRIMARY = "default"
-_public_read = contextvars.ContextVar("civicspace_public_read", default=False)
+_public_read = contextvars.ContextVar("civicspace_public_read", default=None)  # a dict per public read
 _PRIVATE = re.compile(r"^/(?:[a-z]{2}/)?(?:admin|accounts|workspace)(?:/|$)")
 _LAG_SQL = (
     "SELECT pg_is_in_recovery(), "
@@ -91,7 +91,9 @@ def public_read_request(request):
 
 class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints):
-        if _public_read.get() and replica_healthy():
+        state = _public_read.get()
+        if state is not None and replica_healthy():
+            state["used"] = REPLICA
             return REPLICA
         return PRIMARY
 
@@ -112,21 +114,29 @@ class ReadReplicaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not replica_configured() or not public_read_request(request):
+        if not replica_configured():
             return self.get_response(request)
-        token = _public_read.set(True)
-        request._replica_failed = False
+        if not public_read_request(request):
+            response = self.get_response(request)
+            response["X-Read-Database"] = "primary"
+            return response
+        state = {"used": PRIMARY, "failed": False}
+        token = _public_read.set(state)
         try:
             response = self.get_response(request)
         finally:
             _public_read.reset(token)
-        if request._replica_failed:
+        if state["failed"] or (state["used"] == REPLICA and response.status_code >= 500 and not replica_probe()[0]):
             # The replica went away during this request: answer it again from the primary.
             replica_mark_down()
             response = self.get_response(request)
+            state["used"] = PRIMARY
+        # Which database answered (for operators and the fault tests; nginx keeps it on cached copies).
+        response["X-Read-Database"] = "replica" if state["used"] == REPLICA else "primary"
         return response
 
     def process_exception(self, request, exception):
-        if _public_read.get() and isinstance(exception, DatabaseError):
-            request._replica_failed = True
+        state = _public_read.get()
+        if state is not None and state["used"] == REPLICA and isinstance(exception, DatabaseError):
+            state["failed"] = True
         return None
