@@ -198,7 +198,7 @@ class Stack:
         if not replica.exists():
             self.say("pg_basebackup: streaming replica")
             self._pg_run(["pg_basebackup", "-h", "127.0.0.1", "-p", str(self.ports["primary"]), "-U", "postgres",
-                          "-D", str(replica), "-R", "-X", "stream"])
+                          "-D", str(replica), "-R", "-X", "stream", "--checkpoint=fast"])
             with open(replica / "postgresql.auto.conf", "a") as conf:
                 conf.write(f"port = {self.ports['replica']}\n")
         if not self.pg_running("replica"):
@@ -383,6 +383,7 @@ class Stack:
         self._stop("worker", sig=sig)
 
     def stop(self):
+        self.say("stopping nginx, the worker, the app servers, Redis, PostgreSQL")
         pid = self.pid("nginx")
         if pid and _alive(pid):
             try:
@@ -404,6 +405,7 @@ class Stack:
                     pass
         for name in apps:
             self._stop(name)
+        self.say("app servers stopped")
         self.stop_redis()
         for name in ("replica", "primary"):
             if self.pg_running(name):
