@@ -159,12 +159,14 @@ def main(argv=None):
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--dir", default=str(PROJECT / "var" / "bench" / "stack"))
     parser.add_argument("--worker-classes", default="", help="e.g. sync,gthread")
+    parser.add_argument("--data", default="full", choices=["full", "existing"],
+                        help="existing: the folder's database already holds the data (skip loading it)")
     args = parser.parse_args(argv)
     ports = {"https": free_port(), "http": free_port(), "primary": free_port(), "replica": free_port(),
              "redis": free_port(), "app_ports": [free_port(), free_port()]}
     stack = Stack(args.dir, ports=ports, env={"SECURE_SSL_REDIRECT": "0"})
     try:
-        stack.start()
+        stack.start(data=args.data)
         results = measure(stack, args.duration, [c for c in args.worker_classes.split(",") if c])
     finally:
         stack.stop()

@@ -66,6 +66,10 @@ class Stack:
         self.dir = Path(directory).resolve()
         self.run_dir, self.log_dir = self.dir / "run", self.dir / "log"
         self.ports = dict(DEFAULT_PORTS if ports is None else ports)
+        saved = self.dir / "ports.json"
+        if saved.exists():  # the clusters' ports are written into their configuration: keep them
+            previous = json.loads(saved.read_text())
+            self.ports.update(primary=previous["primary"], replica=previous["replica"])
         self.app_ports = [self.ports["app"] + i for i in range(app_servers)] if "app_ports" not in self.ports \
             else self.ports["app_ports"]
         self.workers = int(workers or os.environ.get("APP_WORKERS", 2))
