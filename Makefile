@@ -12,7 +12,7 @@ CIVICSPACE := $(BIN)/civicspace
 # Root runs apt-get directly; others through sudo when it is there.
 APT := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
 
-.PHONY: stack stack-stop stack-deps run test setup install data messages static browser-deps test-sqlite test-postgres map clean lock bench bench-deps
+.PHONY: stack stack-stop stack-deps bench-stack run test setup install data messages static browser-deps test-sqlite test-postgres map clean lock bench bench-deps
 
 run: setup
 	@echo "Serving the Civic Space Monitor on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
@@ -106,6 +106,11 @@ bench: setup bench-deps
 	fi; \
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/bench.sqlite3 $(CIVICSPACE) migrate --noinput -v 0 && \
 	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python -m bench.run --label $(BENCH_LABEL) --duration $(BENCH_DURATION) --full-export $$pg
+	$(MAKE) bench-stack
+
+# The production stack's section of bench/results/latest.md (its own stack under var/bench/stack, demo data).
+bench-stack: install messages stack-deps bench-deps
+	$(BIN)/python -m bench.stack --duration $(BENCH_DURATION) --worker-classes sync,gthread
 
 # Debian's nginx and wrk; Datasette in its own venv from hashed pins (never in the project's lock).
 bench-deps: $(BENCH_VENV)/.installed
