@@ -114,3 +114,19 @@ def _with_cookie(response):
 def _private(response):
     response["Cache-Control"] = "private"
     return response
+
+
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_job_command_queues_report_release_and_recompute(django_capture_on_commit_callbacks):
+    from django.core.management.base import CommandError
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for args in (["report-pdf", "--edition", "2025-12", "--lang", "fr"], ["data-release"], ["scores-recompute"]):
+            call_command("job", *args, stdout=io.StringIO())
+    queued = {job.task_path.rsplit(".", 1)[-1]: job.args_kwargs["kwargs"] for job in DBTaskResult.objects.all()}
+    assert queued == {"report_pdf": {"edition": "2025-12", "lang": "fr"}, "data_release": {},
+                      "scores_recompute": {}}
+    with pytest.raises(CommandError, match="--edition"):
+        call_command("job", "report-pdf", stdout=io.StringIO())
+    assert DBTaskResult.objects.count() == 3
