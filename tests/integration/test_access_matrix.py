@@ -306,7 +306,9 @@ for _model in ("ratingedition", "publishedrating", "indexvalue", "guidingscore",
 # records, which only their services write): their add/ and <id>/delete/ pages answer 403.
 READ_ONLY_IN_ADMIN = {"audit/auditevent", "ratings/ratingedition", "ratings/publishedrating", "ratings/indexvalue",
                       "ratings/guidingscore", "ratings/ratingproposal", "ratings/panelvote",
-                      "ratings/ratingdecision", "ratings/erratum"}
+                      "ratings/ratingdecision", "ratings/erratum",
+                      # Background jobs: the queue (django-tasks-db) and the e-mails sent, written only by jobs.
+                      "django_tasks_database/dbtaskresult", "jobs/outgoingemail"}
 PREFIX_RULES = {"<lang>/admin/": ADMIN_SITE}
 
 
