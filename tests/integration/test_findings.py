@@ -106,7 +106,7 @@ def test_stacked_chart_geometry_and_svg():
 
 def test_findings_svg_has_titles_and_a_rect_per_rating(client):
     body = client.get("/fr/findings/2025-12/").content.decode()
-    history = body[body.index('aria-labelledby="history-chart-title"'):]
+    history = body[body.index('aria-labelledby="history-chart-title'):]  # "... history-chart-desc" since the a11y work
     history = history[:history.index("</svg>")]
     assert '<title id="history-chart-title">' in history
     assert history.count('<rect class="r-') == 4 * 5  # four complete editions x five ratings
