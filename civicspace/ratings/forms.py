@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicspace.countries.models import Country
 
-from .assessments import answer_labels, question_text
+from .services.assessments import answer_labels, question_text
 from .models import RATING_CHOICES, EditionDraft, PanelVote, RatingEdition
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -35,7 +35,7 @@ class DecideForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["draft"].queryset = EditionDraft.objects.filter(edition__isnull=True).order_by("publish_on")
+        self.fields["draft"].queryset = EditionDraft.objects.unpublished().order_by("publish_on")
         self.fields["draft"].label_from_instance = lambda d: f"{d.title} · {d.get_kind_display()} ({d.publish_on})"
         for code, name in settings.LANGUAGES:
             self.fields[f"rationale_{code}"] = forms.CharField(

@@ -8,9 +8,9 @@ from django.utils.translation import get_language
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology.bands import BANDS
 
-from .labels import INDICATOR_NAMES, STREAM_NAMES
-from .models import Erratum, GuidingScore, RatingDecision
-from .selectors import edition_changes
+from ..labels import INDICATOR_NAMES, STREAM_NAMES
+from ..models import Erratum, GuidingScore, RatingDecision
+from .editions import edition_changes
 
 
 @dataclass
@@ -92,7 +92,7 @@ def country_decisions(country):
     """Published decisions on the country, newest first, with the rationale in the reader's language (or
     English when it has no translation)."""
     lang = get_language() or "en"
-    rows = (RatingDecision.objects.filter(proposal__country=country, draft__edition__isnull=False)
+    rows = (RatingDecision.objects.published().filter(proposal__country=country)
             .select_related("draft__edition", "proposal").order_by("-draft__publish_on"))
     return [PublicDecision(d.draft.edition, d.proposal.from_rating, d.rating, *_rationale(d, lang)) for d in rows]
 
