@@ -20,7 +20,8 @@ The pattern for new tests:
   tests/monitoring_fixtures.py): it is rolled back, or wiped by the restore, afterwards;
 - a transactional test: ask for `transactional_db` (or `live_server`); the session data is there.
   `reference_data` (and the browser suite's `site`) are the old names for this and keep working.
-- never a fixed port, file or database name: `live_server` and other servers bind port 0, files go under
+- never a fixed port, file or database name: `live_server` and other servers bind port 0 (a Redis a test
+  needs is a private `redis-server` on such a port, never the shared one), files go under
   `tmp_path`, an extra PostgreSQL database gets a unique name; the workers run at the same time.
 
 Under CI=true (`.ci/run`) a skipped test fails the run (see `pytest_sessionfinish`).
