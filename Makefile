@@ -24,7 +24,7 @@ run: setup
 TEST_WORKERS ?= 2
 PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
-test: setup browser-deps
+test: setup browser-deps stack-deps
 	@echo "=== SQLite and PostgreSQL passes side by side, $(TEST_WORKERS) workers each (output when each pass ends) ==="
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
