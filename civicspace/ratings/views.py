@@ -16,7 +16,7 @@ from civicspace.accounts.roles import (
     is_partner,
     is_staff_reviewer,
 )
-from civicspace.core.errors import submit_action, submit_form
+from civicspace.core.errors import form_errors_to_messages, submit_action, submit_form
 from civicspace.countries.models import Country
 from civicspace.methodology import config as methodology_config
 
@@ -137,8 +137,12 @@ def _detail_page(request, proposal, *, vote_form=None, decide_form=None, withdra
     pack = evidence.evidence_pack(proposal)
     row = evidence.ProposalRow(proposal, decisions.proposal_tally(proposal, list(proposal.votes.all())))
     mine = next((v for v in proposal.votes.all() if v.member_id == request.user.pk), None)
+    proposal.refresh_from_db(fields=["status"])  # a refused submit may have met a concurrent decision
     is_open = proposal.status == RatingProposal.Status.OPEN
-    if panel and is_open and vote_form is None:
+    if not is_open:  # the forms are not shown any more: their errors (e.g. "no longer open") become messages
+        for form in (vote_form, decide_form, withdraw_form):
+            if form is not None and form.is_bound:
+                form_errors_to_messages(request, form)
         vote_form = VoteForm(initial={"vote": mine.vote, "comment": mine.comment} if mine else None)
     if editor and is_open:
         decide_form = decide_form or DecideForm(initial={"rating": proposal.to_rating})
