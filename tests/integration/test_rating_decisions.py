@@ -420,3 +420,19 @@ def test_the_errata_screen_records_a_correction_and_refuses_a_score_outside_the_
     # The panel may read the screens but not correct an edition; partners do not see them at all.
     assert signed_in(people["panel"]).post("/en/workspace/ratings/errata/new/", {}).status_code == 403
     assert signed_in(people["partner"]).post("/en/workspace/ratings/errata/new/", {}).status_code == 404
+
+
+def test_the_assessment_form_shows_a_service_error_given_as_a_list(people, monkeypatch):
+    """A ValidationError without fields (as model validation raises) is shown on the form; the view once read
+    its message_dict and answered 500. Nothing is saved."""
+    from civicspace.ratings.services import assessments
+
+    def refuse(**kwargs):
+        raise ValidationError(["The assessment period overlaps a submitted one (test)."])
+    monkeypatch.setattr(assessments, "assessment_save", refuse)
+    data = {"country": "kgz", "period_end": dt.date.today().isoformat(), "action": "draft",
+            f"q_{QUESTIONS[0]}": "3", f"j_{QUESTIONS[0]}": "Facts (synthetic)."}
+    response = signed_in(people["partner"]).post("/en/workspace/assessments/new/", data)
+    assert response.status_code == 400
+    assert "The assessment period overlaps a submitted one (test)." in text(response)
+    assert not Assessment.objects.exists()
