@@ -1,23 +1,31 @@
-"""Reads for Watchlist pages and the candidate list. The signals themselves are pure (signals.py)."""
+"""Reads for Watchlist pages and the candidate list. The signals themselves are pure (risk.py)."""
 import datetime as dt
 
 from django.core.cache import cache
 from django.db.models import Prefetch, Sum
 from django.http import Http404
 
+from civicspace.core.text import public_text
 from civicspace.countries.models import Country
 from civicspace.legislation.selectors import bills_with_stage
-from civicspace.monitoring.models import Incident, Status, TrendCall, Victim
+from civicspace.monitoring.models import Incident, TrendCall, Victim
 from civicspace.ratings.models import PublishedRating, RatingEdition
 
 from . import backtest as backtest_core
-from . import signals
+from . import risk
 from .config import DEFAULT
 from .models import WatchlistEdition, WatchlistEntry
 
 
+def entry_rationale(entry, lang=None):
+    """(text, language): the rationale in the reader's language when reviewed, else in English (the monitor's
+    working language), else any language it was written in."""
+    return public_text(entry, "rationale", original="en", statuses=entry.translation_status, lang=lang,
+                       fallbacks=("ru", "fr", "es", "ar"))
+
+
 def published_editions():
-    return list(WatchlistEdition.objects.filter(status=WatchlistEdition.Status.PUBLISHED)
+    return list(WatchlistEdition.objects.published()
                 .select_related("hrc_session")
                 .prefetch_related(Prefetch("entries", queryset=WatchlistEntry.objects.select_related("country")))
                 .order_by("-target_date"))
@@ -27,7 +35,7 @@ def edition_get(slug, *, published_only=True):
     queryset = WatchlistEdition.objects.select_related("hrc_session").prefetch_related(
         Prefetch("entries", queryset=WatchlistEntry.objects.select_related("country")))
     if published_only:
-        queryset = queryset.filter(status=WatchlistEdition.Status.PUBLISHED)
+        queryset = queryset.published()
     try:
         return queryset.get(slug=slug)
     except WatchlistEdition.DoesNotExist:
@@ -35,7 +43,7 @@ def edition_get(slug, *, published_only=True):
 
 
 def country_history(country):
-    return list(WatchlistEntry.objects.filter(country=country, edition__status="published")
+    return list(WatchlistEntry.objects.published().filter(country=country)
                 .select_related("edition").order_by("-edition__target_date"))
 
 
@@ -44,7 +52,7 @@ def candidates(*, as_of, config=DEFAULT, limit=None):
     # Only the incidents the signals can see (the surge window and its baseline before it), read as plain
     # values: the signals need dates, type codes, victim counts and a label, not model instances.
     since = as_of - dt.timedelta(days=config.surge_window_days + config.baseline_days)
-    window = Incident.objects.filter(update__status=Status.PUBLISHED, date__lte=as_of, date__gt=since)
+    window = Incident.objects.published().filter(date__lte=as_of, date__gt=since)
     types = {}
     for incident_id, code in (Incident.types.through.objects.filter(incident__in=window)
                               .order_by("incident_id", "term__vocabulary", "term__position", "term__code")
@@ -56,18 +64,18 @@ def candidates(*, as_of, config=DEFAULT, limit=None):
     for pk, when, country_id, description_en, description in (
             window.order_by("date", "pk").values_list("pk", "date", "update__country_id", "description_en",
                                                       "description")):
-        incidents.setdefault(country_id, []).append(signals.IncidentFact(
+        incidents.setdefault(country_id, []).append(risk.IncidentFact(
             date=when, types=tuple(types.get(pk, ())), victims=victims.get(pk) or 0,
             label=(description_en or description or "")[:90]))
     bills = {}
     for bill in bills_with_stage().filter(current_stage__isnull=False):
-        bills.setdefault(bill.country_id, []).append(signals.BillFact(
+        bills.setdefault(bill.country_id, []).append(risk.BillFact(
             title=bill.short_title_en or bill.short_title, category=bill.category, direction=bill.direction,
             stage=bill.current_stage, moved=bill.last_moved))
     scores = {}
     for row in (PublishedRating.objects.filter(score__isnull=False, edition__published__lte=as_of)
                 .select_related("edition").order_by("edition__published")):
-        scores.setdefault(row.country_id, []).append(signals.ScoreFact(published=row.edition.published,
+        scores.setdefault(row.country_id, []).append(risk.ScoreFact(published=row.edition.published,
                                                                        score=float(row.score)))
     trend = {}
     since = as_of - dt.timedelta(days=config.trend_window_days)
@@ -75,11 +83,11 @@ def candidates(*, as_of, config=DEFAULT, limit=None):
             "country_id", "call"):
         trend.setdefault(country_id, []).append(call)
     countries = {c.pk: c for c in Country.objects.all()}
-    assessed = [signals.assess(c.code, incidents=incidents.get(pk, []), bills=bills.get(pk, []),
+    assessed = [risk.assess(c.code, incidents=incidents.get(pk, []), bills=bills.get(pk, []),
                                scores=scores.get(pk, []), trend_calls=trend.get(pk, []), as_of=as_of,
                                config=config)
                 for pk, c in countries.items()]
-    ranked = signals.rank(assessed)
+    ranked = risk.rank(assessed)
     by_code = {c.code: c for c in countries.values()}
     result = [(by_code[c.country], c) for c in ranked]
     return result[:limit] if limit else result
@@ -108,5 +116,5 @@ def _backtest_rows():
     ratings = {(r.edition.code, r.country_id): r.rating
                for r in PublishedRating.objects.select_related("edition") if r.edition.code in complete}
     entries = [(e.edition.target_date, e.country_id)
-               for e in WatchlistEntry.objects.filter(edition__status="published").select_related("edition")]
+               for e in WatchlistEntry.objects.published().select_related("edition")]
     return backtest_core.backtest(editions, ratings, entries)
