@@ -143,6 +143,7 @@ def _detail_page(request, proposal, *, vote_form=None, decide_form=None, withdra
         for form in (vote_form, decide_form, withdraw_form):
             if form is not None and form.is_bound:
                 form_errors_to_messages(request, form)
+    if panel and is_open and vote_form is None:
         vote_form = VoteForm(initial={"vote": mine.vote, "comment": mine.comment} if mine else None)
     if editor and is_open:
         decide_form = decide_form or DecideForm(initial={"rating": proposal.to_rating})
