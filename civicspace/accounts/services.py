@@ -26,6 +26,9 @@ def invitation_accept(*, invitation, user):
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not locked.is_usable():
         raise InvitationError("This invitation has expired or was already used.")
+    if (user.email or "").strip().lower() != locked.email.lower():
+        # The sign-up form refuses another address; this is the rule itself, for every other caller.
+        raise InvitationError("This invitation is for another e-mail address.")
     locked.used_at = timezone.now()
     locked.save(update_fields=["used_at"])
     profile, _ = Profile.objects.get_or_create(user=user)
