@@ -128,6 +128,7 @@ class Source(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES, blank=True)
     confidential = models.BooleanField(_("confidential"), default=False)
     note = models.TextField(_("note for editors"), blank=True)  # never public
+    version = models.PositiveIntegerField(default=1)  # optimistic locking, as Update.version
     history = HistoricalRecords()
 
     class Meta:
@@ -162,6 +163,7 @@ class Incident(models.Model):
     perpetrators = models.ManyToManyField(Term, related_name="+", blank=True,
                                           limit_choices_to={"vocabulary": "perpetrator"})
     sources = models.ManyToManyField(Source, related_name="incidents", blank=True)
+    version = models.PositiveIntegerField(default=1)  # optimistic locking (its victims are saved with it)
     history = HistoricalRecords()
 
     class Meta:

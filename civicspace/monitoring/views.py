@@ -1,4 +1,5 @@
 """Partner workspace and editor review screens. Thin: authorise, validate a form, call a service, render."""
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,21 +10,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicspace.accounts.roles import assigned_country_ids, is_editor
-from civicspace.core.errors import errors_to_messages
+from civicspace.core.errors import errors_to_form, errors_to_messages
 from civicspace.countries.models import Country
 
 from . import permissions, selectors, services
 from .forms import (
     CommentForm,
+    DeleteForm,
     IncidentForm,
     SourceForm,
     TransitionForm,
     TranslationForm,
     TrendCallForm,
     UpdateForm,
-    VictimFormSet,
+    VictimForm,
 )
-from .models import Incident, Status, TrendCall, Update
+from .models import Incident, Source, Status, TrendCall, Update
 
 
 def _creatable_countries(user):
@@ -174,6 +176,26 @@ def _incident_victims(formset):
     ]
 
 
+def _conflict_form(form_class, request, current_version, **kwargs):
+    """The person's own input, kept, with the stored version number: saving again keeps their text on purpose."""
+    data = request.POST.copy()
+    data["version"] = current_version
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return form
+
+
+def _incident_initial(incident, lang):
+    date_text = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[incident.date_precision]
+    return {"date": incident.date.strftime(date_text), "place": incident.place,
+            "place_precision": incident.place_precision,
+            "description": getattr(incident, f"description_{lang}"),
+            "outcome": getattr(incident, f"outcome_{lang}"),
+            "freedoms": list(incident.freedoms.all()), "types": list(incident.types.all()),
+            "perpetrators": list(incident.perpetrators.all()), "sources": list(incident.sources.all()),
+            "version": incident.version}
+
+
 @login_required
 def incident_form(request, pk, incident_pk=None):
     update = _editable_update(request, pk)
@@ -181,41 +203,136 @@ def incident_form(request, pk, incident_pk=None):
     lang = update.original_language
     initial, victims_initial = {}, []
     if incident:
-        date_text = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[incident.date_precision]
-        initial = {"date": incident.date.strftime(date_text), "place": incident.place,
-                   "place_precision": incident.place_precision,
-                   "description": getattr(incident, f"description_{lang}"),
-                   "outcome": getattr(incident, f"outcome_{lang}"),
-                   "freedoms": list(incident.freedoms.all()), "types": list(incident.types.all()),
-                   "perpetrators": list(incident.perpetrators.all()), "sources": list(incident.sources.all())}
+        initial = _incident_initial(incident, lang)
         victims_initial = [{"type": v.type, "count": v.count, "names": v.names, "names_sensitive": v.names_sensitive}
                            for v in incident.victims.all()]
+    more_rows = request.method == "POST" and "more_victims" in request.POST
     form = IncidentForm(request.POST or None, update=update, initial=initial)
-    formset = VictimFormSet(request.POST or None, initial=victims_initial, prefix="victims")
+    formset_class = forms.formset_factory(VictimForm, extra=2 if not more_rows else 0, max_num=20)
+    formset = formset_class(request.POST or None, initial=victims_initial, prefix="victims")
+    if more_rows:
+        # Three more blank victim groups, the person's input kept; nothing is saved yet.
+        data = request.POST.copy()
+        data["victims-TOTAL_FORMS"] = str(min(20, int(formset.total_form_count()) + 3))
+        form = IncidentForm(data, update=update, initial=initial)
+        formset = formset_class(data, initial=victims_initial, prefix="victims")
+        return render(request, "monitoring/incident_form.html", {"form": form, "formset": formset,
+                                                                 "update": update, "incident": incident,
+                                                                 "unbound_errors": True})
+    conflict = None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         (date, precision) = data["date"]
-        services.incident_save(update=update, actor=request.user, incident=incident, date=date,
-                               date_precision=precision, place=data["place"],
-                               place_precision=data["place_precision"], description=data["description"],
-                               outcome=data["outcome"], freedoms=data["freedoms"], types=data["types"],
-                               perpetrators=data["perpetrators"], sources=data["sources"],
-                               victims=_incident_victims(formset))
-        messages.success(request, _("Incident saved."))
-        return redirect("monitoring:update_workspace", update.pk)
-    return render(request, "monitoring/incident_form.html", {"form": form, "formset": formset, "update": update,
-                                                             "incident": incident})
+        try:
+            services.incident_save(update=update, actor=request.user, incident=incident,
+                                   expected_version=data.get("version") if incident else None, date=date,
+                                   date_precision=precision, place=data["place"],
+                                   place_precision=data["place_precision"], description=data["description"],
+                                   outcome=data["outcome"], freedoms=data["freedoms"], types=data["types"],
+                                   perpetrators=data["perpetrators"], sources=data["sources"],
+                                   victims=_incident_victims(formset))
+        except services.ConcurrentEditError as error:
+            conflict = error.current
+            form = _conflict_form(IncidentForm, request, conflict.version, update=update)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("Incident saved."))
+            return redirect("monitoring:update_workspace", update.pk)
+    return render(request, "monitoring/incident_form.html", {
+        "form": form, "formset": formset, "update": update, "incident": incident, "conflict": conflict,
+        "lang": lang}, status=409 if conflict else 200)
 
 
 @login_required
-def source_new(request, pk):
+def incident_delete(request, pk, incident_pk):
     update = _editable_update(request, pk)
-    form = SourceForm(request.POST or None)
+    incident = get_object_or_404(Incident, pk=incident_pk, update=update)
+    form = DeleteForm(request.POST or None, initial={"version": incident.version})
     if request.method == "POST" and form.is_valid():
-        services.source_create(update=update, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Source added."))
+        try:
+            services.incident_delete(incident=incident, actor=request.user, expected_version=form.cleaned_data["version"])
+        except services.ConcurrentEditError:
+            messages.error(request, _("Someone changed this incident since you opened it; nothing was deleted. "
+                                      "Check it and try again."))
+        except ValidationError as error:
+            errors_to_messages(request, error)
+        else:
+            messages.success(request, _("Incident deleted."))
         return redirect("monitoring:update_workspace", update.pk)
-    return render(request, "monitoring/source_form.html", {"form": form, "update": update})
+    return render(request, "monitoring/confirm_delete.html", {
+        "form": form, "update": update, "what": _("this incident"), "object": incident,
+        "description": getattr(incident, f"description_{update.original_language}")})
+
+
+@login_required
+def source_form(request, pk, source_pk=None):
+    update = _editable_update(request, pk)
+    source = get_object_or_404(Source, pk=source_pk, update=update) if source_pk else None
+    form = SourceForm(request.POST or None, instance=None,
+                      initial={**({f: getattr(source, f) for f in services.SOURCE_FIELDS} if source else {}),
+                               "version": source.version if source else None})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            if source:
+                services.source_edit(source=source, actor=request.user,
+                                     expected_version=form.cleaned_data.get("version"), **data)
+            else:
+                services.source_create(update=update, actor=request.user, **data)
+        except services.ConcurrentEditError as error:
+            conflict = error.current
+            form = _conflict_form(SourceForm, request, conflict.version)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("Source saved.") if source else _("Source added."))
+            return redirect("monitoring:update_workspace", update.pk)
+    return render(request, "monitoring/source_form.html", {"form": form, "update": update, "source": source,
+                                                           "conflict": conflict}, status=409 if conflict else 200)
+
+
+@login_required
+def source_delete(request, pk, source_pk):
+    update = _editable_update(request, pk)
+    source = get_object_or_404(Source, pk=source_pk, update=update)
+    form = DeleteForm(request.POST or None, initial={"version": source.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.source_delete(source=source, actor=request.user, expected_version=form.cleaned_data["version"])
+        except services.ConcurrentEditError:
+            messages.error(request, _("Someone changed this source since you opened it; nothing was deleted. "
+                                      "Check it and try again."))
+        except ValidationError as error:
+            errors_to_messages(request, error)
+        else:
+            messages.success(request, _("Source deleted."))
+        return redirect("monitoring:update_workspace", update.pk)
+    return render(request, "monitoring/confirm_delete.html", {
+        "form": form, "update": update, "what": _("this source"), "object": source, "description": source.title,
+        "cited_by": source.incidents.count()})
+
+
+@login_required
+def update_delete(request, pk):
+    update = _editable_update(request, pk)
+    form = DeleteForm(request.POST or None, initial={"version": update.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_delete(update=update, actor=request.user, expected_version=form.cleaned_data["version"])
+        except services.ConcurrentEditError:
+            messages.error(request, _("The update changed since you opened it; nothing was deleted. Check it and "
+                                      "try again."))
+        except ValidationError as error:
+            errors_to_messages(request, error)
+        else:
+            messages.success(request, _("Draft deleted."))
+            return redirect("monitoring:workspace")
+        return redirect("monitoring:update_workspace", update.pk)
+    return render(request, "monitoring/confirm_delete.html", {
+        "form": form, "update": update, "what": _("this draft, with its incidents and sources"), "object": update,
+        "description": str(update)})
 
 
 @login_required
@@ -223,13 +340,19 @@ def source_new(request, pk):
 def update_transition(request, pk, name):
     update = _visible_update(request, pk)
     form = TransitionForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        # Refused before anything is done: each problem named with its field.
+        for field, problems in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for problem in problems:
+                messages.error(request, f"{label}: {problem}" if label else problem)
+        return redirect("monitoring:update_workspace", pk)
     try:
-        services.update_transition(update=update, actor=request.user, name=name,
-                                   text=form.cleaned_data.get("text", ""),
-                                   expected_version=form.cleaned_data.get("version"))
+        services.update_transition(update=update, actor=request.user, name=name, text=form.cleaned_data["text"],
+                                   expected_version=form.cleaned_data["version"])
     except services.ConcurrentEditError:
-        messages.error(request, _("The update changed since you opened it; nothing was done. Check it and try again."))
+        messages.error(request, _("The update changed since you opened it (someone else acted on it first); "
+                                  "nothing was done. Check it and try again."))
     except ValidationError as error:
         errors_to_messages(request, error)
     else:
