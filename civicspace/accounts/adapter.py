@@ -25,7 +25,7 @@ class InvitationOnlyAdapter(DefaultAccountAdapter):
 
         invitation = invitation_from_session(request)
         user = super().save_user(request, user, form, commit=True)
-        invitation_accept(invitation=invitation, user=user)
+        invitation_accept(invitation=invitation, user=user, language=getattr(request, "LANGUAGE_CODE", ""))
         request.session.pop(SESSION_KEY, None)
         # allauth records the address right after this; it is verified when it is the invited one.
         self.stash_verified_email(request, invitation.email)

@@ -21,7 +21,7 @@ def invitation_create(*, email, role, organisation=None, countries=(), invited_b
 
 
 @transaction.atomic
-def invitation_accept(*, invitation, user):
+def invitation_accept(*, invitation, user, language=""):
     """Turn an invitation into the new account's role and assignments; the token can never be used again."""
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not locked.is_usable():
@@ -34,6 +34,7 @@ def invitation_accept(*, invitation, user):
     profile, _ = Profile.objects.get_or_create(user=user)
     profile.role = locked.role
     profile.organisation = locked.organisation
+    profile.language = language or profile.language
     profile.save()
     profile.countries.set(locked.countries.all())
     audit_event_record(action="accounts.invitation_accept", actor=user, target=locked,

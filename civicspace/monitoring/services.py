@@ -14,6 +14,7 @@ from civicspace.audit.services import audit_event_record
 from civicspace.search.services import index_mark_dirty
 
 from . import permissions
+from .notifications import send_transition_emails
 from .models import Comment, Incident, Organisation, Source, Status, TrendCall, Update, Victim
 
 TEXT_FIELDS = ("title", "summary", "body")
@@ -170,6 +171,7 @@ def update_transition(*, update, actor, name, text="", expected_version=None):
     audit_event_record(action="monitoring.update_transition", actor=actor, target=update,
                        data={"transition": name, "from": before, "to": target})
     index_mark_dirty(update)
+    send_transition_emails(update=update, name=name, actor=actor, text=text)
     return update
 
 
