@@ -102,7 +102,8 @@ class Update(models.Model):
                    models.Index(fields=["country", "status", "date", "id"], name="update_country_status_date")]
 
     def __str__(self):
-        return self.title or f"Update {self.pk}"
+        # The interface language's title, else the original one (never an empty "Update 11" for staff).
+        return self.title or getattr(self, f"title_{self.original_language}", "") or f"Update {self.pk}"
 
     @property
     def is_public(self):

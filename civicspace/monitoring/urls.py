@@ -23,4 +23,6 @@ urlpatterns = [
     path("workspace/updates/<int:pk>/sources/<int:source_pk>/delete/", views.source_delete, name="source_delete"),
     path("workspace/updates/<int:pk>/comments/", views.comment_add, name="comment_add"),
     path("workspace/updates/<int:pk>/actions/<str:name>/", views.update_transition, name="update_transition"),
+    path("workspace/updates/<int:pk>/actions/<str:name>/confirm/", views.transition_confirm,
+         name="transition_confirm"),
 ]

@@ -1,4 +1,6 @@
 """Partner workspace and editor review screens. Thin: authorise, validate a form, call a service, render."""
+import functools
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -6,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +17,10 @@ from civicspace.core.errors import errors_to_form, errors_to_messages
 from civicspace.countries.models import Country
 
 from . import permissions, selectors, services
+from .markdown import render_markdown
+
+# Actions that change what the public sees: a confirmation page with a preview comes first.
+CONFIRMED_TRANSITIONS = ("publish", "retract")
 from .forms import (
     CommentForm,
     DeleteForm,
@@ -42,11 +49,42 @@ def _visible_update(request, pk):
     return update
 
 
+class NotEditable(PermissionDenied):
+    """The person may see the update, but its state does not let them change it now."""
+
+    def __init__(self, update):
+        self.update = update
+        super().__init__()
+
+
 def _editable_update(request, pk):
     update = _visible_update(request, pk)
     if not permissions.can_edit(request.user, update):
-        raise PermissionDenied
+        raise NotEditable(update)
     return update
+
+
+def state_aware(view):
+    """A refused edit says why in terms of the update's state, not "your account may not do this"."""
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotEditable as refused:
+            return render(request, "monitoring/not_editable.html", {
+                "update": refused.update, "is_editor": is_editor(request.user)}, status=403)
+    return wrapper
+
+
+def _original(update):
+    """The text in the language it was written in, named: staff always see it, whatever their interface
+    language (the modeltranslation attributes follow the interface language and are empty without a
+    translation)."""
+    lang = update.original_language
+    return {"lang": lang, "name": dict(settings.LANGUAGES).get(lang, lang),
+            "dir": "rtl" if lang in settings.LANGUAGES_BIDI else "ltr",
+            **{f: getattr(update, f"{f}_{lang}") for f in services.TEXT_FIELDS},
+            "body_html": render_markdown(getattr(update, f"body_{lang}"))}
 
 
 @login_required
@@ -65,13 +103,14 @@ def review_queue(request):
     if not is_editor(request.user):
         raise Http404
     country = None
+    choices = selectors.review_queue_countries(request.user)
     if request.GET.get("country"):
-        country = Country.objects.filter(code=request.GET["country"].upper()).first()
-    queue = list(selectors.review_queue(country=country))
+        country = next((c for c in choices if c.code == request.GET["country"].upper()), None)
+    queue = list(selectors.review_queue(country=country, user=request.user))
     columns = [(s, label, [u for u in queue if u.status == s]) for s, label in Status.choices
                if s in (Status.SUBMITTED, Status.IN_REVIEW, Status.VERIFIED, Status.CHANGES_REQUESTED)]
     return render(request, "monitoring/review_queue.html", {"columns": columns, "country": country,
-                                                            "countries": Country.objects.all()})
+                                                            "countries": choices, "now": timezone.now()})
 
 
 @login_required
@@ -81,6 +120,11 @@ def update_new(request):
         raise PermissionDenied
     form = UpdateForm(request.POST or None, countries=countries,
                       initial={"original_language": request.LANGUAGE_CODE})
+    if request.method == "POST" and "preview" in request.POST:
+        form.is_valid()
+        return render(request, "monitoring/update_form.html", {
+            "form": form, "update": None, "preview": render_markdown(request.POST.get("body", "")),
+            "preview_lang": request.POST.get("original_language", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         update = services.update_create(actor=request.user, country=data["country"], date=data["date"],
@@ -94,10 +138,20 @@ def update_new(request):
 @login_required
 def update_workspace(request, pk):
     update = _visible_update(request, pk)
+    for incident in update.incidents.all():  # the prefetched instances the page shows
+        incident.original_description = getattr(incident, f"description_{update.original_language}")
+    comments = list(update.comments.all())
+    latest_request = next((c for c in reversed(comments) if c.transition == "request_changes"), None)
+    transitions = permissions.available_transitions(request.user, update)
     return render(request, "monitoring/update_workspace.html", {
         "update": update,
+        "original": _original(update),
+        "latest_request": latest_request,
+        "checklist": selectors.update_checklist(update) if "submit" in transitions or "verify" in transitions
+        else None,
         "can_edit": permissions.can_edit(request.user, update),
-        "transitions": permissions.available_transitions(request.user, update),
+        "transitions": transitions,
+        "confirmed_transitions": CONFIRMED_TRANSITIONS,
         "transition_form": TransitionForm(initial={"version": update.version}),
         "comment_form": CommentForm(),
         "can_comment": permissions.can_comment(request.user, update),
@@ -106,6 +160,7 @@ def update_workspace(request, pk):
 
 
 @login_required
+@state_aware
 def update_edit(request, pk):
     update = _editable_update(request, pk)
     lang = update.original_language
@@ -115,6 +170,12 @@ def update_edit(request, pk):
     form = UpdateForm(request.POST or None, countries=_creatable_countries(request.user), editing=True,
                       initial=initial)
     conflict = None
+    if request.method == "POST" and "preview" in request.POST:
+        # Shown, not saved: the text rendered exactly as the public page will render it.
+        form.is_valid()
+        return render(request, "monitoring/update_form.html", {
+            "form": form, "update": update, "preview": render_markdown(request.POST.get("body", "")),
+            "preview_lang": lang})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -135,6 +196,7 @@ def update_edit(request, pk):
 
 
 @login_required
+@state_aware
 def update_translate(request, pk, lang):
     update = _editable_update(request, pk)
     if lang not in dict(settings.LANGUAGES) or lang == update.original_language:
@@ -197,6 +259,7 @@ def _incident_initial(incident, lang):
 
 
 @login_required
+@state_aware
 def incident_form(request, pk, incident_pk=None):
     update = _editable_update(request, pk)
     incident = get_object_or_404(Incident, pk=incident_pk, update=update) if incident_pk else None
@@ -245,6 +308,7 @@ def incident_form(request, pk, incident_pk=None):
 
 
 @login_required
+@state_aware
 def incident_delete(request, pk, incident_pk):
     update = _editable_update(request, pk)
     incident = get_object_or_404(Incident, pk=incident_pk, update=update)
@@ -266,6 +330,7 @@ def incident_delete(request, pk, incident_pk):
 
 
 @login_required
+@state_aware
 def source_form(request, pk, source_pk=None):
     update = _editable_update(request, pk)
     source = get_object_or_404(Source, pk=source_pk, update=update) if source_pk else None
@@ -294,6 +359,7 @@ def source_form(request, pk, source_pk=None):
 
 
 @login_required
+@state_aware
 def source_delete(request, pk, source_pk):
     update = _editable_update(request, pk)
     source = get_object_or_404(Source, pk=source_pk, update=update)
@@ -315,6 +381,7 @@ def source_delete(request, pk, source_pk):
 
 
 @login_required
+@state_aware
 def update_delete(request, pk):
     update = _editable_update(request, pk)
     form = DeleteForm(request.POST or None, initial={"version": update.version})
@@ -333,6 +400,24 @@ def update_delete(request, pk):
     return render(request, "monitoring/confirm_delete.html", {
         "form": form, "update": update, "what": _("this draft, with its incidents and sources"), "object": update,
         "description": str(update)})
+
+
+@login_required
+@state_aware
+def transition_confirm(request, pk, name):
+    """Publish and retract change what the public sees: first a page that shows what will be public (the
+    preview) and asks to confirm. The confirmation posts to update_transition."""
+    update = _visible_update(request, pk)
+    if name not in CONFIRMED_TRANSITIONS:
+        raise Http404
+    if not permissions.may_transition(request.user, update, name):
+        raise NotEditable(update) if permissions.can_view(request.user, update) else Http404
+    return render(request, "monitoring/transition_confirm.html", {
+        "update": update, "name": name, "original": _original(update),
+        "incidents": selectors.incidents_as_published(update),
+        "public_sources": [s for s in update.sources.all() if not s.confidential],
+        "withheld_sources": [s for s in update.sources.all() if s.confidential],
+    })
 
 
 @login_required
@@ -377,8 +462,9 @@ def comment_add(request, pk):
 @login_required
 def update_history(request, pk):
     update = _visible_update(request, pk)
-    records = update.history.select_related("history_user").order_by("-history_date")[:100]
-    return render(request, "monitoring/update_history.html", {"update": update, "records": records})
+    records = list(update.history.select_related("history_user").order_by("-history_date")[:101])
+    return render(request, "monitoring/update_history.html", {
+        "update": update, "entries": selectors.history_entries(records[:100], older=records[1:])})
 
 
 @login_required
