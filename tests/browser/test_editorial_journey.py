@@ -23,6 +23,9 @@ def journey_people(reference_data):
 
 
 def act(page, name):
+    confirm = page.locator(f'a[href$="/actions/{name}/confirm/"]')  # publish and retract: preview first
+    if confirm.count():
+        confirm.click()
     page.locator(f'button[name="action"][value="{name}"]').click()
 
 
