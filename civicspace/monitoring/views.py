@@ -32,7 +32,7 @@ from .forms import (
     UpdateForm,
     VictimForm,
 )
-from .models import Incident, Source, Status, TrendCall, Update
+from .models import Incident, Source, Status, TranslationStatus, TrendCall, Update
 
 
 def _creatable_countries(user):
@@ -221,7 +221,11 @@ def update_translate(request, pk, lang):
             form.data["version"] = conflict.version
             form.is_valid()
         else:
-            messages.success(request, _("Translation saved."))
+            if data["status"] == TranslationStatus.MISSING and any(data[f] for f in services.TEXT_FIELDS):
+                messages.warning(request, _("Translation saved, but its status is still “Missing”: readers do not "
+                                            "see it. Set the status to draft or reviewed when it is ready."))
+            else:
+                messages.success(request, _("Translation saved."))
             return redirect("monitoring:update_workspace", update.pk)
     original = {f: getattr(update, f"{f}_{update.original_language}") for f in services.TEXT_FIELDS}
     original["incidents"] = [getattr(i, f"description_{update.original_language}") for i in incidents]

@@ -122,3 +122,13 @@ def test_form_errors_are_summarised_at_the_top_with_links_to_the_fields(people):
     assert 'class="form-errors error-summary"' in page
     assert '<a href="#id_title">Title: This field is required.</a>' in page
     assert 'id="id_freedoms"' in page
+
+
+def test_a_translation_saved_with_status_missing_warns(people):
+    update = make_update(people)
+    response = client_for(people["partner"]).post(f"/en/workspace/updates/{update.pk}/translations/ru/", {
+        "title": "Заголовок", "summary": "Кратко", "body": "", "status": "missing", "version": 1,
+        **{f"incident_{i.pk}_description": "" for i in update.incidents.all()},
+        **{f"incident_{i.pk}_outcome": "" for i in update.incidents.all()}}, follow=True)
+    page = text(response)
+    assert "its status is still “Missing”: readers do not see it" in page and "Translation saved." not in page
