@@ -32,7 +32,7 @@ def add_source(page, site, update_pk, title, confidential=False):
     page.fill("#id_url", "https://example.org/" + title.split()[0].lower())
     if confidential:
         page.check("#id_confidential")
-    page.locator("form.stacked button[type=submit]").last.click()
+    page.locator("form.stacked button[type=submit]").first.click()
     expect(page.locator(".messages")).to_contain_text("Source added.")
 
 
@@ -45,7 +45,7 @@ def add_incident(page, site, update_pk, date, description, source_titles):
     page.locator('input[name="types"]').first.check()
     for title in source_titles:
         page.get_by_label(title).check()
-    page.locator("form.stacked button[type=submit]").last.click()
+    page.locator("form.stacked button[type=submit]").first.click()
     expect(page.locator(".messages")).to_contain_text("Incident saved.")
 
 
@@ -74,7 +74,7 @@ def test_invite_two_factor_write_review_publish_retract_with_e_mails(browser, si
     partner.locator('input[name="freedoms"]').first.check()
     partner.get_by_role("button", name="Preview the text").click()
     expect(partner.locator(".preview strong")).to_have_text("unannounced")
-    partner.locator("form.stacked button[type=submit]").last.click()
+    partner.locator("form.stacked button[type=submit]").first.click()
     update = Update.objects.get(title_en=TITLE)
     add_source(partner, site, update.pk, "Public statement of the newsroom")
     add_source(partner, site, update.pk, "Witness interview notes", confidential=True)
@@ -99,7 +99,7 @@ def test_invite_two_factor_write_review_publish_retract_with_e_mails(browser, si
     expect(partner.locator(".request")).to_contain_text("Say which court authorised the searches.")
     partner.locator(".incident a.touch").first.click()
     partner.fill("#id_outcome", "Authorised by the district court.")
-    partner.locator("form.stacked button[type=submit]").last.click()
+    partner.locator("form.stacked button[type=submit]").first.click()
     expect(partner.locator(".messages")).to_contain_text("Incident saved.")
     act(partner, "submit")
 
