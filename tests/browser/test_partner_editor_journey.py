@@ -75,6 +75,7 @@ def test_invite_two_factor_write_review_publish_retract_with_e_mails(browser, si
     partner.get_by_role("button", name="Preview the text").click()
     expect(partner.locator(".preview strong")).to_have_text("unannounced")
     partner.locator("form.stacked button[type=submit]").first.click()
+    expect(partner.locator(".messages")).to_contain_text("Draft saved.")
     update = Update.objects.get(title_en=TITLE)
     add_source(partner, site, update.pk, "Public statement of the newsroom")
     add_source(partner, site, update.pk, "Witness interview notes", confidential=True)
