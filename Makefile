@@ -12,7 +12,7 @@ CIVICSPACE := $(BIN)/civicspace
 # Root runs apt-get directly; others through sudo when it is there.
 APT := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
 
-.PHONY: run test setup install data messages fonts static browser-deps test-sqlite test-postgres map clean lock bench bench-deps
+.PHONY: stack stack-stop stack-deps bench-stack run test setup install data messages fonts static browser-deps axe test-sqlite test-postgres map clean lock bench bench-deps
 
 run: setup
 	@echo "Serving the Civic Space Monitor on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
@@ -55,12 +55,20 @@ static: install
 
 # Debian's Chromium for the browser suite and the PDF reports (never a downloaded browser), poppler-utils to
 # check the PDFs, DejaVu fonts for Arabic. Required under CI=true.
-browser-deps:
+browser-deps: axe
 	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null || [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
 	  echo "Installing Debian's chromium, poppler-utils and fonts-dejavu-core"; \
 	  ($(APT) update -qq && $(APT) install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null) || \
 	  { if [ "$$CI" = "true" ]; then echo "CI: chromium is required"; exit 1; else echo "chromium could not be installed: browser tests will be SKIPPED"; fi; }; \
 	fi
+
+# axe-core (npm registry, pinned in tests/browser/axe/package-lock.json) for the accessibility tests; Debian's
+# nodejs and npm when missing. Required under CI=true.
+axe: tests/browser/axe/node_modules/.installed
+tests/browser/axe/node_modules/.installed: tests/browser/axe/package-lock.json
+	@command -v npm >/dev/null || { echo "Installing Debian's nodejs and npm with apt-get"; $(APT) update -qq && $(APT) install -y -qq nodejs npm >/dev/null; }
+	cd tests/browser/axe && npm ci --no-audit --no-fund --silent || { if [ "$$CI" = "true" ]; then echo "CI: axe-core is required"; exit 1; else echo "axe-core could not be installed: accessibility tests will be SKIPPED"; fi; }
+	@test ! -d tests/browser/axe/node_modules || touch $@
 
 test-sqlite: install
 	@echo "=== Test suite on SQLite (unit, integration, browser) ==="
@@ -112,6 +120,11 @@ bench: setup bench-deps
 	fi; \
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/bench.sqlite3 $(CIVICSPACE) migrate --noinput -v 0 && \
 	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python -m bench.run --label $(BENCH_LABEL) --duration $(BENCH_DURATION) --full-export $$pg
+	$(MAKE) bench-stack
+
+# The production stack's section of bench/results/latest.md (its own stack under var/bench/stack, demo data).
+bench-stack: install messages stack-deps bench-deps
+	$(BIN)/python -m bench.stack --duration $(BENCH_DURATION) --worker-classes sync,gthread
 
 # Debian's nginx and wrk; Datasette in its own venv from hashed pins (never in the project's lock).
 bench-deps: $(BENCH_VENV)/.installed
@@ -123,3 +136,20 @@ $(BENCH_VENV)/.installed: bench/requirements.txt
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --require-hashes -r bench/requirements.txt
 	touch $@
+
+# Production on standard parts (README "Production", docs/deploy.md): nginx with TLS and the front cache, two
+# gunicorn app servers, PostgreSQL primary + streaming replica, Redis and the task worker, all state under
+# var/stack/ (deploy/stack.py). Ports: STACK_HTTPS_PORT (8443), STACK_HTTP_PORT (8080), STACK_APP_PORT (8101..),
+# STACK_PRIMARY_PORT (5441), STACK_REPLICA_PORT (5442), STACK_REDIS_PORT (6391); APP_SERVERS (2).
+stack: install messages stack-deps
+	$(BIN)/python -m deploy.stack start
+
+stack-stop:
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m deploy.stack stop; fi
+
+# Debian's nginx, redis-server, PostgreSQL 15 server binaries (initdb, pg_basebackup) and openssl.
+stack-deps:
+	@command -v nginx >/dev/null && command -v redis-server >/dev/null && command -v openssl >/dev/null && \
+	  [ -x /usr/lib/postgresql/15/bin/initdb ] && [ -x /usr/lib/postgresql/15/bin/pg_basebackup ] || { \
+	  echo "Installing Debian's nginx, redis-server, postgresql-15 and openssl with apt-get"; \
+	  $(APT) update -qq && $(APT) install -y -qq nginx redis-server postgresql-15 openssl >/dev/null; }

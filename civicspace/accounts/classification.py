@@ -1,9 +1,10 @@
-"""Field classification of the account models (see civicspace/core/classification.py).
-
-This file holds the fields added by the workspace work (issue 25); the existing fields are classified by the
-public-read-model work, and the two lists are merged."""
-from civicspace.core.classification import PERSONAL
+"""Field classes of accounts (see civicspace/core/classification.py): who works here is personal data."""
+from civicspace.core.classification import CONFIDENTIAL, PERSONAL, PUBLIC, PUBLISHED  # noqa: F401
 
 FIELDS = {
-    "Profile": {"language": PERSONAL},
+    "Profile": {"id": CONFIDENTIAL, "user": PERSONAL, "role": PERSONAL, "organisation": PERSONAL,
+                "countries": PERSONAL, "language": PERSONAL},  # language: of e-mails (issue 25)
+    "Invitation": {"id": CONFIDENTIAL, "email": PERSONAL, "role": PERSONAL, "organisation": PERSONAL,
+                   "token": CONFIDENTIAL, "invited_by": PERSONAL, "created_at": CONFIDENTIAL,
+                   "expires_at": CONFIDENTIAL, "used_at": CONFIDENTIAL, "countries": PERSONAL},
 }

@@ -12,6 +12,9 @@ VAR_DIR = PROJECT_DIR / "var"
 REFERENCE_DATA_DIR = PACKAGE_DIR / "data" / "reference"
 # The public address of the site, for links stored in data (e.g. the source URL of a rating we publish).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where readers report an accessibility barrier (shown on /<lang>/accessibility/); empty: the page says to
+# contact the organisation that runs the site.
+ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "")
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so translated fields show there.
@@ -48,6 +51,10 @@ INSTALLED_APPS = [
     # Findable and shareable (robots.txt, sitemaps, canonical links, social cards, structured data, icons).
     "django.contrib.sitemaps",
     "civicspace.seo",
+    # Background jobs (issue 16): django-tasks (Django 6's tasks API) and its database queue.
+    "django_tasks",
+    "django_tasks_db",
+    "civicspace.jobs",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +152,17 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background jobs (civicspace/jobs, django-tasks). Embedded mode and tests run each job in-process when it
+# is queued (after the transaction commits); production.py switches to the database queue and its worker
+# (`civicspace task_worker`). Retries: JOBS_MAX_ATTEMPTS with back-off JOBS_RETRY_BASE_SECONDS × 2^(n-1).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "5"))
+JOBS_RETRY_BASE_SECONDS = float(os.environ.get("JOBS_RETRY_BASE_SECONDS", "30"))
+# A running job whose worker sent no heartbeat for this long is queued again (at-least-once).
+JOBS_WORKER_DEAD_SECONDS = float(os.environ.get("JOBS_WORKER_DEAD_SECONDS", "10"))
+# nginx front cache (production): 0 here, so nothing outside production asks nginx to cache.
+FRONT_CACHE_SECONDS = 0
 
 # Headers that cost nothing and apply in every mode.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -252,6 +252,7 @@ ROWS = {
     # Findability and sharing (civicspace/seo): public to everyone, signed in or not.
     "<lang>/data/<str:version>/": ("GET", "/en/data/{release}/", PUBLIC),
     "robots.txt": ("GET", "/robots.txt", PUBLIC),
+    "<lang>/accessibility/": ("GET", "/en/accessibility/", PUBLIC),
     "favicon.ico": ("GET", "/favicon.ico", PUBLIC),
     "sitemap.xml": ("GET", "/sitemap.xml", PUBLIC),
     "sitemap-<slug:section>.xml": ("GET", "/sitemap-en-countries.xml", PUBLIC),
@@ -322,7 +323,9 @@ for _model in ("ratingedition", "publishedrating", "indexvalue", "guidingscore",
 # records, which only their services write): their add/ and <id>/delete/ pages answer 403.
 READ_ONLY_IN_ADMIN = {"audit/auditevent", "ratings/ratingedition", "ratings/publishedrating", "ratings/indexvalue",
                       "ratings/guidingscore", "ratings/ratingproposal", "ratings/panelvote",
-                      "ratings/ratingdecision", "ratings/erratum"}
+                      "ratings/ratingdecision", "ratings/erratum",
+                      # Background jobs: the queue (django-tasks-db) and the e-mails sent, written only by jobs.
+                      "django_tasks_database/dbtaskresult", "jobs/outgoingemail"}
 PREFIX_RULES = {"<lang>/admin/": ADMIN_SITE}
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0003_public_list_indexes'),
+        ('monitoring', '0005_clean_markdown_bodies'),
     ]
 
     operations = [
