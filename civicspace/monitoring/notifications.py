@@ -1,21 +1,15 @@
 """Workflow e-mails: the partner hears when an editor returns, verifies, publishes or retracts their update; the
 country's editors hear when an update is submitted. Each message is written in its recipient's language
-(Profile.language, else the site's default) and sent through Django's mail API once the transaction that made
-the change has committed (nothing is announced that was rolled back). Sent in-process: a failure to send is
-logged and never undoes or breaks the change."""
-import logging
+(Profile.language, else the site's default) and sent by the task worker (django-tasks, civicspace/jobs) once the
+transaction that made the change has committed: nothing is announced that was rolled back."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from civicspace.accounts.models import Role
-
-log = logging.getLogger(__name__)
 
 TO_PARTNER = {"request_changes", "verify", "publish", "retract"}
 TO_EDITORS = {"submit"}
@@ -70,18 +64,15 @@ def _message(update, name, text, lang):
 
 
 def send_transition_emails(*, update, name, actor, text=""):
-    """Called by the workflow service inside its transaction: the e-mails leave after the commit."""
-    recipients = _recipients(update, name, actor)
-    if not recipients:
-        return
-    messages = [(user.email, *_message(update, name, text, _language(user))) for user in recipients if user.email]
+    """Called by the workflow service inside its transaction. Each message is recorded in the task worker's
+    outbox (civicspace/jobs: an idempotency key per update, version and recipient, retries with back-off) and
+    queued once the transaction commits; a rolled-back change sends nothing, a mail server that is down never
+    breaks the change."""
+    from civicspace.jobs.services import email_queue
 
-    def send():
-        for address, subject, body in messages:
-            try:
-                send_mail(subject, body, None, [address])
-            except Exception:  # the change is made; a mail server that is down must not turn it into an error
-                log.warning("workflow e-mail for update %s (%s) to %s was not sent", update.pk, name, address,
-                            exc_info=True)
-
-    transaction.on_commit(send)
+    for user in _recipients(update, name, actor):
+        if not user.email:
+            continue
+        subject, body = _message(update, name, text, _language(user))
+        email_queue(key=f"monitoring.update_transition:{update.pk}:v{update.version}:{user.pk}", to=user.email,
+                    subject=subject, body=body, actor=actor)

@@ -1,5 +1,6 @@
 """Issue 25: workflow e-mails, received by a real SMTP server on loopback: the country's editors on submit, the
-partner on request-changes, verify, publish and retract, each in the recipient's language, after the commit."""
+partner on request-changes, verify, publish and retract, each in the recipient's language, queued on the task
+worker (civicspace/jobs) after the commit."""
 import pytest
 from django.test import Client
 
@@ -66,6 +67,8 @@ def test_nothing_is_sent_for_a_refused_action_or_before_the_commit(people, smtp_
     with django_capture_on_commit_callbacks(execute=True):
         post(people["editor"], update, "verify")  # stale version: refused
     assert len(smtp_inbox.messages) == 1
+    from civicspace.jobs.models import OutgoingEmail
+    assert OutgoingEmail.objects.filter(key__startswith=f"monitoring.update_transition:{update.pk}:").count() == 1
 
 
 def test_a_mail_server_that_is_down_does_not_break_the_action(people, settings, django_capture_on_commit_callbacks):
