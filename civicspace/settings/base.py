@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "civicspace.publishing",
     "civicspace.search",
     "civicspace.pagecache",
+    "civicspace.intake",  # intake assistant (issue 18)
     # Findable and shareable (robots.txt, sitemaps, canonical links, social cards, structured data, icons).
     "django.contrib.sitemaps",
     "civicspace.seo",
@@ -191,20 +192,39 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Request bodies: the site takes no file uploads (no form has a FileField; a test keeps it so), so bodies
+# Request bodies: the site takes no file uploads except the intake form's (a test keeps it so), so bodies
 # are small form posts. 2.5 MB of fields (Django's default) is more than any update's text; refuse more
 # fields than the largest form can have (incidents with victims' formset) rather than parse floods.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_NUMBER_FILES = 0
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+# --- Intake assistant (issue 18): the one form that takes a file (a .txt/.html/.pdf/.docx of at most 1 MB).
+# The first handler refuses a file sent to any other page (400) and stops reading past 1 MB.
+FILE_UPLOAD_HANDLERS = [
+    "civicspace.intake.uploads.IntakeOnlyUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
+# --- Logging: logs for people, not attackers (issue 14, item 6) ------------------------------------------------
+# Client errors (a bad Host header, a failed CSRF check, a 404 and the other 4xx, every django.security.*
+# event) are written without a traceback, at WARNING at most, and at most CLIENT_ERRORS_PER_MINUTE of each
+# kind per minute (the next one written counts those left out): civicspace/core/logging.py. Server errors keep
+# their level and traceback. The `django` logger gets no handlers of its own (Django's default gives it
+# `mail_admins`, unused here, which would still format every traceback): its records reach the filtered
+# console handler through the root logger.
+CLIENT_ERRORS_PER_MINUTE = 10
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors": {"()": "civicspace.core.logging.ClientErrorFilter",
+                                  "per_minute": CLIENT_ERRORS_PER_MINUTE}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True},
+                "django.db.backends": {"level": "WARNING"}},
 }
+# --- end of logging ------------------------------------------------------------------------------------------------
 

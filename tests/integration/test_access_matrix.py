@@ -177,6 +177,7 @@ ROWS = {
     "<lang>/workspace/review/": ("GET", "/en/workspace/review/", EDITORS_ONLY),
     "<lang>/workspace/trend-calls/": ("GET", "/en/workspace/trend-calls/", EDITORS_AND_PARTNERS),
     "<lang>/workspace/updates/new/": ("GET", "/en/workspace/updates/new/", UPDATE_CREATE),
+    "<lang>/workspace/intake/": ("GET", "/en/workspace/intake/", UPDATE_CREATE),  # intake assistant (issue 18)
     "<lang>/workspace/updates/<int:pk>/": ("GET", "/en/workspace/updates/{update}/", UPDATE_VIEW),
     "<lang>/workspace/updates/<int:pk>/edit/": ("GET", "/en/workspace/updates/{update}/edit/", UPDATE_EDIT),
     "<lang>/workspace/updates/<int:pk>/history/": ("GET", "/en/workspace/updates/{update}/history/", UPDATE_VIEW),
