@@ -14,7 +14,8 @@ def invitation_from_session(request):
 
 
 class InvitationOnlyAdapter(DefaultAccountAdapter):
-    """Nobody signs up without a valid, unused, unexpired invitation; the account gets the invited role."""
+    """Nobody signs up without a valid, unused, unexpired invitation; the account gets the invited role and the
+    invited address, which counts as verified (the invitation link reached it)."""
 
     def is_open_for_signup(self, request):
         return invitation_from_session(request) is not None
@@ -24,8 +25,10 @@ class InvitationOnlyAdapter(DefaultAccountAdapter):
 
         invitation = invitation_from_session(request)
         user = super().save_user(request, user, form, commit=True)
-        invitation_accept(invitation=invitation, user=user)
+        invitation_accept(invitation=invitation, user=user, language=getattr(request, "LANGUAGE_CODE", ""))
         request.session.pop(SESSION_KEY, None)
+        # allauth records the address right after this; it is verified when it is the invited one.
+        self.stash_verified_email(request, invitation.email)
         return user
 
     def populate_username(self, request, user):

@@ -3,7 +3,7 @@ from civicspace.core.classification import CONFIDENTIAL, PERSONAL, PUBLIC, PUBLI
 
 FIELDS = {
     "Profile": {"id": CONFIDENTIAL, "user": PERSONAL, "role": PERSONAL, "organisation": PERSONAL,
-                "countries": PERSONAL},
+                "countries": PERSONAL, "language": PERSONAL},  # language: of e-mails (issue 25)
     "Invitation": {"id": CONFIDENTIAL, "email": PERSONAL, "role": PERSONAL, "organisation": PERSONAL,
                    "token": CONFIDENTIAL, "invited_by": PERSONAL, "created_at": CONFIDENTIAL,
                    "expires_at": CONFIDENTIAL, "used_at": CONFIDENTIAL, "countries": PERSONAL},

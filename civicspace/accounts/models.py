@@ -27,6 +27,8 @@ class Profile(models.Model):
         "monitoring.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
     countries = models.ManyToManyField("countries.Country", blank=True, related_name="assigned_profiles")
+    # The language of the person's e-mails (workflow notices); set at sign-up from the page's language.
+    language = models.CharField(_("language of e-mails"), max_length=2, choices=settings.LANGUAGES, blank=True)
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"

@@ -21,16 +21,20 @@ def invitation_create(*, email, role, organisation=None, countries=(), invited_b
 
 
 @transaction.atomic
-def invitation_accept(*, invitation, user):
+def invitation_accept(*, invitation, user, language=""):
     """Turn an invitation into the new account's role and assignments; the token can never be used again."""
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not locked.is_usable():
         raise InvitationError("This invitation has expired or was already used.")
+    if (user.email or "").strip().lower() != locked.email.lower():
+        # The sign-up form refuses another address; this is the rule itself, for every other caller.
+        raise InvitationError("This invitation is for another e-mail address.")
     locked.used_at = timezone.now()
     locked.save(update_fields=["used_at"])
     profile, _ = Profile.objects.get_or_create(user=user)
     profile.role = locked.role
     profile.organisation = locked.organisation
+    profile.language = language or profile.language
     profile.save()
     profile.countries.set(locked.countries.all())
     audit_event_record(action="accounts.invitation_accept", actor=user, target=locked,

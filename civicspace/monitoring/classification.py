@@ -17,11 +17,13 @@ FIELDS = {
     # A confidential source's title, publisher and URL are filtered out row by row (Source.objects.public());
     # the note is for editors only.
     "Source": {"id": PUBLISHED, "update": PUBLISHED, "title": PUBLISHED, "publisher": PUBLISHED, "date": PUBLISHED,
-               "url": PUBLISHED, "language": PUBLISHED, "confidential": PUBLISHED, "note": CONFIDENTIAL},
+               "url": PUBLISHED, "language": PUBLISHED, "confidential": PUBLISHED, "note": CONFIDENTIAL,
+               "version": CONFIDENTIAL},  # optimistic locking (issue 25)
     "Incident": {"id": PUBLISHED, "update": PUBLISHED, "date": PUBLISHED, "date_precision": PUBLISHED,
                  "place": PUBLISHED, "place_precision": PUBLISHED,
                  "description": PUBLISHED, "outcome": PUBLISHED, "freedoms": PUBLISHED, "types": PUBLISHED,
-                 "perpetrators": PUBLISHED, "sources": PUBLISHED},
+                 "perpetrators": PUBLISHED, "sources": PUBLISHED,
+                 "version": CONFIDENTIAL},  # optimistic locking (issue 25)
     # Names are public only when marked not sensitive (Victim.public_names).
     "Victim": {"id": PUBLISHED, "incident": PUBLISHED, "type": PUBLISHED, "count": PUBLISHED, "names": PUBLISHED,
                "names_sensitive": PUBLISHED},

@@ -92,6 +92,8 @@ class TranslationForm(forms.Form):
 class SourceForm(forms.ModelForm):
     url = forms.URLField(label=_("URL"), max_length=1000, required=False, assume_scheme="https")
 
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
     class Meta:
         model = Source
         fields = ["title", "publisher", "date", "url", "language", "confidential", "note"]
@@ -138,6 +140,7 @@ class IncidentForm(forms.Form):
                                            widget=forms.CheckboxSelectMultiple)
     sources = forms.ModelMultipleChoiceField(label=_("Sources"), queryset=None, required=False,
                                              widget=forms.CheckboxSelectMultiple)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, update, **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,7 +193,12 @@ VictimFormSet = forms.formset_factory(VictimForm, extra=2, max_num=20)
 class TransitionForm(forms.Form):
     text = forms.CharField(label=_("Comment"), required=False, max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Required: a transition is always made from a page that showed one version of the update.
+    version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput, min_value=1)
+
+
+class DeleteForm(forms.Form):
+    version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput, min_value=1)
 
 
 class CommentForm(forms.Form):

@@ -145,7 +145,8 @@ class Update(models.Model):
                    models.Index(fields=["country", "status", "date", "id"], name="update_country_status_date")]
 
     def __str__(self):
-        return self.title or f"Update {self.pk}"
+        # The interface language's title, else the original one (never an empty "Update 11" for staff).
+        return self.title or getattr(self, f"title_{self.original_language}", "") or f"Update {self.pk}"
 
     @property
     def is_public(self):
@@ -189,6 +190,7 @@ class Source(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES, blank=True)
     confidential = models.BooleanField(_("confidential"), default=False)
     note = models.TextField(_("note for editors"), blank=True)  # never public
+    version = models.PositiveIntegerField(default=1)  # optimistic locking, as Update.version
     history = HistoricalRecords()
 
     class Meta:
@@ -227,6 +229,7 @@ class Incident(models.Model):
     perpetrators = models.ManyToManyField(Term, related_name="+", blank=True,
                                           limit_choices_to={"vocabulary": "perpetrator"})
     sources = models.ManyToManyField(Source, related_name="incidents", blank=True)
+    version = models.PositiveIntegerField(default=1)  # optimistic locking (its victims are saved with it)
     history = HistoricalRecords()
 
     class Meta:

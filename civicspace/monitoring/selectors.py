@@ -46,13 +46,20 @@ def trend_calls_visible_to(user, countries, *, limit=100):
     return list(queryset[:limit])
 
 
-def review_queue(*, country=None):
-    queryset = (Update.objects.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.VERIFIED,
-                                                  Status.CHANGES_REQUESTED])
-                .select_related("country", "organisation").annotate(incident_count=Count("incidents", distinct=True)))
+QUEUE_STATES = [Status.SUBMITTED, Status.IN_REVIEW, Status.VERIFIED, Status.CHANGES_REQUESTED]
+
+
+def review_queue(*, country=None, user=None):
+    """Updates waiting for editors, oldest submission first, with when they were (last) submitted. An editor
+    with assigned countries sees those countries'."""
+    queryset = (Update.objects.filter(status__in=QUEUE_STATES)
+                .select_related("country", "organisation").annotate(incident_count=Count("incidents", distinct=True),
+                                                                    submitted_at=_submitted_at()))
     if country:
         queryset = queryset.filter(country=country)
-    return queryset.order_by("updated_at")
+    elif user is not None and assigned_country_ids(user):
+        queryset = queryset.filter(country_id__in=assigned_country_ids(user))
+    return queryset.order_by("submitted_at", "updated_at")
 
 
 def update_for_workspace(pk):
@@ -128,3 +135,83 @@ def country_incident_counts(country, *, months=12, today=None):
         .annotate(n=Count("incidents", distinct=True)).order_by("-n", "position")
     ), since
 
+
+
+# --- The workspace that guides (issue 25) --------------------------------------------------------------------
+def update_checklist(update):
+    """What to check before submitting (and before verifying): [(done, text)], from the prefetched update."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    lang = update.original_language
+    incidents = list(update.incidents.all())
+    items = [
+        (bool(getattr(update, f"title_{lang}") and getattr(update, f"summary_{lang}")),
+         _("The title and summary are written in the original language.")),
+        (bool(update.sources.all()), _("The update cites at least one source.")),
+        (bool(incidents), _("At least one incident is recorded.")),
+    ]
+    for number, incident in enumerate(incidents, start=1):
+        if not incident.sources.all():
+            items.append((False, _("Incident %(n)s cites no source.") % {"n": number}))
+        if not incident.types.all():
+            items.append((False, _("Incident %(n)s has no violation or positive type.") % {"n": number}))
+        for victim in incident.victims.all():
+            if victim.names.strip() and not victim.names_sensitive:
+                items.append((None, _("Incident %(n)s: the victims' names will be published (not marked "
+                                      "sensitive). Check that this is safe.") % {"n": number}))
+    missing = [name for code, name in settings.LANGUAGES
+               if code != lang and update.language_status(code) != "reviewed"]
+    if missing:
+        items.append((None, _("Not yet translated (or not reviewed): %(languages)s. Readers of those languages "
+                              "see the original.") % {"languages": ", ".join(str(m) for m in missing)}))
+    return items
+
+
+def incidents_as_published(update):
+    """Each incident with what the public page will show of it: no confidential source, no sensitive name."""
+    lang = update.original_language
+    return [{"incident": incident, "description": getattr(incident, f"description_{lang}"),
+             "outcome": getattr(incident, f"outcome_{lang}"),
+             "public_sources": [s for s in incident.sources.all() if not s.confidential]}
+            for incident in update.incidents.all()]
+
+
+def history_entries(records, *, older):
+    """Revision history with what changed: each record compared with the one before it. State values and
+    workflow actions are given as labels in the reader's language."""
+    from .permissions import TRANSITION_LABELS
+
+    entries = []
+    previous = {r.history_id: o for r, o in zip(records, older)}
+    for record in records:
+        before = previous.get(record.history_id)
+        changes = []
+        if before is not None:
+            delta = record.diff_against(before, excluded_fields=["translation_status"])
+            for change in delta.changes:
+                old, new = change.old, change.new
+                if change.field == "status":
+                    old, new = Status(old).label if old else old, Status(new).label if new else new
+                label = getattr(Update._meta.get_field(change.field), "verbose_name", change.field)
+                changes.append({"field": str(label), "old": old, "new": new})
+        reason = record.history_change_reason
+        entries.append({"record": record, "status": Status(record.status).label,
+                        "action": TRANSITION_LABELS.get(reason, reason) if reason
+                        else record.get_history_type_display(), "changes": changes})
+    return entries
+
+
+def _submitted_at():
+    return Subquery(Update.history.model.objects.filter(id=OuterRef("pk"), history_change_reason="submit")
+                    .order_by("-history_date").values("history_date")[:1])
+
+
+def review_queue_countries(user):
+    """The countries in the editor's filter: those assigned to them, else those with something in the queue."""
+    from civicspace.countries.models import Country
+
+    assigned = assigned_country_ids(user)
+    if assigned:
+        return list(Country.objects.filter(pk__in=assigned).order_by("name"))
+    return list(Country.objects.filter(updates__status__in=QUEUE_STATES).distinct().order_by("name"))

@@ -14,25 +14,39 @@ from civicspace.audit.services import audit_event_record
 from civicspace.search.services import index_mark_dirty
 
 from . import permissions
-from .models import Comment, Incident, Source, Status, TrendCall, Update, Victim
+from .notifications import send_transition_emails
+from .models import Comment, Incident, Organisation, Source, Status, TrendCall, Update, Victim
 
 TEXT_FIELDS = ("title", "summary", "body")
 
 
 class ConcurrentEditError(Exception):
-    """Someone saved the update after this user opened it. Nothing was written."""
+    """Someone saved the record (an update, incident or source) after this user opened it. Nothing was written;
+    `current` is the stored record, to show beside the person's own input."""
 
     def __init__(self, current):
         self.current = current
-        super().__init__(_("Someone else saved this update while you were editing it."))
+        super().__init__(_("Someone else saved this while you were editing it."))
 
 
-def _lock(update, expected_version):
-    """Lock the row; refuse when the caller's copy is older than the stored one."""
-    current = Update.objects.select_for_update().get(pk=update.pk)
+def _check_version(current, expected_version):
     if expected_version is not None and current.version != int(expected_version):
         raise ConcurrentEditError(current)
     return current
+
+
+def _locked(model, pk, message):
+    """Re-read and lock a row inside the caller's transaction; a row deleted meanwhile is a clear message."""
+    try:
+        return model.objects.select_for_update().get(pk=pk)
+    except model.DoesNotExist:
+        raise ValidationError(message) from None
+
+
+def _lock(update, expected_version):
+    """Lock the update's row; refuse when the caller's copy is older than the stored one."""
+    current = _locked(Update, update.pk, _("This update no longer exists."))
+    return _check_version(current, expected_version)
 
 
 def _bump(update, fields):
@@ -154,14 +168,16 @@ def update_transition(*, update, actor, name, text="", expected_version=None):
     _bump(update, fields)
     if text:
         Comment.objects.create(update=update, author=actor, body=text, transition=name)
-    audit_event_record(action=f"monitoring.update_{name}", actor=actor, target=update,
-                       data={"from": before, "to": target})
+    audit_event_record(action="monitoring.update_transition", actor=actor, target=update,
+                       data={"transition": name, "from": before, "to": target})
     index_mark_dirty(update)
+    send_transition_emails(update=update, name=name, actor=actor, text=text)
     return update
 
 
 @transaction.atomic
 def comment_add(*, update, actor, body):
+    update = _lock(update, None)
     if not permissions.can_comment(actor, update):
         raise PermissionDenied
     if not body.strip():
@@ -171,14 +187,71 @@ def comment_add(*, update, actor, body):
     return comment
 
 
+def _editable(update, actor):
+    """The update re-read and locked, and still editable by the actor (its state may have changed since the
+    page was opened: then the message says so)."""
+    update = _lock(update, None)
+    if not permissions.can_edit(actor, update):
+        if permissions.can_view(actor, update):
+            raise ValidationError(_("The update is now %(status)s: it can no longer be changed here.")
+                                  % {"status": update.get_status_display()})
+        raise PermissionDenied
+    return update
+
+
+SOURCE_FIELDS = ("title", "publisher", "date", "url", "language", "confidential", "note")
+
+
 @transaction.atomic
 def source_create(*, update, actor, **fields):
-    if not permissions.can_edit(actor, update):
-        raise PermissionDenied
-    source = Source.objects.create(update=update, **fields)
+    update = _editable(update, actor)
+    source = Source.objects.create(update=update, **{k: fields[k] for k in SOURCE_FIELDS if k in fields})
     audit_event_record(action="monitoring.source_create", actor=actor, target=update,
                        data={"source": source.pk, "confidential": source.confidential})
     return source
+
+
+@transaction.atomic
+def source_edit(*, source, actor, expected_version, **fields):
+    """Change a source. Raises ConcurrentEditError when someone saved it since `expected_version`."""
+    update = _editable(source.update, actor)
+    source = _check_version(_locked(Source, source.pk, _("This source no longer exists.")), expected_version)
+    changed = [k for k in SOURCE_FIELDS if k in fields and getattr(source, k) != fields[k]]
+    for k in changed:
+        setattr(source, k, fields[k])
+    source.version += 1  # the row is locked: no one else can count at the same time
+    source.save()
+    audit_event_record(action="monitoring.source_edit", actor=actor, target=update,
+                       data={"source": source.pk, "fields": changed, "version": source.version})
+    index_mark_dirty(update)
+    return source
+
+
+@transaction.atomic
+def source_delete(*, source, actor, expected_version):
+    """Remove a source from an update that was never public (its incidents stop citing it)."""
+    update = _editable(source.update, actor)
+    source = _check_version(_locked(Source, source.pk, _("This source no longer exists.")), expected_version)
+    if update.published_at is not None or update.status in (Status.PUBLISHED, Status.RETRACTED):
+        raise ValidationError(_("A source of a published update cannot be deleted; edit it or retract the update."))
+    audit_event_record(action="monitoring.source_delete", actor=actor, target=update,
+                       data={"source": source.pk, "title": source.title})
+    source.delete()
+    index_mark_dirty(update)
+
+
+@transaction.atomic
+def update_delete(*, update, actor, expected_version):
+    """Delete a draft that was never submitted or published (its revision history keeps a record)."""
+    update = _lock(update, expected_version)
+    if not permissions.can_edit(actor, update):
+        raise PermissionDenied
+    if update.status not in (Status.DRAFT, Status.CHANGES_REQUESTED) or update.published_at is not None:
+        raise ValidationError(_("Only a draft that was never published can be deleted; this update is %(status)s.")
+                              % {"status": update.get_status_display()})
+    audit_event_record(action="monitoring.update_delete", actor=actor, target=update,
+                       data={"country": update.country.code, "title": str(update)})
+    update.delete()
 
 
 def _save_incident_relations(incident, *, freedoms, types, perpetrators, sources, victims):
@@ -192,15 +265,21 @@ def _save_incident_relations(incident, *, freedoms, types, perpetrators, sources
 
 
 @transaction.atomic
-def incident_save(*, update, actor, incident=None, date, date_precision, place, place_precision, description,
-                  outcome, freedoms, types, perpetrators, sources, victims):
-    """Create (incident=None) or change an incident with its tags, sources and victims, all at once."""
-    if not permissions.can_edit(actor, update):
-        raise PermissionDenied
+def incident_save(*, update, actor, incident=None, expected_version=None, date, date_precision, place,
+                  place_precision, description, outcome, freedoms, types, perpetrators, sources, victims):
+    """Create (incident=None) or change an incident with its tags, sources and victims, all at once. Raises
+    ConcurrentEditError when someone saved the incident since `expected_version`."""
+    update = _editable(update, actor)
     lang = update.original_language
     creating = incident is None
     if creating:
         incident = Incident(update=update)
+    else:
+        incident = _check_version(_locked(Incident, incident.pk, _("This incident no longer exists.")),
+                                  expected_version)
+        if incident.update_id != update.pk:
+            raise PermissionDenied
+        incident.version += 1  # the row is locked
     incident.date, incident.date_precision = date, date_precision
     incident.place, incident.place_precision = place, place_precision
     setattr(incident, f"description_{lang}", description)
@@ -208,30 +287,34 @@ def incident_save(*, update, actor, incident=None, date, date_precision, place, 
     incident.save()
     _save_incident_relations(incident, freedoms=freedoms, types=types, perpetrators=perpetrators,
                              sources=sources, victims=victims)
-    audit_event_record(action="monitoring.incident_create" if creating else "monitoring.incident_edit",
-                       actor=actor, target=incident, data={"update": update.pk})
+    audit_event_record(action="monitoring.incident_save", actor=actor, target=incident,
+                       data={"update": update.pk, "created": creating, "version": incident.version})
     index_mark_dirty(incident)
     return incident
 
 
 @transaction.atomic
-def incident_delete(*, incident, actor):
-    if not permissions.can_edit(actor, incident.update):
-        raise PermissionDenied
+def incident_delete(*, incident, actor, expected_version=None):
+    update = _editable(incident.update, actor)
+    incident = _check_version(_locked(Incident, incident.pk, _("This incident no longer exists.")),
+                              expected_version)
     audit_event_record(action="monitoring.incident_delete", actor=actor, target=incident,
-                       data={"update": incident.update_id})
-    index_mark_dirty(incident.update)
+                       data={"update": update.pk})
+    index_mark_dirty(update)
     incident.delete()
 
 
 @transaction.atomic
 def trend_call_record(*, actor, country, period_end, call, note=""):
-    """A partner's (or editor's) call for a country they may write about; one per organisation and period."""
+    """A partner's (or editor's) call for a country they may write about; one per organisation and period. The
+    organisation's row is locked so that two submits of the same call make one record, not two."""
     if not permissions.can_create_in(actor, country):
         raise PermissionDenied
+    Organisation.objects.select_for_update().get(pk=organisation_id(actor))
     trend, created = TrendCall.objects.update_or_create(
         country=country, organisation_id=organisation_id(actor), period_end=period_end,
         defaults={"call": call, "note": note, "created_by": actor})
-    audit_event_record(action="monitoring.trend_call", actor=actor, target=trend,
-                       data={"country": country.code, "call": call, "period_end": period_end.isoformat()})
+    audit_event_record(action="monitoring.trend_call_record", actor=actor, target=trend,
+                       data={"country": country.code, "call": call, "period_end": period_end.isoformat(),
+                             "created": created})
     return trend

@@ -96,6 +96,10 @@ LOGIN_REDIRECT_URL = "monitoring:workspace"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Civic Space Monitor"
+# Workspace (issue 25): the sign-up form is bound to its invitation's address, and the TOTP set-up keeps one
+# secret for the whole set-up (allauth made a new one at every load of the page).
+ACCOUNT_FORMS = {"signup": "civicspace.accounts.forms.InvitationSignupForm"}
+MFA_FORMS = {"activate_totp": "civicspace.accounts.forms.StableActivateTOTPForm"}
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
 ROOT_URLCONF = "civicspace.urls"

@@ -122,6 +122,13 @@ def UPDATE_SUBMIT(role, state):
     return _workspace(role) or ALLOW
 
 
+def UPDATE_PUBLISH_CONFIRM(role, state):
+    """The confirmation page before publishing: editors, while the update is verified (403 in another state)."""
+    if _workspace(role):
+        return _workspace(role)
+    return ALLOW if role in STAFF_EDITORS and state == "verified" else DENY
+
+
 def PUBLIC_UPDATE(role, state):
     """The public page and the API: published and retracted updates only, the same for every role."""
     return ALLOW if state in {"published", "retracted"} else HIDE
@@ -147,6 +154,7 @@ ROWS = {
     "api/v1/^(?P<rest>.*)$": ("GET", "/api/v1/no-such-endpoint", NOWHERE),
     # Accounts (our invitation link, then django-allauth)
     "<lang>/accounts/invitation/<str:token>/": ("GET", "/en/accounts/invitation/{token}/", PUBLIC),
+    "<lang>/accounts/verify-email/": ("GET", "/en/accounts/verify-email/", SIGNED_IN),
     "<lang>/accounts/login/": ("GET", "/en/accounts/login/", SIGNED_OUT_ONLY),
     "<lang>/accounts/logout/": ("GET", "/en/accounts/logout/", PUBLIC),
     "<lang>/accounts/inactive/": ("GET", "/en/accounts/inactive/", PUBLIC),
@@ -195,6 +203,16 @@ ROWS = {
                                                     UPDATE_COMMENT),
     "<lang>/workspace/updates/<int:pk>/actions/<str:name>/": (
         "POST", "/en/workspace/updates/{update}/actions/submit/", UPDATE_SUBMIT),
+    # Issue 25: editing and deleting sources, incidents and drafts; the publish/retract confirmation
+    "<lang>/workspace/updates/<int:pk>/delete/": ("GET", "/en/workspace/updates/{update}/delete/", UPDATE_EDIT),
+    "<lang>/workspace/updates/<int:pk>/incidents/<int:incident_pk>/delete/": (
+        "GET", "/en/workspace/updates/{update}/incidents/{incident}/delete/", UPDATE_EDIT),
+    "<lang>/workspace/updates/<int:pk>/sources/<int:source_pk>/": (
+        "GET", "/en/workspace/updates/{update}/sources/{source}/", UPDATE_EDIT),
+    "<lang>/workspace/updates/<int:pk>/sources/<int:source_pk>/delete/": (
+        "GET", "/en/workspace/updates/{update}/sources/{source}/delete/", UPDATE_EDIT),
+    "<lang>/workspace/updates/<int:pk>/actions/<str:name>/confirm/": (
+        "GET", "/en/workspace/updates/{update}/actions/publish/confirm/", UPDATE_PUBLISH_CONFIRM),
     # Legislation workspace
     "<lang>/workspace/laws/": ("GET", "/en/workspace/laws/", EDITORS_AND_PARTNERS),
     "<lang>/workspace/laws/new/": ("GET", "/en/workspace/laws/new/", EDITORS_ONLY_403),
@@ -300,7 +318,7 @@ def _admin_logout(role, state=None):
 def _submit(role, state):
     """The author or an editor submits a draft or a returned update; otherwise a message, nothing changes."""
     if role in {"partner", "editor", "admin"} and state in {"draft", "changes_requested"}:
-        return "monitoring.update_submit"
+        return "monitoring.update_transition"
     return None
 
 
@@ -589,7 +607,8 @@ def test_access_matrix(people, objects, settings, route):
                 fill = dict(objects)
                 if stateful:
                     update = shared.get(state) or make_update(people, state)
-                    fill.update(update=update.pk, incident=update.incidents.first().pk)
+                    fill.update(update=update.pk, incident=update.incidents.first().pk,
+                                source=update.sources.first().pk)
                 concrete = url.format(**fill)
                 expected = rule(role, state) if stateful else rule[role]
                 where = f"{method} {concrete} as {role}" + (f", update {state}" if stateful else "")

@@ -24,20 +24,26 @@ def _clear_rate_limits():
     cache.clear()
 
 
+def accept(client, token):
+    """Open the invitation page, then accept it (which opens the sign-up form)."""
+    assert client.get(f"/en/accounts/invitation/{token}/").status_code == 200
+    return client.post(f"/en/accounts/invitation/{token}/")
+
+
 def signup(client, email):
     return client.post("/en/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD})
 
 
 def test_sign_up_is_closed_without_an_invitation(client):
     response = signup(client, "stranger@test.invalid")
-    assert "Sign Up Closed" in response.content.decode()
+    assert "Accounts are by invitation" in response.content.decode()
     assert not User.objects.filter(email="stranger@test.invalid").exists()
 
 
 def test_an_invitation_creates_the_account_with_its_role_organisation_and_countries(client, people):
     invitation = invitation_create(email="new@test.invalid", role=Role.PARTNER, organisation=people["kgz_org"],
                                    countries=Country.objects.filter(code="KGZ"), invited_by=people["admin"])
-    assert client.get(f"/en/accounts/invitation/{invitation.token}/").status_code == 302
+    assert accept(client, invitation.token)["Location"] == "/en/accounts/signup/"
     signup(client, "new@test.invalid")
     user = User.objects.get(email="new@test.invalid")
     assert user.profile.role == Role.PARTNER and user.profile.organisation == people["kgz_org"]
@@ -46,7 +52,8 @@ def test_an_invitation_creates_the_account_with_its_role_organisation_and_countr
     assert invitation.used_at is not None
     # Single use: the link no longer works, and sign-up is closed again.
     other = Client()
-    assert other.get(f"/en/accounts/invitation/{invitation.token}/").status_code == 404
+    assert other.get(f"/en/accounts/invitation/{invitation.token}/").status_code == 410
+    assert other.post(f"/en/accounts/invitation/{invitation.token}/").status_code == 410
     signup(other, "second@test.invalid")
     assert not User.objects.filter(email="second@test.invalid").exists()
     assert AuditEvent.objects.filter(action="accounts.invitation_accept", actor=user).exists()
@@ -56,7 +63,10 @@ def test_an_expired_invitation_is_refused(client, people):
     invitation = invitation_create(email="late@test.invalid", role=Role.PARTNER, organisation=people["kgz_org"])
     invitation.expires_at = timezone.now() - dt.timedelta(minutes=1)
     invitation.save()
-    assert client.get(f"/en/accounts/invitation/{invitation.token}/").status_code == 404
+    response = client.get(f"/en/accounts/invitation/{invitation.token}/")
+    assert response.status_code == 410 and "This invitation expired on" in response.content.decode()
+    assert client.post(f"/en/accounts/invitation/{invitation.token}/").status_code == 410
+    assert "invitation_token" not in client.session
     assert client.get("/en/accounts/invitation/not-a-token/").status_code == 404
 
 
@@ -137,9 +147,105 @@ def test_invite_command_creates_a_working_link(client, people, django_capture_on
     link = out.getvalue().strip().splitlines()[-1]
     assert link.startswith("http://127.0.0.1:8000/en/accounts/invitation/")
     assert mail.outbox and link in mail.outbox[0].body
-    assert client.get(link.removeprefix("http://127.0.0.1:8000")).status_code == 302
+    assert client.get(link.removeprefix("http://127.0.0.1:8000")).status_code == 200
     with pytest.raises(CommandError, match="--countries: unknown country code"):
         call_command("invite", "x@test.invalid", "--role", "partner", "--organisation", "test-partner-kgz",
                      "--countries", "ZZZ")
     with pytest.raises(CommandError, match="--organisation: a research partner must belong"):
         call_command("invite", "x@test.invalid", "--role", "partner")
+
+
+# --- Issue 25: two-factor set-up that works in a real browser, invitations bound to their address -------------
+def _reauthenticated_staff(client, email, role=Role.EDITOR):
+    make_user(email, role)
+    client.post("/en/accounts/login/", {"login": email, "password": "correct horse battery staple"})
+    page = client.get("/en/accounts/2fa/totp/activate/", follow=True)
+    client.post(page.redirect_chain[-1][0], {"password": "correct horse battery staple"})
+
+
+def test_asset_requests_never_trip_the_two_factor_redirect_nor_change_the_secret(client):
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+
+    _reauthenticated_staff(client, "neweditor@test.invalid")
+    assert client.get("/en/accounts/2fa/totp/activate/").status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    image = {"HTTP_SEC_FETCH_DEST": "image", "HTTP_ACCEPT": "image/avif,image/webp,image/*,*/*;q=0.8"}
+    for path in ("/favicon.ico", "/en/favicon.ico", "/static/civicspace/site.css", "/robots.txt"):
+        response = client.get(path, **image)
+        assert response.status_code != 302 or "2fa" not in response["Location"], path
+    # Something a page asks for that is not an asset is refused plainly, never redirected to the set-up page.
+    fetched = client.get("/en/workspace/", HTTP_SEC_FETCH_DEST="empty", HTTP_ACCEPT="application/json")
+    assert fetched.status_code == 403
+    # Reloading the set-up page (a second tab, the back button) keeps the secret of the QR code on the screen.
+    assert client.get("/en/accounts/2fa/totp/activate/").status_code == 200
+    assert client.session[SECRET_SESSION_KEY] == secret
+    # A page navigation is still sent to the set-up.
+    page = client.get("/en/workspace/", HTTP_SEC_FETCH_DEST="document", HTTP_ACCEPT="text/html")
+    assert page.status_code == 302 and page["Location"] == "/en/accounts/2fa/totp/activate/"
+
+
+def test_the_invitation_page_states_role_organisation_and_countries_before_accepting(client, people):
+    invitation = invitation_create(email="shown@test.invalid", role=Role.PARTNER, organisation=people["kgz_org"],
+                                   countries=Country.objects.filter(code__in=["KGZ", "KAZ"]))
+    page = client.get(f"/en/accounts/invitation/{invitation.token}/").content.decode()
+    for text in ("shown@test.invalid", "Research partner", "Test partner KGZ (synthetic)", "Kyrgyzstan", "Kazakhstan",
+                 "Accept and create my account"):
+        assert text in page
+    assert "invitation_token" not in client.session  # nothing is accepted by looking
+
+
+def test_the_sign_up_form_shows_the_invited_address_fixed_and_refuses_another(client, people):
+    invitation = invitation_create(email="bound@test.invalid", role=Role.PARTNER, organisation=people["kgz_org"])
+    accept(client, invitation.token)
+    form = client.get("/en/accounts/signup/").content.decode()
+    assert 'value="bound@test.invalid"' in form and "readonly" in form
+    response = signup(client, "someone-else@test.invalid")
+    assert response.status_code == 200 and "This invitation is for bound@test.invalid" in response.content.decode()
+    assert not User.objects.filter(email="someone-else@test.invalid").exists()
+    invitation.refresh_from_db()
+    assert invitation.used_at is None
+    signup(client, "Bound@test.invalid")  # the same address, typed differently
+    assert User.objects.get(email__iexact="bound@test.invalid").profile.role == Role.PARTNER
+
+
+def test_the_invited_address_counts_as_verified_so_two_factor_can_be_set_up(client, people):
+    from allauth.account.models import EmailAddress
+
+    invitation = invitation_create(email="invited-editor@test.invalid", role=Role.EDITOR,
+                                   organisation=people["kgz_org"])
+    accept(client, invitation.token)
+    response = signup(client, "invited-editor@test.invalid")
+    assert response.status_code == 302
+    user = User.objects.get(email="invited-editor@test.invalid")
+    assert EmailAddress.objects.get(user=user).verified is True
+    assert client.get("/en/workspace/")["Location"] == "/en/accounts/2fa/totp/activate/"
+
+
+def test_an_unverified_address_is_explained_with_a_button_that_sends_the_e_mail(client):
+    from allauth.account.models import EmailAddress
+
+    user = make_user("unverified@test.invalid", Role.EDITOR)
+    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+    client.post("/en/accounts/login/", {"login": user.email, "password": "correct horse battery staple"})
+    response = client.get("/en/workspace/")
+    assert response["Location"] == "/en/accounts/verify-email/"
+    assert client.get("/en/accounts/2fa/totp/activate/")["Location"] == "/en/accounts/verify-email/"
+    page = client.get("/en/accounts/verify-email/").content.decode()
+    assert "Send the verification e-mail" in page and "unverified@test.invalid" in page
+    mail.outbox.clear()
+    client.post("/en/accounts/verify-email/")
+    assert [m.to for m in mail.outbox] == [["unverified@test.invalid"]]
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+
+
+def test_the_sign_in_page_explains_invitations(client):
+    page = client.get("/en/accounts/login/").content.decode()
+    assert "Accounts are by invitation" in page and "sign up" not in page.lower().replace("sign-up", "")
+
+
+def test_a_used_invitation_is_explained(client, people):
+    invitation = invitation_create(email="usedup@test.invalid", role=Role.PARTNER, organisation=people["kgz_org"])
+    accept(client, invitation.token)
+    signup(client, "usedup@test.invalid")
+    response = Client().get(f"/en/accounts/invitation/{invitation.token}/")
+    assert response.status_code == 410 and "already used to create an account" in response.content.decode()

@@ -121,4 +121,6 @@ def test_forbidden_page_is_translated(client, people):
     client.force_login(people["partner"])
     response = client.get(f"/ru/workspace/updates/{update.pk}/edit/")
     assert response.status_code == 403
-    assert "Действие запрещено" in response.content.decode()
+    # Issue 25: the refusal names the update's state, not the account.
+    page = response.content.decode()
+    assert "Невозможно в этом состоянии" in page and "Опубликовано" in page

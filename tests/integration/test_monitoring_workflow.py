@@ -84,15 +84,16 @@ def test_submit_review_publish_journey(people):
     # Every transition left an audit event with who, from and to ...
     events = list(AuditEvent.objects.filter(target_id=str(update.pk), action__startswith="monitoring.update_")
                   .order_by("created_at", "id").values_list("action", "actor__email", "data"))
-    transitions = [(a, who, d.get("from"), d.get("to")) for a, who, d in events if "from" in d]
+    transitions = [(d.get("transition"), who, d.get("from"), d.get("to")) for a, who, d in events
+                   if a == "monitoring.update_transition"]
     assert transitions == [
-        ("monitoring.update_submit", "partner@test.invalid", "draft", "submitted"),
-        ("monitoring.update_start_review", "editor@test.invalid", "submitted", "in_review"),
-        ("monitoring.update_request_changes", "editor@test.invalid", "in_review", "changes_requested"),
-        ("monitoring.update_submit", "partner@test.invalid", "changes_requested", "submitted"),
-        ("monitoring.update_start_review", "editor@test.invalid", "submitted", "in_review"),
-        ("monitoring.update_verify", "editor@test.invalid", "in_review", "verified"),
-        ("monitoring.update_publish", "editor@test.invalid", "verified", "published"),
+        ("submit", "partner@test.invalid", "draft", "submitted"),
+        ("start_review", "editor@test.invalid", "submitted", "in_review"),
+        ("request_changes", "editor@test.invalid", "in_review", "changes_requested"),
+        ("submit", "partner@test.invalid", "changes_requested", "submitted"),
+        ("start_review", "editor@test.invalid", "submitted", "in_review"),
+        ("verify", "editor@test.invalid", "in_review", "verified"),
+        ("publish", "editor@test.invalid", "verified", "published"),
     ]
     # ... and a revision, with the state it moved to and the reason.
     history = list(update.history.order_by("history_date").values_list("status", "history_change_reason"))

@@ -161,7 +161,7 @@ def test_partner_trend_calls_feed_the_candidates(people):
     refused = partner.post("/en/workspace/trend-calls/", {"country": kaz.pk, "period_end": "2024-02-29",
                                                          "call": "worse"})
     assert "Country: Select a valid choice." in text(refused)
-    assert AuditEvent.objects.filter(action="monitoring.trend_call").count() == 1
+    assert AuditEvent.objects.filter(action="monitoring.trend_call_record").count() == 1
 
 
 def test_the_backtest_is_cached_until_ratings_or_editions_change(client, django_assert_num_queries, people):
