@@ -110,6 +110,8 @@ def _next_person(current, event):
     if kind == "appeal":
         if event.outcome == OVERTURNED:
             return CLOSED
+        if event.outcome == RETRIAL and current == SERVING:
+            return DETAINED  # the conviction is annulled; held again as an accused, until a new verdict
         return None
     if kind == "release":
         return free()

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from civicspace.cases.reference import demo_cases_load  # issue 20
 from civicspace.legislation.reference import demo_bills_load
 from civicspace.monitoring.reference import demo_load
 from civicspace.watchlist.reference import demo_press_release_attach
@@ -13,5 +14,6 @@ class Command(BaseCommand):
         created = demo_load()
         bills = demo_bills_load()
         releases = demo_press_release_attach()
+        self.stdout.write(f"Demo cases: {demo_cases_load()} added.")  # issue 20
         self.stdout.write(f"Demo content: {created} update(s), {bills} law(s) and {releases} press release(s) "
                           "added.")
