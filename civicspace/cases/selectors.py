@@ -4,8 +4,6 @@ Only published cases, their verified events and charges and their sources are re
 with `.rule` (status.CaseStatus computed from its verified events) and `.shown_name` (the name a public output may
 show, '' for a person not named with a reason). A person's confidential name is never put on anything returned.
 """
-import datetime as dt
-
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
@@ -121,17 +119,20 @@ def recent_events(*, country=None, case=None, limit=50):
     return list(queryset[:limit])
 
 
-def detained_at_year_end(year):
-    """[(country, victim type code, number)] of people deprived of liberty on 31 December of `year` (the
-    findings page), from the published cases and their verified events."""
-    day = dt.date(year, 12, 31)
+def deprived_on(day):
+    """[(country, victim type or None, number)] of people deprived of liberty (detained, under house arrest or
+    serving a sentence) on `day`, e.g. the last day of a reporting year (the findings page), from the published
+    cases and their verified events."""
     counts = {}
-    for case in published().filter(subject_type=SubjectType.PERSON):
+    people = (Case.objects.published().filter(subject_type=SubjectType.PERSON)
+              .select_related("country", "victim_type").prefetch_related(_verified_events()))
+    for case in people:
         events = [e.as_rule_event() for e in case.public_events]
         if rules.deprived_on(events, day, subject=case.subject_type):
-            key = (case.country, case.victim_type.code if case.victim_type else "")
+            key = (case.country, case.victim_type)
             counts[key] = counts.get(key, 0) + 1
-    return sorted(((c, v, n) for (c, v), n in counts.items()), key=lambda row: (row[0].code, row[1]))
+    return sorted(((c, v, n) for (c, v), n in counts.items()),
+                  key=lambda row: (row[0].code, row[1].position if row[1] else 999))
 
 
 def pending_proposals():

@@ -188,7 +188,7 @@ def test_not_found_page_is_in_the_requested_language(client):
         ("/en/laws/?country=kgz&category=foreign_agent", 7),
         ("/en/laws/{bill}/", 6),
         ("/en/watchlist/", 5),
-        ("/en/findings/2025-12/", 12),
+        ("/en/findings/2025-12/", 14),  # +2: people deprived of liberty (cases, their verified events)
         ("/ru/watchlist/2024-03-05/", 2),
         ("/en/watchlist/2024-03-05/press-release/", 2),
     ],

@@ -38,3 +38,12 @@ def country_cases(context, country):
 
     summary = country_summary(country)
     return {"country": country, "request": context.get("request"), **summary}
+
+
+@register.inclusion_tag("cases/_findings_section.html")
+def cases_deprived_on(day):
+    """The findings page's count of people deprived of liberty at the end of the reporting year."""
+    from civicspace.cases.selectors import deprived_on
+
+    rows = deprived_on(day)
+    return {"day": day, "rows": rows, "total": sum(n for _c, _v, n in rows)}
