@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from civicspace.accounts.roles import assigned_country_ids, is_editor, is_partner
 from civicspace.audit.services import audit_event_record
+from civicspace.search.services import index_mark_dirty
 
 from . import status as rules
 from .models import Case, CaseEvent, CaseSource, CaseState, Charge, NameReason, SubjectType
@@ -30,11 +31,8 @@ def can_propose_in(user, country_id):
 
 
 def _search_dirty(case):
-    try:
-        from civicspace.search.services import index_mark_dirty
-        index_mark_dirty(case)
-    except TypeError:  # the search index does not know cases (yet)
-        pass
+    """The case's search documents follow it (rebuilt once the transaction commits)."""
+    index_mark_dirty(case)
 
 
 def _lock(case, expected_version=None):

@@ -77,6 +77,13 @@ def test_findings_count_people_deprived_of_liberty_at_the_end_of_the_reporting_y
     assert "People deprived of liberty at the end of the reporting year" in page
 
 
+def test_search_finds_cases_by_their_public_text(client):
+    page = client.get("/en/search/?q=Kloop&kind=case").content.decode()
+    assert "<mark>Kloop</mark> Media" in page and 'href="/en/cases/' in page
+    page = client.get("/en/search/?q=Tazhibek&kind=case").content.decode()
+    assert "Makhabat <mark>Tazhibek</mark> kyzy" in page  # the published name is searchable; unnamed people are not
+
+
 def test_feeds(client):
     country = feedparser.parse(client.get("/en/cases/feed/country/kgz/").content)
     assert country.entries and all("Kyrgyzstan" in e.title for e in country.entries)
