@@ -89,22 +89,22 @@ class CaseQuerySet(models.QuerySet):
 
 class Case(models.Model):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="cases")
-    subject_type = models.CharField(_("subject"), max_length=12, choices=SubjectType.choices)
+    subject_type = models.CharField(max_length=12, choices=SubjectType.choices)
     victim_type = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
-                                    limit_choices_to={"vocabulary": "victim"}, verbose_name=_("victim type"))
+                                    limit_choices_to={"vocabulary": "victim"})
     organisation = models.CharField(
-        _("organisation"), max_length=200, blank=True,
+        max_length=200, blank=True,
         help_text=_("For a person: the outlet or organisation they work for. For an organisation: its name."))
     # CONFIDENTIAL: a person's name never reaches a public output unless name_published (with a reason).
-    subject_name = models.CharField(_("name of the person"), max_length=200, blank=True)
+    subject_name = models.CharField(max_length=200, blank=True)
     name_published = models.BooleanField(default=False)
-    name_reason = models.CharField(_("reason to name"), max_length=15, choices=NameReason.choices, blank=True)
-    name_reason_note = models.TextField(_("how the reason was established"), blank=True)
+    name_reason = models.CharField(max_length=15, choices=NameReason.choices, blank=True)
+    name_reason_note = models.TextField(blank=True)
     name_published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                           on_delete=models.SET_NULL, related_name="+")
     name_published_at = models.DateTimeField(null=True, blank=True)
-    summary = models.TextField(_("public summary"), blank=True)
-    editor_note = models.TextField(_("note for editors"), blank=True)  # never public
+    summary = models.TextField(blank=True)
+    editor_note = models.TextField(blank=True)  # never public
     incidents = models.ManyToManyField(Incident, related_name="cases", blank=True)
     updates = models.ManyToManyField(Update, related_name="cases", blank=True)
     state = models.CharField(max_length=10, choices=CaseState.choices, default=CaseState.PROPOSED, db_index=True)
@@ -142,10 +142,10 @@ class Case(models.Model):
 
 class CaseSource(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sources")
-    title = models.CharField(_("title"), max_length=300)
-    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
-    date = models.DateField(_("date"), null=True, blank=True)
-    url = models.URLField(_("URL"), max_length=1000)
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    date = models.DateField(null=True, blank=True)
+    url = models.URLField(max_length=1000)
     history = HistoricalRecords()
 
     class Meta:
@@ -159,11 +159,9 @@ class Charge(models.Model):
     """A legal provision cited against the subject; linked to a tracked bill when it is one."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="charges")
-    provision = models.CharField(_("legal provision"), max_length=300,
-                                 help_text=_("e.g. Article 278 of the Criminal Code"))
-    description = models.CharField(_("offence as charged"), max_length=300, blank=True)
-    bill = models.ForeignKey(Bill, null=True, blank=True, on_delete=models.SET_NULL, related_name="charges",
-                             verbose_name=_("tracked law"))
+    provision = models.CharField(max_length=300)  # e.g. "Article 278 of the Criminal Code"
+    description = models.CharField(max_length=300, blank=True)
+    bill = models.ForeignKey(Bill, null=True, blank=True, on_delete=models.SET_NULL, related_name="charges")
     source = models.ForeignKey(CaseSource, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     verified = models.BooleanField(default=False, db_index=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -180,19 +178,19 @@ class CaseEvent(models.Model):
     """One dated, sourced step of a case. Partners propose; only events an editor verified count."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("event"), max_length=25, choices=KIND_CHOICES)
+    kind = models.CharField(max_length=25, choices=KIND_CHOICES)
     date = models.DateField(_("date"))
-    date_precision = models.CharField(_("date precision"), max_length=5, choices=DatePrecision.choices,
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices,
                                       default=DatePrecision.DAY)
-    sentence = models.CharField(_("sentence"), max_length=15, blank=True, choices=[
+    sentence = models.CharField(max_length=15, blank=True, choices=[
         ("custodial", _("Prison term")), ("non_custodial", _("Non-custodial (probation, suspended, fine)")),
         ("acquitted", _("Acquitted"))])
-    sentence_days = models.PositiveIntegerField(_("prison term in days"), null=True, blank=True)
-    sentence_text = models.CharField(_("sentence as pronounced"), max_length=200, blank=True)
-    outcome = models.CharField(_("appeal outcome"), max_length=10, blank=True, choices=[
+    sentence_days = models.PositiveIntegerField(null=True, blank=True)
+    sentence_text = models.CharField(max_length=200, blank=True)
+    outcome = models.CharField(max_length=10, blank=True, choices=[
         ("upheld", _("Upheld")), ("overturned", _("Overturned")), ("reduced", _("Reduced")),
         ("retrial", _("Sent for retrial")), ("pending", _("Pending"))])
-    note = models.TextField(_("public note"), blank=True)
+    note = models.TextField(blank=True)
     source = models.ForeignKey(CaseSource, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
     verified = models.BooleanField(default=False, db_index=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
