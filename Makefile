@@ -12,7 +12,7 @@ CIVICSPACE := $(BIN)/civicspace
 # Root runs apt-get directly; others through sudo when it is there.
 APT := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
 
-.PHONY: run test setup install data messages static browser-deps test-sqlite test-postgres map clean lock bench bench-deps
+.PHONY: run test setup install data messages fonts static browser-deps test-sqlite test-postgres map clean lock bench bench-deps
 
 run: setup
 	@echo "Serving the Civic Space Monitor on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
@@ -20,7 +20,13 @@ run: setup
 
 test: setup browser-deps test-sqlite test-postgres
 
-setup: install messages data static
+setup: install messages fonts data static
+
+# DejaVu Sans draws the social-card images in Latin, Cyrillic and Arabic (without it Pillow's own font draws
+# Latin only, and the cards say so by looking plain). Debian's fonts-dejavu-core, installed when missing.
+fonts:
+	@test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { echo "Installing fonts-dejavu-core with apt-get"; \
+	  ($(APT) update -qq && $(APT) install -y -qq fonts-dejavu-core >/dev/null) || echo "fonts-dejavu-core could not be installed: social cards fall back to Latin-only text"; }
 
 install: $(VENV)/.installed
 

@@ -5,7 +5,7 @@ limit measured on the same connection: `python -m bench.inproc search|signals`. 
   against the raw FTS query alone (SQLite: FTS5 MATCH on the stems; PostgreSQL: @@ on the tsvector), each
   counting the matches and fetching the best 20.
 - signals: the Watchlist signals for every country (watchlist.selectors.candidates, which feeds the pure
-  signals.py) and every country's guiding score (civicspace.ratings.scoring.scores_compute_all, when it
+  risk.py) and every country's guiding score (civicspace.ratings.services.scoring.scores_compute_all, when it
   exists) against one aggregate scan of the incidents (count per country).
 """
 import datetime as dt
@@ -99,7 +99,7 @@ def signals(repeat=1):
     else:
         result.update(signals_ms=round(t_signals * 1000, 2), signals_ratio=round(t_signals / t_scan, 1))
     try:
-        from civicspace.ratings.scoring import scores_compute_all
+        from civicspace.ratings.services.scoring import scores_compute_all
     except ImportError as exc:
         result["scores"] = f"not available ({exc})"
     else:

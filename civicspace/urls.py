@@ -7,6 +7,7 @@ from civicspace.core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", include("civicspace.api.urls")),
+    path("", include("civicspace.seo.urls")),  # robots.txt, sitemap.xml, favicon.ico
 ]
 # Every public page lives under a language prefix: /en/ /ru/ /fr/ /es/ /ar/. "/" redirects to the
 # visitor's preferred language (LocaleMiddleware).
@@ -23,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("data/", include("civicspace.exports.urls")),
     path("search/", include("civicspace.search.urls")),
     path("", include("civicspace.publishing.urls")),
+    path("", include("civicspace.seo.urls_i18n")),  # manifest, social-card images
     prefix_default_language=True,
 )
 

@@ -30,8 +30,8 @@ from civicspace.monitoring.models import Status, Term, Vocabulary
 from civicspace.publishing.laws import bill_text
 from civicspace.publishing.updates import localised_text
 from civicspace.publishing.watchlist import entry_rationale
-from civicspace.ratings.public import country_score
-from civicspace.ratings import selectors as rating_selectors
+from civicspace.ratings.selectors.public import country_score
+from civicspace.ratings.selectors import editions as rating_selectors
 from civicspace.watchlist import selectors as watchlist_selectors
 
 from . import schemas

@@ -65,7 +65,7 @@ def ratings():
 
 
 def guiding_scores():
-    from civicspace.ratings.scoring import latest_scores
+    from civicspace.ratings.services.scoring import latest_scores
 
     out = []
     for r in sorted(latest_scores().values(), key=lambda r: r.country.code):

@@ -371,7 +371,7 @@ def release_info(directory, version):
         created_at = dt.datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
     except ValueError:
         created_at = None
-    return {"version": version, "created": created_at, "changelog": changelog,
+    return {"version": version, "created": created_at, "changelog": changelog, "package": package,
             "summary": changelog.get("summary", {}), "previous_version": changelog.get("previous_version"),
             "zip": zip_name(version) if (path / zip_name(version)).is_file() else None}
 

@@ -5,6 +5,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from civicspace.ratings.selectors import editions as ratings
+
 from . import services
 
 CONTENT_TYPES = {".csv": "text/csv; charset=utf-8", ".json": "application/json",
@@ -12,11 +14,33 @@ CONTENT_TYPES = {".csv": "text/csv; charset=utf-8", ".json": "application/json",
                  ".zip": "application/zip"}
 
 
+def _temporal_coverage():
+    """The months the ratings cover, as an ISO 8601 interval (e.g. 2020-12/2025-12) for the Dataset markup."""
+    editions = ratings.edition_list()
+    if not editions:
+        return ""
+    dates = sorted(e.published for e in editions)
+    return f"{dates[0]:%Y-%m}/{dates[-1]:%Y-%m}"
+
+
 @require_safe
 def data_index(request):
     releases = services.list_releases()
     return render(request, "exports/data_index.html", {
         "releases": releases, "latest": releases[0] if releases else None,
+        "temporal": _temporal_coverage() if releases else "",
+    })
+
+
+@require_safe
+def release_detail(request, version):
+    """One release: what it holds (every table and file), what changed, how to cite it."""
+    release = next((r for r in services.list_releases() if r["version"] == version), None)
+    if release is None:
+        raise Http404("No such release")
+    return render(request, "exports/release_detail.html", {
+        "release": release, "resources": release["package"].get("resources", []),
+        "temporal": _temporal_coverage(),
     })
 
 

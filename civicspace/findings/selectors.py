@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from civicspace.countries.models import Region
 from civicspace.methodology.bands import RATING_CODES
 from civicspace.monitoring.models import Incident, Status, Term, Update
-from civicspace.ratings import selectors as ratings
+from civicspace.ratings.selectors import editions as ratings
 from civicspace.ratings.models import PublishedRating
 
 from .models import Population

@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from civicspace.publishing.worldmap import world_map
-from civicspace.ratings import selectors as ratings
+from civicspace.ratings.selectors import editions as ratings
 from civicspace.ratings.labels import RATING_NAMES
 from civicspace.ratings.models import PublishedRating
 

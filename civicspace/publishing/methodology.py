@@ -7,9 +7,9 @@ from django.views.decorators.http import require_safe
 
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology.bands import BANDS
-from civicspace.ratings import selectors as ratings
+from civicspace.ratings.selectors import editions as ratings
 from civicspace.ratings.labels import INDICATOR_NAMES, STREAM_NAMES
-from civicspace.ratings.public import edition_changes_explained
+from civicspace.ratings.selectors.public import edition_changes_explained
 
 
 def _in(texts, lang):

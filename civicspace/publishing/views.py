@@ -7,9 +7,9 @@ from civicspace.countries.selectors import country_get, region_list
 from civicspace.legislation.selectors import country_bills
 from civicspace.watchlist.selectors import country_history as watchlist_history
 from civicspace.monitoring.selectors import country_incident_counts, country_recent_updates
-from civicspace.ratings import selectors as ratings
+from civicspace.ratings.selectors import editions as ratings
 from civicspace.ratings.labels import RATING_NAMES, all_ratings, rating_info
-from civicspace.ratings.public import country_decisions, country_score
+from civicspace.ratings.selectors.public import country_decisions, country_score
 
 from .charts import contributions_chart, history_chart
 from .forms import CountryFilterForm, EditionForm

@@ -7,7 +7,7 @@ from civicspace.methodology.bands import band_midpoint
 from civicspace.methodology.calibration import Observation
 
 from .models import PublishedRating, RatingEdition
-from .scoring import score_inputs
+from .services.scoring import score_inputs
 
 PREVIOUS = "previous"
 ENGINE = "engine"

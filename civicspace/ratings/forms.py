@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicspace.countries.models import Country
 
-from .assessments import answer_labels, question_text
+from .services.assessments import answer_labels, question_text
 from .models import RATING_CHOICES, EditionDraft, PanelVote, RatingEdition
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -20,7 +20,8 @@ from civicspace.core.errors import errors_to_messages, submit_form
 from civicspace.countries.models import Country
 from civicspace.methodology import config as methodology_config
 
-from . import assessments, decisions, evidence
+from .selectors import evidence
+from .services import assessments, decisions
 from .forms import AssessmentForm, DecideForm, DraftForm, ErratumForm, ProposalOpenForm, VoteForm, WithdrawForm
 from .models import Assessment, RatingProposal
 

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "civicspace.publishing",
     "civicspace.search",
     "civicspace.pagecache",
+    # Findable and shareable (robots.txt, sitemaps, canonical links, social cards, structured data, icons).
+    "django.contrib.sitemaps",
+    "civicspace.seo",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "civicspace.core.context_processors.site",
+                "civicspace.seo.context_processors.seo",
             ],
         },
     },

@@ -1,4 +1,4 @@
-"""Reads for Watchlist pages and the candidate list. The signals themselves are pure (signals.py)."""
+"""Reads for Watchlist pages and the candidate list. The signals themselves are pure (risk.py)."""
 import datetime as dt
 
 from django.core.cache import cache
@@ -11,7 +11,7 @@ from civicspace.monitoring.models import Incident, Status, TrendCall, Victim
 from civicspace.ratings.models import PublishedRating, RatingEdition
 
 from . import backtest as backtest_core
-from . import signals
+from . import risk
 from .config import DEFAULT
 from .models import WatchlistEdition, WatchlistEntry
 
@@ -56,18 +56,18 @@ def candidates(*, as_of, config=DEFAULT, limit=None):
     for pk, when, country_id, description_en, description in (
             window.order_by("date", "pk").values_list("pk", "date", "update__country_id", "description_en",
                                                       "description")):
-        incidents.setdefault(country_id, []).append(signals.IncidentFact(
+        incidents.setdefault(country_id, []).append(risk.IncidentFact(
             date=when, types=tuple(types.get(pk, ())), victims=victims.get(pk) or 0,
             label=(description_en or description or "")[:90]))
     bills = {}
     for bill in bills_with_stage().filter(current_stage__isnull=False):
-        bills.setdefault(bill.country_id, []).append(signals.BillFact(
+        bills.setdefault(bill.country_id, []).append(risk.BillFact(
             title=bill.short_title_en or bill.short_title, category=bill.category, direction=bill.direction,
             stage=bill.current_stage, moved=bill.last_moved))
     scores = {}
     for row in (PublishedRating.objects.filter(score__isnull=False, edition__published__lte=as_of)
                 .select_related("edition").order_by("edition__published")):
-        scores.setdefault(row.country_id, []).append(signals.ScoreFact(published=row.edition.published,
+        scores.setdefault(row.country_id, []).append(risk.ScoreFact(published=row.edition.published,
                                                                        score=float(row.score)))
     trend = {}
     since = as_of - dt.timedelta(days=config.trend_window_days)
@@ -75,11 +75,11 @@ def candidates(*, as_of, config=DEFAULT, limit=None):
             "country_id", "call"):
         trend.setdefault(country_id, []).append(call)
     countries = {c.pk: c for c in Country.objects.all()}
-    assessed = [signals.assess(c.code, incidents=incidents.get(pk, []), bills=bills.get(pk, []),
+    assessed = [risk.assess(c.code, incidents=incidents.get(pk, []), bills=bills.get(pk, []),
                                scores=scores.get(pk, []), trend_calls=trend.get(pk, []), as_of=as_of,
                                config=config)
                 for pk, c in countries.items()]
-    ranked = signals.rank(assessed)
+    ranked = risk.rank(assessed)
     by_code = {c.code: c for c in countries.values()}
     result = [(by_code[c.country], c) for c in ranked]
     return result[:limit] if limit else result

@@ -43,8 +43,8 @@ def sign_in(browser, site, user, **context_options):
 
 def test_a_proposal_goes_through_the_panel_into_a_published_edition(browser, live_server, decision_people):
     from civicspace.ratings.models import RatingEdition
-    from civicspace.ratings.scoring import scores_compute_all
-    from civicspace.ratings.selectors import current_ratings
+    from civicspace.ratings.services.scoring import scores_compute_all
+    from civicspace.ratings.selectors.editions import current_ratings
 
     site = live_server.url
     kgz = next(r for r in current_ratings() if r.country.code == "KGZ")

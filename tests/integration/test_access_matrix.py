@@ -243,6 +243,17 @@ ROWS = {
     "<lang>/findings/<slug:slug>/report.pdf": ("GET", "/en/findings/2025-12/report.pdf", PUBLIC),
     "<lang>/data/": ("GET", "/en/data/", PUBLIC),
     "<lang>/data/<str:version>/<str:filename>": ("GET", "/en/data/{release}/countries.csv", PUBLIC),
+    # Findability and sharing (civicspace/seo): public to everyone, signed in or not.
+    "<lang>/data/<str:version>/": ("GET", "/en/data/{release}/", PUBLIC),
+    "robots.txt": ("GET", "/robots.txt", PUBLIC),
+    "favicon.ico": ("GET", "/favicon.ico", PUBLIC),
+    "sitemap.xml": ("GET", "/sitemap.xml", PUBLIC),
+    "sitemap-<slug:section>.xml": ("GET", "/sitemap-en-countries.xml", PUBLIC),
+    "<lang>/manifest.webmanifest": ("GET", "/en/manifest.webmanifest", PUBLIC),
+    "<lang>/cards/site.png": ("GET", "/en/cards/site.png", PUBLIC),
+    "<lang>/cards/countries/<slug:slug>.png": ("GET", "/en/cards/countries/kgz.png", PUBLIC),
+    "<lang>/cards/watchlist/<slug:slug>.png": ("GET", "/en/cards/watchlist/{published_edition}.png", PUBLIC),
+    "<lang>/cards/findings/<slug:slug>.png": ("GET", "/en/cards/findings/2025-12.png", PUBLIC),
     "<lang>/search/": ("GET", "/en/search/?q=kyrgyzstan", PUBLIC),
     "<lang>/": ("GET", "/en/", PUBLIC),
     "<lang>/countries/": ("GET", "/en/countries/", PUBLIC),
@@ -407,6 +418,8 @@ def make_objects(people, settings, tmp_path):
     release = settings.EXPORT_RELEASES_DIR / "2031.01.01"
     release.mkdir(parents=True)
     (release / "countries.csv").write_text("code\nKGZ\n")
+    (release / "datapackage.json").write_text('{"resources": []}')  # what makes a folder a release
+    (release / "changelog.json").write_text("{}")
     settings.VAR_DIR = tmp_path
     (tmp_path / "reports").mkdir()
     for lang in ("en", "ru", "fr", "es", "ar"):

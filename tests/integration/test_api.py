@@ -294,7 +294,7 @@ def test_unknown_endpoints_and_methods_answer_json(client):
 
 
 def test_an_unexpected_error_is_json_without_internals(client, monkeypatch):
-    from civicspace.ratings import selectors
+    from civicspace.ratings.selectors import editions as selectors
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals /work/main")

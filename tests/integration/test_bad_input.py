@@ -16,7 +16,7 @@ from civicspace.core.csvfiles import CsvValidationError
 from civicspace.legislation.models import Bill, StageEvent
 from civicspace.monitoring.models import Comment, Source, Status, TrendCall, Update
 from civicspace.ratings.models import PublishedRating, RatingEdition
-from civicspace.ratings.services import ratings_import
+from civicspace.ratings.services.importer import ratings_import
 from civicspace.watchlist.models import WatchlistEdition
 from tests.monitoring_fixtures import make_update, term
 

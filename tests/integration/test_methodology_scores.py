@@ -13,9 +13,9 @@ from civicspace.countries.models import Country
 from civicspace.core.csvfiles import CsvValidationError
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology.engine import ScoreInputs, compute
-from civicspace.ratings.indices import indices_load
+from civicspace.ratings.services.indices import indices_load
 from civicspace.ratings.models import GuidingScore, IndexValue
-from civicspace.ratings.scoring import score_inputs, score_recompute, scores_compute_all
+from civicspace.ratings.services.scoring import score_inputs, score_recompute, scores_compute_all
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +210,7 @@ def test_computing_scores_starts_a_new_page_cache_generation():
 
 def test_newest_scores_and_their_export_rows_take_one_query(django_assert_num_queries):
     from civicspace.exports.selectors import guiding_scores
-    from civicspace.ratings.scoring import latest_scores
+    from civicspace.ratings.services.scoring import latest_scores
 
     scores_compute_all(as_of=dt.date(2025, 12, 9))  # an older computation: never the newest
     with django_assert_num_queries(1):

@@ -13,8 +13,8 @@ from civicspace.accounts.models import Role
 from civicspace.audit.models import AuditEvent
 from civicspace.countries.models import Country
 from civicspace.methodology import config as methodology_config
-from civicspace.ratings import decisions
-from civicspace.ratings.assessments import assessment_save
+from civicspace.ratings.services import decisions
+from civicspace.ratings.services.assessments import assessment_save
 from civicspace.ratings.models import (
     Assessment,
     EditionDraft,
@@ -25,8 +25,8 @@ from civicspace.ratings.models import (
     RatingEdition,
     RatingProposal,
 )
-from civicspace.ratings.scoring import scores_compute_all
-from civicspace.ratings.selectors import current_ratings
+from civicspace.ratings.services.scoring import scores_compute_all
+from civicspace.ratings.selectors.editions import current_ratings
 from tests.monitoring_fixtures import make_user
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from civicspace.audit.models import AuditEvent
 from civicspace.core.csvfiles import CsvValidationError
 from civicspace.ratings.models import PublishedRating, RatingEdition
-from civicspace.ratings.services import ratings_import
+from civicspace.ratings.services.importer import ratings_import
 
 pytestmark = pytest.mark.django_db
 

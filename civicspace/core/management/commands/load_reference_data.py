@@ -6,8 +6,8 @@ from civicspace.core.csvfiles import CsvValidationError
 from civicspace.countries.services import countries_load_registry
 from civicspace.findings.reference import population_load
 from civicspace.monitoring.reference import taxonomy_load
-from civicspace.ratings.indices import indices_load
-from civicspace.ratings.services import ratings_import
+from civicspace.ratings.services.indices import indices_load
+from civicspace.ratings.services.importer import ratings_import
 from civicspace.watchlist.reference import hrc_sessions_load, watchlist_history_load
 
 

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from civicspace.findings.report import ReportError, render_report
 from civicspace.findings.views import complete_edition, edition_context
-from civicspace.ratings import selectors as ratings
+from civicspace.ratings.selectors import editions as ratings
 
 
 class Command(BaseCommand):

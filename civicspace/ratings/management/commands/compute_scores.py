@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology import engine
-from civicspace.ratings.scoring import score_inputs, scores_compute_all
+from civicspace.ratings.services.scoring import score_inputs, scores_compute_all
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from civicspace.core.csvfiles import CsvValidationError
-from civicspace.ratings.services import ratings_import
+from civicspace.ratings.services.importer import ratings_import
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from civicspace.accounts.roles import assigned_country_ids, is_editor, is_partne
 from civicspace.audit.services import audit_event_record
 from civicspace.methodology import config as methodology_config
 
-from .models import Assessment, AssessmentAnswer
+from ..models import Assessment, AssessmentAnswer
 
 
 def question_text(question, lang=None):

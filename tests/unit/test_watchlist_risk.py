@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from civicspace.methodology.bands import rating_for_score
-from civicspace.watchlist import signals
+from civicspace.watchlist import risk
 from civicspace.watchlist.config import DEFAULT
-from civicspace.watchlist.signals import (
+from civicspace.watchlist.risk import (
     BillFact, Candidate, IncidentFact, ScoreFact, assess, legislative_threat, partner_trend, poisson_tail, rank,
     score_momentum, severe_events, violation_surge,
 )
@@ -97,10 +97,10 @@ def test_surge_ignores_positive_developments_and_the_future():
 
 
 def test_an_incident_weighs_as_its_most_severe_type_not_the_sum():
-    assert signals.incident_weight(incident(1, "raid_search", "office_sealed", "hrd_killed")) == 5
-    assert signals.incident_weight(incident(1, "some_new_code")) == 1
-    assert signals.incident_weight(incident(1, "release")) == 0
-    assert signals.incident_weight(incident(1)) == 1  # an untyped incident still counts
+    assert risk.incident_weight(incident(1, "raid_search", "office_sealed", "hrd_killed")) == 5
+    assert risk.incident_weight(incident(1, "some_new_code")) == 1
+    assert risk.incident_weight(incident(1, "release")) == 0
+    assert risk.incident_weight(incident(1)) == 1  # an untyped incident still counts
 
 
 def test_the_surge_window_ends_90_days_back_and_the_baseline_starts_there():
@@ -214,7 +214,7 @@ def test_just_above_a_boundary_gets_the_edge_bonus():
 def test_a_closed_country_gets_no_edge_bonus_and_no_scores_give_nothing():
     signal = score_momentum([ScoreFact(date(2025, 12, 1), 15.0)])
     assert signal.value == 0 and "already in the lowest band" in signal.explanation
-    assert score_momentum([]) == signals.Signal("score_momentum", 0.0, "no published scores", ())
+    assert score_momentum([]) == risk.Signal("score_momentum", 0.0, "no published scores", ())
 
 
 def test_a_large_drop_is_capped():
@@ -250,7 +250,7 @@ def test_assess_combines_the_weighted_signals_strongest_reason_first():
     candidate = assess("KG", incidents=[incident(10, "liquidation"),
                                         incident(40, "journalist_detained", victims=11)],
                        bills=[bill(stage="signed")], scores=KYRGYZSTAN, trend_calls=["worse", "same"], as_of=AS_OF)
-    assert [s.name for s in candidate.signals] == list(signals.SIGNAL_ORDER)
+    assert [s.name for s in candidate.signals] == list(risk.SIGNAL_ORDER)
     assert candidate.risk == pytest.approx(sum(DEFAULT.weights[s.name] * s.value for s in candidate.signals))
     values = {s.name: s.value for s in candidate.signals}
     # surge: 7.0 against the 0.5 floor, capped at 1; legislative 1; severe 1; trend .5; momentum from
@@ -332,10 +332,10 @@ def test_a_busier_baseline_can_lower_the_risk_by_design():
 
 # --- no Django -------------------------------------------------------------------------------------------
 
-WATCHLIST = Path(signals.__file__).parent
+WATCHLIST = Path(risk.__file__).parent
 
 
-@pytest.mark.parametrize("name", ["__init__.py", "signals.py", "config.py"])
+@pytest.mark.parametrize("name", ["__init__.py", "risk.py", "config.py"])
 def test_the_module_imports_only_the_standard_library(name):
     tree = ast.parse((WATCHLIST / name).read_text(encoding="utf-8"))
     imported = []
@@ -350,6 +350,6 @@ def test_the_module_imports_only_the_standard_library(name):
 
 
 def test_importing_the_signals_loads_no_django():
-    code = ("import sys, civicspace.watchlist.signals; "
+    code = ("import sys, civicspace.watchlist.risk; "
             "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], cwd=WATCHLIST.parents[1]).returncode == 0

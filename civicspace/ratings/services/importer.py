@@ -19,7 +19,7 @@ from civicspace.methodology.bands import (
     band_for_score,
 )
 
-from .models import PublishedRating, RatingEdition
+from ..models import PublishedRating, RatingEdition
 
 COLUMNS = ["edition", "published", "coverage", "iso3", "country", "rating", "score", "source_url"]
 

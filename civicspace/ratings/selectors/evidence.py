@@ -12,10 +12,10 @@ from civicspace.legislation.models import StageEvent
 from civicspace.methodology import config as methodology_config
 from civicspace.monitoring.models import Incident, Status, TrendCall
 
-from . import labels
-from .assessments import question_text
-from .decisions import proposal_tally
-from .models import (
+from .. import labels
+from ..services.assessments import question_text
+from ..services.decisions import proposal_tally
+from ..models import (
     Assessment,
     AssessmentAnswer,
     EditionDraft,
@@ -25,7 +25,7 @@ from .models import (
     RatingDecision,
     RatingProposal,
 )
-from .selectors import country_history
+from .editions import country_history
 
 
 # Names of the methodology's streams and indicators (codes are data of the methodology version).

@@ -12,7 +12,7 @@ from civicspace.methodology import config as methodology_config
 from civicspace.methodology.bands import RATING_CODES, band_for_score
 from civicspace.methodology.engine import proposal_due
 
-from .models import (
+from ..models import (
     EditionDraft,
     Erratum,
     GuidingScore,
@@ -23,7 +23,7 @@ from .models import (
     RatingProposal,
 )
 from .scoring import latest_scores
-from .selectors import current_ratings
+from ..selectors.editions import current_ratings
 
 LANGS = [code for code, _name in settings.LANGUAGES]
 

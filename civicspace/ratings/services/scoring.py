@@ -15,9 +15,9 @@ from civicspace.methodology import engine
 from civicspace.methodology.bands import band_midpoint
 from civicspace.monitoring.models import Incident, Status, TrendCall
 from civicspace.watchlist.config import DEFAULT as WATCHLIST_CONFIG
-from civicspace.watchlist.signals import IncidentFact, incident_weight
+from civicspace.watchlist.risk import IncidentFact, incident_weight
 
-from .models import Assessment, AssessmentAnswer, GuidingScore, IndexValue, PublishedRating, RatingEdition
+from ..models import Assessment, AssessmentAnswer, GuidingScore, IndexValue, PublishedRating, RatingEdition
 
 ASSESSMENT_MAX_AGE_DAYS = 366
 

@@ -8,7 +8,7 @@ from django.http import Http404
 from civicspace.core.text import sort_key
 from civicspace.methodology.bands import RATING_CODES, compare_ratings
 
-from .models import PublishedRating, RatingEdition
+from ..models import PublishedRating, RatingEdition
 
 
 def edition_list():

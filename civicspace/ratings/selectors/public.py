@@ -8,9 +8,9 @@ from django.utils.translation import get_language
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology.bands import BANDS
 
-from .labels import INDICATOR_NAMES, STREAM_NAMES
-from .models import Erratum, GuidingScore, RatingDecision
-from .selectors import edition_changes
+from ..labels import INDICATOR_NAMES, STREAM_NAMES
+from ..models import Erratum, GuidingScore, RatingDecision
+from .editions import edition_changes
 
 
 @dataclass

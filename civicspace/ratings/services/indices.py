@@ -13,7 +13,7 @@ from civicspace.core.upsert import LoadReport
 from civicspace.countries.models import Country
 from civicspace.methodology import config as methodology_config
 
-from .models import IndexValue
+from ..models import IndexValue
 
 
 def _float(text):
