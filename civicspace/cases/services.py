@@ -4,7 +4,7 @@ verify and publish them, and alone may publish a person's name, with a reason th
 Every service takes keyword arguments, runs in one transaction, locks the case row (select_for_update), checks
 the actor's rights, validates, and writes an audit event `cases.<service>`. History is kept by simple-history.
 """
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,7 +22,7 @@ class ConcurrentEditError(ValidationError):
     """Someone saved the case after this user opened it. Nothing was written."""
 
     def __init__(self):
-        super().__init__({"version": _("Someone else saved this case while you were editing it. Reload the "
+        super().__init__({NON_FIELD_ERRORS: _("Someone else saved this case while you were editing it. Reload the "
                                        "page to see their changes.")})
 
 

@@ -84,7 +84,7 @@ def test_a_stale_edit_is_refused_and_nothing_changes(people):
     with pytest.raises(ValidationError) as error:
         services.case_edit(case=case, actor=people["partner"], expected_version=stale, organisation="Second (test)",
                            victim_type=None, subject_name=NAME)
-    assert "version" in error.value.message_dict
+    assert "Someone else saved this case" in error.value.message_dict["__all__"][0]
     assert Case.objects.get(pk=case.pk).organisation == "First (test)"
 
 
@@ -137,3 +137,4 @@ def test_workspace_screens(people):
     stale = editor.post(f"/en/workspace/cases/{case.pk}/", {"action": "name", "name-reason": "consent",
                                                             "name-note": "x", "name-version": 1})
     assert stale.status_code == 400 and not Case.objects.get(pk=case.pk).name_published
+    assert "Someone else saved this case" in stale.content.decode()  # shown on the form, not swallowed
