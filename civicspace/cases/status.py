@@ -79,8 +79,10 @@ def sort_key(kind, when):
 
 
 def ordered(events):
-    """Events in date order; on one day, in the order things happen (KINDS)."""
-    return sorted(events, key=lambda e: sort_key(e.kind, e.date))
+    """Events in date order; on one day, in the order things happen (KINDS); identical days and kinds in a fixed
+    order of their other fields, so the result never depends on the order they were given in."""
+    return sorted(events, key=lambda e: (*sort_key(e.kind, e.date), e.precision, e.sentence, e.outcome,
+                                         e.sentence_days or 0))
 
 
 def _next_person(current, event):
