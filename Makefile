@@ -12,7 +12,7 @@ CIVICSPACE := $(BIN)/civicspace
 # Root runs apt-get directly; others through sudo when it is there.
 APT := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
 
-.PHONY: run test setup install data messages fonts static browser-deps test-sqlite test-postgres map clean lock bench bench-deps
+.PHONY: run test setup install data messages fonts static browser-deps axe test-sqlite test-postgres map clean lock bench bench-deps
 
 run: setup
 	@echo "Serving the Civic Space Monitor on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
@@ -55,12 +55,20 @@ static: install
 
 # Debian's Chromium for the browser suite and the PDF reports (never a downloaded browser), poppler-utils to
 # check the PDFs, DejaVu fonts for Arabic. Required under CI=true.
-browser-deps:
+browser-deps: axe
 	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null || [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
 	  echo "Installing Debian's chromium, poppler-utils and fonts-dejavu-core"; \
 	  ($(APT) update -qq && $(APT) install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null) || \
 	  { if [ "$$CI" = "true" ]; then echo "CI: chromium is required"; exit 1; else echo "chromium could not be installed: browser tests will be SKIPPED"; fi; }; \
 	fi
+
+# axe-core (npm registry, pinned in tests/browser/axe/package-lock.json) for the accessibility tests; Debian's
+# nodejs and npm when missing. Required under CI=true.
+axe: tests/browser/axe/node_modules/.installed
+tests/browser/axe/node_modules/.installed: tests/browser/axe/package-lock.json
+	@command -v npm >/dev/null || { echo "Installing Debian's nodejs and npm with apt-get"; $(APT) update -qq && $(APT) install -y -qq nodejs npm >/dev/null; }
+	cd tests/browser/axe && npm ci --no-audit --no-fund --silent || { if [ "$$CI" = "true" ]; then echo "CI: axe-core is required"; exit 1; else echo "axe-core could not be installed: accessibility tests will be SKIPPED"; fi; }
+	@test ! -d tests/browser/axe/node_modules || touch $@
 
 test-sqlite: install
 	@echo "=== Test suite on SQLite (unit, integration, browser) ==="

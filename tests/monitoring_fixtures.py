@@ -53,9 +53,10 @@ def term(vocabulary, code):
     return Term.objects.get(vocabulary=vocabulary, code=code)
 
 
-def make_update(people, status=Status.DRAFT, *, with_evidence=True):
+def make_update(people, status=Status.DRAFT, *, with_evidence=True, pk=None):
     """A Kyrgyzstan update by the test partner, with an incident, a public and a confidential source."""
     update = Update.objects.create(
+        pk=pk,
         country=Country.objects.get(code="KGZ"), date=dt.date(2024, 3, 1), original_language="en",
         title_en="Test update (synthetic)", summary_en="Synthetic summary for tests.", body_en="Synthetic **body**.",
         organisation=people["kgz_org"], created_by=people["partner"], status=status,

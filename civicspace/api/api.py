@@ -26,12 +26,14 @@ from civicspace.legislation import selectors as law_selectors
 from civicspace.legislation.models import STAGE_LABELS, Category, Direction
 from civicspace.legislation.timeline import STAGE_CODES
 from civicspace.monitoring import selectors as update_selectors
-from civicspace.monitoring.models import Status, Term, Vocabulary
-from civicspace.publishing.laws import bill_text
-from civicspace.publishing.updates import localised_text
-from civicspace.publishing.watchlist import entry_rationale
-from civicspace.ratings.selectors.public import country_score
+from civicspace.core.text import label_text
+from civicspace.legislation.selectors import bill_text
+from civicspace.monitoring.models import Term, Vocabulary
+from civicspace.monitoring.selectors import incident_text
+from civicspace.monitoring.selectors import update_text as localised_text
 from civicspace.ratings.selectors import editions as rating_selectors
+from civicspace.ratings.selectors.public import country_score
+from civicspace.watchlist.selectors import entry_rationale
 from civicspace.watchlist import selectors as watchlist_selectors
 
 from . import schemas
@@ -160,8 +162,8 @@ def url(request, name, *args):
 
 
 def named(obj, field, lang):
-    """A modeltranslation field in a language, falling back to English."""
-    return getattr(obj, f"{field}_{lang}", "") or getattr(obj, f"{field}_en", "") or getattr(obj, field, "")
+    """A reference label in a language, falling back to English (core/text.label_text)."""
+    return label_text(obj, field, lang)
 
 
 def number(value):
@@ -335,11 +337,11 @@ def updates(request,
 
 def incident_out(incident, text_lang, original, lang):
     def text(field):
-        return getattr(incident, f"{field}_{text_lang}") or getattr(incident, f"{field}_{original}") or ""
+        return incident_text(incident, field, shown=text_lang, original=original) or ""
 
     return {
         "id": incident.pk, "date": incident.date, "date_precision": incident.date_precision,
-        "place": incident.place, "place_precision": incident.place_precision,
+        "place": incident.public_place, "place_precision": incident.place_precision,
         "description": text("description"), "outcome": text("outcome"),
         "types": [{**term_out(t, lang), "vocabulary": t.vocabulary} for t in incident.types.all()],
         "freedoms": [term_out(t, lang) for t in incident.freedoms.all()],
@@ -369,7 +371,7 @@ def update(request, id: int = Path(..., ge=1, le=MAX_ID), lang: str = Query("en"
         "freedoms": [term_out(t, lang) for t in found.freedoms.all()],
         "summary": None, "body": None, "incidents": None, "sources": None,
     }
-    if found.status == Status.RETRACTED:
+    if found.is_retracted:
         data["retraction_reason"] = found.retraction_reason
         return data
     data.update({
@@ -419,10 +421,10 @@ def laws(request,
 def law(request, id: int = Path(..., ge=1, le=MAX_ID), lang: str = Query("en", description=LANG_HELP)):
     lang = language(lang)
     try:
-        bill = law_selectors.bill_get(id)
+        bill = law_selectors.bill_public_get(id)
     except Http404:
         raise HttpError(404, f"No law with id {id}") from None
-    events = law_selectors.bill_timeline(bill, verified=True)
+    events = law_selectors.bill_timeline(bill)
     data = law_summary(request, bill, lang)
     with translation.override(lang):
         data.update({
@@ -435,8 +437,7 @@ def law(request, id: int = Path(..., ge=1, le=MAX_ID), lang: str = Query("en", d
         "number": bill.number,
         "freedoms": [term_out(t, lang) for t in bill.freedoms.all()],
         "sources": [law_source_out(s) for s in bill.sources.all()],
-        "updates": [{"id": u.pk, "url": url(request, "update", u.pk)}
-                    for u in bill.updates.all() if u.status == Status.PUBLISHED],
+        "updates": [{"id": u.pk, "url": url(request, "update", u.pk)} for u in bill.updates.all()],  # published
     })
     return data
 

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from civicspace.legislation.models import STAGE_CHOICES, Category, Direction
 from civicspace.methodology.bands import RATING_CODES
-from civicspace.monitoring.markdown import render_markdown
+from civicspace.core.text import render_markdown
 from civicspace.monitoring.models import Vocabulary
 
 from . import selectors
@@ -175,8 +175,8 @@ TABLES = [
            Field("date", "date", "Date of the incident, as precise as date_precision says.", required=True),
            Field("date_precision", "string", DATE_PRECISION, enum=["day", "month", "year"]),
            Field("place", "string", "Place, only as precise as place_precision says (partners may coarsen it to "
-                                    "protect people)."),
-           Field("place_precision", "string", "city, region or country (country: no place is given).",
+                                    "protect people); empty when place_precision is country."),
+           Field("place_precision", "string", "city, region or country (country: no place is given or kept).",
                  enum=["city", "region", "country"]),
            *translated("description", "Description", SHOWN), *translated("outcome", "Case outcome, if known", SHOWN),
            Field("types", "list", "Violation or positive-development types (taxonomy codes; one row each in "

@@ -10,10 +10,11 @@ None or a list of str/int), in a stable order.
 from django.conf import settings
 
 from civicspace.cases.exports import case_events, cases  # noqa: F401  (issue 20: the cases tables)
+from civicspace.core.text import clean_markdown, shown_languages
 from civicspace.countries.models import Country, Region
 from civicspace.legislation.models import StageEvent
 from civicspace.legislation.selectors import bills_with_stage
-from civicspace.monitoring.models import Incident, Source, Status, Term, Update, Victim
+from civicspace.monitoring.models import Incident, Source, Term, Update, Victim, published_q
 from civicspace.ratings.models import PublishedRating, RatingEdition
 from civicspace.watchlist.models import WatchlistEdition, WatchlistEntry
 
@@ -22,12 +23,12 @@ LANGS = [code for code, _name in settings.LANGUAGES]
 
 def _shown_languages(obj):
     """The languages a public page shows an update's (or bill's) own text in: original + reviewed translations."""
-    return [lang for lang in LANGS
-            if lang == obj.original_language or obj.translation_status.get(lang) == "reviewed"]
+    return shown_languages(obj.original_language, obj.translation_status)
 
 
-def _translated(obj, field, langs=LANGS):
-    return {f"{field}_{lang}": (getattr(obj, f"{field}_{lang}") or None) if lang in langs else None
+def _translated(obj, field, langs=LANGS, clean=None):
+    clean = clean or (lambda text: text)
+    return {f"{field}_{lang}": (clean(getattr(obj, f"{field}_{lang}")) or None) if lang in langs else None
             for lang in LANGS}
 
 
@@ -36,7 +37,7 @@ def _all_languages(obj, field):
 
 
 def published_updates():
-    return Update.objects.filter(status=Status.PUBLISHED)
+    return Update.objects.published()
 
 
 def regions():
@@ -95,7 +96,7 @@ def updates():
         rows.append({
             "id": u.pk, "country": u.country.code, "date": u.date, "original_language": u.original_language,
             "languages": langs, **_translated(u, "title", langs), **_translated(u, "summary", langs),
-            **_translated(u, "body", langs), "freedoms": _codes(u.freedoms.all()),
+            **_translated(u, "body", langs, clean_markdown), "freedoms": _codes(u.freedoms.all()),
             "organisation": u.organisation.slug, "organisation_name": u.organisation.name,
             "published_at": u.published_at,
         })
@@ -103,7 +104,7 @@ def updates():
 
 
 def _published_incidents():
-    return Incident.objects.filter(update__status=Status.PUBLISHED)
+    return Incident.objects.published()
 
 
 def _codes_by_incident(relation, **filters):
@@ -111,7 +112,7 @@ def _codes_by_incident(relation, **filters):
     through = getattr(Incident, relation).through
     column = "term__code" if relation != "sources" else "source_id"
     found = {}
-    for incident_id, value in (through.objects.filter(incident__update__status=Status.PUBLISHED, **filters)
+    for incident_id, value in (through.objects.filter(published_q("incident__update__"), **filters)
                                .values_list("incident_id", column).iterator(chunk_size=20_000)):
         found.setdefault(incident_id, []).append(value)
     return found
@@ -136,10 +137,10 @@ def incidents():
         # Incidents follow their update: text in the languages the update's page shows.
         langs = shown.get(update_id)
         if langs is None:
-            langs = shown[update_id] = [lang for lang in LANGS if lang == original or status.get(lang) == "reviewed"]
+            langs = shown[update_id] = shown_languages(original, status)
         rows.append({
             "id": pk, "update": update_id, "country": country, "date": date, "date_precision": date_precision,
-            "place": place or None, "place_precision": place_precision,
+            "place": Incident.shown_place(place, place_precision) or None, "place_precision": place_precision,
             **{f"description_{lang}": (text[f"description_{lang}"] or None) if lang in langs else None
                for lang in LANGS},
             **{f"outcome_{lang}": (text[f"outcome_{lang}"] or None) if lang in langs else None for lang in LANGS},
@@ -154,20 +155,20 @@ def incident_types():
     through = Incident.types.through
     return [{"incident": incident_id, "vocabulary": vocabulary, "code": code}
             for incident_id, vocabulary, code in
-            (through.objects.filter(incident__update__status=Status.PUBLISHED)
+            (through.objects.filter(published_q("incident__update__"))
              .order_by("incident_id", "term__vocabulary", "term__code")
              .values_list("incident_id", "term__vocabulary", "term__code").iterator(chunk_size=20_000))]
 
 
 def victims():
-    queryset = (Victim.objects.filter(incident__update__status=Status.PUBLISHED).select_related("type")
+    queryset = (Victim.objects.published().select_related("type")
                 .order_by("pk"))
     return [{"id": v.pk, "incident": v.incident_id, "vocabulary": v.type.vocabulary, "type": v.type.code,
              "count": v.count, "names": "; ".join(v.public_names()) or None} for v in queryset]
 
 
 def sources():
-    queryset = (Source.objects.filter(update__status=Status.PUBLISHED, confidential=False).order_by("pk"))
+    queryset = Source.objects.published().order_by("pk")
     # Never the note: it is for editors only.
     return [{"id": s.pk, "update": s.update_id, "title": s.title, "publisher": s.publisher or None, "date": s.date,
              "url": s.url or None, "language": s.language or None} for s in queryset]
@@ -192,15 +193,14 @@ def bills():
 
 
 def stage_events():
-    queryset = StageEvent.objects.filter(verified=True).select_related("bill", "source").order_by("bill_id", "date",
-                                                                                                   "pk")
+    queryset = StageEvent.objects.published().select_related("bill", "source").order_by("bill_id", "date", "pk")
     return [{"id": e.pk, "bill": e.bill_id, "stage": e.stage, "date": e.date, "date_precision": e.date_precision,
              **_all_languages(e, "note"), "source_title": e.source.title if e.source else None,
              "source_url": (e.source.url or None) if e.source else None} for e in queryset]
 
 
 def _published_editions():
-    return WatchlistEdition.objects.filter(status=WatchlistEdition.Status.PUBLISHED)
+    return WatchlistEdition.objects.published()
 
 
 def watchlist_editions():
@@ -217,7 +217,7 @@ def watchlist_entries():
     rows = []
     for e in queryset:
         # As on the Watchlist pages: English, plus the translations that were reviewed.
-        langs = [lang for lang in LANGS if lang == "en" or e.translation_status.get(lang) == "reviewed"]
+        langs = shown_languages("en", e.translation_status)
         rows.append({
             "edition": e.edition.slug, "country": e.country.code, "position": e.position, "confirmed": e.confirmed,
             **_translated(e, "rationale", langs), "source_url": e.source_url or None, "note": e.note or None,

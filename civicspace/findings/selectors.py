@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicspace.countries.models import Region
 from civicspace.methodology.bands import RATING_CODES
-from civicspace.monitoring.models import Incident, Status, Term, Update
+from civicspace.monitoring.models import Incident, Term, Update
 from civicspace.ratings.selectors import editions as ratings
 from civicspace.ratings.models import PublishedRating
 
@@ -103,7 +103,7 @@ def edition_findings(edition, editions):
         regions.append({"region": region, "breakdown": breakdown(in_region, population)})
 
     start, end = reporting_window(edition)
-    incidents = list(Incident.objects.filter(update__status=Status.PUBLISHED, date__range=(start, end))
+    incidents = list(Incident.objects.published().filter(date__range=(start, end))
                      .select_related("update__country").prefetch_related("types", "freedoms"))
     overall, by_region, by_freedom = Counter(), defaultdict(Counter), defaultdict(Counter)
     for incident in incidents:
@@ -114,7 +114,7 @@ def edition_findings(edition, editions):
             by_region[incident.update.country.region_id][term] += 1
             for freedom in incident.freedoms.all():
                 by_freedom[freedom][term] += 1
-    updates = Update.objects.filter(status=Status.PUBLISHED, date__range=(start, end))
+    updates = Update.objects.published().filter(date__range=(start, end))
     update_total = updates.count()
     victim_counts = _victim_update_counts(updates)
     region_names = {r["region"].pk: r["region"] for r in regions}

@@ -102,12 +102,28 @@ class BillSource(models.Model):
         return self.title
 
 
+def verified_q(prefix=""):
+    """The publication rule of legislation, written once: a stage event is public once an editor verified it."""
+    return models.Q(**{f"{prefix}verified": True})
+
+
+class StageEventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(verified_q())
+
+    def proposed(self):
+        """Proposed by a partner, not verified yet: staff-only (see docs/security.md, need-to-know)."""
+        return self.exclude(verified_q())
+
+
 class StageEvent(models.Model):
     """One dated step of a bill. Partners propose events for their countries; only verified events count."""
 
     class DatePrecision(models.TextChoices):
         DAY = "day", _("day")
         MONTH = "month", _("month")
+
+    objects = StageEventQuerySet.as_manager()
 
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="events")
     stage = models.CharField(_("stage"), max_length=25, choices=STAGE_CHOICES)

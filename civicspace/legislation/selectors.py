@@ -1,6 +1,11 @@
 """Reads of bills with their current stage, derived from the verified timeline in the query itself."""
 from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Prefetch
 from django.http import Http404
+
+from civicspace.accounts.roles import is_editor, organisation_id
+from civicspace.core.text import public_text
+from civicspace.monitoring.models import Incident, Update
 
 from . import timeline
 from .models import Bill, StageEvent
@@ -9,7 +14,7 @@ STAGE_RANK = Case(*[When(stage=s.code, then=Value(s.rank)) for s in timeline.STA
 
 
 def _latest_verified():
-    return (StageEvent.objects.filter(bill=OuterRef("pk"), verified=True)
+    return (StageEvent.objects.published().filter(bill=OuterRef("pk"))
             .annotate(rank=STAGE_RANK).order_by("-date", "-rank", "-pk"))
 
 
@@ -58,10 +63,36 @@ def bill_get(pk):
         raise Http404 from None
 
 
-def bill_timeline(bill, *, verified=True):
-    events = list(bill.events.filter(verified=verified).select_related("source"))
+def bill_public_get(pk):
+    """One bill for the public: its verified stage and only the published updates and incidents linked to it
+    (a link to a draft, verified or retracted update is not public)."""
+    try:
+        return (bills_with_stage().select_related("country__region")
+                .prefetch_related("freedoms", "sources",
+                                  Prefetch("updates", queryset=Update.objects.published().order_by("-date", "-pk")),
+                                  Prefetch("incidents", queryset=Incident.objects.published().select_related("update")))
+                .get(pk=pk))
+    except Bill.DoesNotExist:
+        raise Http404 from None
+
+
+def bill_text(bill, field, lang=None):
+    """A bill's text in the reader's language when translated (and reviewed), else in the original."""
+    return public_text(bill, field, original=bill.original_language, statuses=bill.translation_status,
+                       lang=lang)[0]
+
+
+def _in_timeline_order(events):
+    events = list(events)
     order = timeline.ordered([(e.stage, e.date) for e in events])
     return [events[index] for index, _ in order]
+
+
+def bill_timeline(bill, *, verified=True):
+    """The bill's events in timeline order: verified ones (public), or with verified=False every proposal
+    (editors only; for a partner use proposals_visible_to)."""
+    events = bill.events.published() if verified else bill.events.proposed()
+    return _in_timeline_order(events.select_related("source"))
 
 
 def country_bills(country):
@@ -70,11 +101,21 @@ def country_bills(country):
 
 
 def recent_stage_events(*, country=None, limit=50):
-    queryset = StageEvent.objects.filter(verified=True).select_related("bill__country").order_by("-date", "-pk")
+    queryset = StageEvent.objects.published().select_related("bill__country").order_by("-date", "-pk")
     if country:
         queryset = queryset.filter(bill__country=country)
     return list(queryset[:limit])
 
 
 def pending_proposals():
-    return list(StageEvent.objects.filter(verified=False).select_related("bill__country", "proposed_by"))
+    return list(StageEvent.objects.proposed().select_related("bill__country", "proposed_by"))
+
+
+def proposals_visible_to(user, bill):
+    """Need-to-know: a bill's unverified stage proposals (and who proposed them) are shown to editors, and to a
+    partner only when a member of the partner's own organisation proposed them (docs/security.md)."""
+    events = bill.events.proposed().select_related("source", "proposed_by")
+    if not is_editor(user):
+        own = organisation_id(user)
+        events = events.filter(proposed_by__profile__organisation_id=own) if own else events.none()
+    return _in_timeline_order(events)

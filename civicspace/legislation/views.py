@@ -71,7 +71,7 @@ def bill_manage(request, pk):
     return render(request, "legislation/bill_manage.html", {
         "bill": bill,
         "timeline": selectors.bill_timeline(bill),
-        "proposals": selectors.bill_timeline(bill, verified=False),
+        "proposals": selectors.proposals_visible_to(request.user, bill),
         "event_form": StageEventForm(bill=bill),
         "source_form": BillSourceForm(),
         "is_editor": is_editor(request.user),

@@ -120,7 +120,10 @@ class PartialDateField(forms.CharField):
 
 class IncidentForm(forms.Form):
     date = PartialDateField(label=_("Date"), help_text=_("YYYY-MM-DD, or YYYY-MM / YYYY when the day is not known"))
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False,
+                            help_text=_("Public once the update is published: on its page, in the API and in the "
+                                        "data export, exactly as written here. Write only the city or region the "
+                                        "precision allows; with \"country only\" no place is kept."))
     place_precision = forms.ChoiceField(label=_("Place precision"), choices=Incident.PlacePrecision.choices,
                                         help_text=_("Coarsen the place when an exact location could put "
                                                     "someone at risk."))
@@ -156,6 +159,9 @@ class IncidentForm(forms.Form):
         data = super().clean()
         if data.get("place_precision") != Incident.PlacePrecision.COUNTRY and not data.get("place"):
             self.add_error("place", _("Name the place, or set the precision to country only."))
+        if data.get("place_precision") == Incident.PlacePrecision.COUNTRY and data.get("place"):
+            self.add_error("place", _("With \"country only\" no place is kept or published: leave the place "
+                                      "empty, or choose city or region."))
         return data
 
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from civicspace.core.text import clean_markdown
 from civicspace.countries.models import Country, Region
 
 
@@ -69,8 +70,50 @@ class TranslationStatus(models.TextChoices):
     REVIEWED = "reviewed", _("Reviewed")
 
 
+def published_q(prefix=""):
+    """The publication rule of monitoring, written once: an update is public once published (a retracted one
+    keeps only its page with the retraction notice). `prefix` reaches it from a related model
+    ("update__", "incident__update__")."""
+    return models.Q(**{f"{prefix}status": Status.PUBLISHED})
+
+
+def visible_q(prefix=""):
+    """Updates whose page answers: published ones and retracted ones (with their notice)."""
+    return models.Q(**{f"{prefix}status__in": (Status.PUBLISHED, Status.RETRACTED)})
+
+
+class UpdateQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_q())
+
+    def visible(self):
+        """Published or retracted: the updates whose public page answers."""
+        return self.filter(visible_q())
+
+
+class IncidentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_q("update__"))
+
+
+class SourceQuerySet(models.QuerySet):
+    def public(self):
+        """Row by row: the non-confidential sources (of any update; combine with published())."""
+        return self.filter(confidential=False)
+
+    def published(self):
+        return self.filter(published_q("update__"), confidential=False)
+
+
+class VictimQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_q("incident__update__"))
+
+
 class Update(models.Model):
     """A dated narrative about one country, written by a research partner, containing incidents."""
+
+    objects = UpdateQuerySet.as_manager()
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="updates")
     date = models.DateField(_("date"))
@@ -108,6 +151,22 @@ class Update(models.Model):
     def is_public(self):
         return self.status in (Status.PUBLISHED, Status.RETRACTED)
 
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_retracted(self):
+        return self.status == Status.RETRACTED
+
+    def save(self, *args, **kwargs):
+        # Markdown is stored as it will be published: no HTML comment or raw HTML (core/text.clean_markdown).
+        for lang, _name in settings.LANGUAGES:
+            name = f"body_{lang}"
+            if getattr(self, name, None):
+                setattr(self, name, clean_markdown(getattr(self, name)))
+        super().save(*args, **kwargs)
+
     def language_status(self, lang):
         if lang == self.original_language:
             return TranslationStatus.REVIEWED
@@ -119,6 +178,8 @@ class Update(models.Model):
 
 class Source(models.Model):
     """Evidence cited by an update and its incidents. Confidential sources never reach a public output."""
+
+    objects = SourceQuerySet.as_manager()
 
     update = models.ForeignKey(Update, on_delete=models.CASCADE, related_name="sources")
     title = models.CharField(_("title"), max_length=300)
@@ -148,9 +209,13 @@ class Incident(models.Model):
         REGION = "region", _("region")
         COUNTRY = "country", _("country only")
 
+    objects = IncidentQuerySet.as_manager()
+
     update = models.ForeignKey(Update, on_delete=models.CASCADE, related_name="incidents")
     date = models.DateField(_("date"))
     date_precision = models.CharField(_("date precision"), max_length=5, choices=DatePrecision.choices)
+    # The public place, only as precise as place_precision says: a city, a region, or nothing at all for
+    # "country only". An exact place that a partner coarsened is not stored anywhere (save() empties it).
     place = models.CharField(_("place"), max_length=200, blank=True)
     place_precision = models.CharField(_("place precision"), max_length=7, choices=PlacePrecision.choices,
                                        default=PlacePrecision.COUNTRY)
@@ -171,9 +236,26 @@ class Incident(models.Model):
     def __str__(self):
         return f"{self.update.country.code} {self.date}: {self.description[:40]}"
 
+    @staticmethod
+    def shown_place(place, place_precision):
+        """The place a public output may show: none when coarsened to the country (also for rows written in
+        bulk, which bypass save())."""
+        return "" if place_precision == Incident.PlacePrecision.COUNTRY else place
+
+    @property
+    def public_place(self):
+        return self.shown_place(self.place, self.place_precision)
+
+    def save(self, *args, **kwargs):
+        if self.place_precision == self.PlacePrecision.COUNTRY:
+            self.place = ""  # coarsened to the country: no place is kept where the public could reach it
+        super().save(*args, **kwargs)
+
 
 class Victim(models.Model):
     """A group of victims of one type. Names are optional; sensitive names never reach a public output."""
+
+    objects = VictimQuerySet.as_manager()
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="victims")
     type = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="+",

@@ -7,10 +7,26 @@ from django.http import Http404
 from django.utils import timezone
 
 from civicspace.accounts.roles import assigned_country_ids, is_editor, organisation_id
+from civicspace.core.text import REVIEWED, clean_markdown, public_text
 
-from .models import Incident, Source, Status, Term, Update, Victim
+from .models import Incident, Source, Status, Term, TrendCall, Update, Victim, published_q
 
-PUBLIC_SOURCES = Prefetch("sources", queryset=Source.objects.filter(confidential=False), to_attr="public_sources")
+PUBLIC_SOURCES = Prefetch("sources", queryset=Source.objects.public(), to_attr="public_sources")
+
+
+# --- public text (the one fallback rule of core/text.py, applied to updates) ------------------------------
+
+def update_text(update, field, lang=None):
+    """(text, language) of an update's title, summary or body as the public sees it: the reader's language when
+    it is the original or a reviewed translation, else the original. A body is sanitised Markdown."""
+    text, shown = public_text(update, field, original=update.original_language,
+                              statuses=update.translation_status, lang=lang)
+    return (clean_markdown(text) if field == "body" else text), shown
+
+
+def incident_text(incident, field, *, shown, original):
+    """An incident follows its update: its text in the language the update is shown in, else the original."""
+    return public_text(incident, field, original=original, statuses={shown: REVIEWED}, lang=shown)[0]
 
 
 def workspace_updates(user):
@@ -19,6 +35,15 @@ def workspace_updates(user):
     if not is_editor(user):
         queryset = queryset.filter(organisation_id=organisation_id(user), country_id__in=assigned_country_ids(user))
     return queryset.order_by("-updated_at")
+
+
+def trend_calls_visible_to(user, countries, *, limit=100):
+    """Need-to-know: trend calls (and their notes) of the given countries that a user may see: all of them for
+    editors, only their own organisation's for a partner (docs/security.md)."""
+    queryset = TrendCall.objects.filter(country__in=countries).select_related("country", "organisation")
+    if not is_editor(user):
+        queryset = queryset.filter(organisation_id=organisation_id(user))
+    return list(queryset[:limit])
 
 
 def review_queue(*, country=None):
@@ -45,12 +70,12 @@ def update_for_workspace(pk):
 def _public_incidents():
     return Prefetch("incidents", queryset=Incident.objects.prefetch_related(
         "types", "freedoms", "perpetrators", Prefetch("victims", queryset=Victim.objects.select_related("type")),
-        Prefetch("sources", queryset=Source.objects.filter(confidential=False), to_attr="public_sources")))
+        Prefetch("sources", queryset=Source.objects.public(), to_attr="public_sources")))
 
 
 def update_public_get(pk):
     try:
-        return (Update.objects.filter(status__in=[Status.PUBLISHED, Status.RETRACTED])
+        return (Update.objects.visible()
                 .select_related("country__region", "organisation")
                 .prefetch_related("freedoms", PUBLIC_SOURCES, _public_incidents())
                 .get(pk=pk))
@@ -65,7 +90,7 @@ def public_updates(*, country=None, region=None, freedom=None, violation=None, v
     Filters on incidents are EXISTS subqueries and the incident count a correlated subquery, so no join
     multiplies the rows: no DISTINCT or GROUP BY over every update, and the database can walk the
     (status, date) index newest first and stop after one page."""
-    queryset = Update.objects.filter(status=Status.PUBLISHED)
+    queryset = Update.objects.published()
     incidents = Incident.objects.filter(update=OuterRef("pk"))
     if country:
         queryset = queryset.filter(country=country)
@@ -90,7 +115,7 @@ def public_updates(*, country=None, region=None, freedom=None, violation=None, v
 
 
 def country_recent_updates(country, *, limit=5):
-    return list(Update.objects.filter(country=country, status=Status.PUBLISHED).order_by("-date", "-pk")[:limit])
+    return list(Update.objects.published().filter(country=country).order_by("-date", "-pk")[:limit])
 
 
 def country_incident_counts(country, *, months=12, today=None):
@@ -98,7 +123,7 @@ def country_incident_counts(country, *, months=12, today=None):
     today = today or timezone.localdate()
     since = today - dt.timedelta(days=round(months * 30.44))
     return list(
-        Term.objects.filter(incidents__update__country=country, incidents__update__status=Status.PUBLISHED,
+        Term.objects.filter(published_q("incidents__update__"), incidents__update__country=country,
                             incidents__date__gte=since)
         .annotate(n=Count("incidents", distinct=True)).order_by("-n", "position")
     ), since

@@ -23,7 +23,7 @@ from .forms import (
     UpdateForm,
     VictimFormSet,
 )
-from .models import Incident, Status, TrendCall, Update
+from .models import Incident, Status, Update
 
 
 def _creatable_countries(user):
@@ -270,5 +270,5 @@ def trend_calls(request):
                                    call=data["call"], note=data["note"])
         messages.success(request, _("Trend call saved."))
         return redirect("monitoring:trend_calls")
-    calls = TrendCall.objects.filter(country__in=countries).select_related("country", "organisation")[:100]
+    calls = selectors.trend_calls_visible_to(request.user, countries)
     return render(request, "monitoring/trend_calls.html", {"form": form, "calls": calls})

@@ -5,7 +5,6 @@ with their pages. Feeds show only what the public pages show: the title and summ
 sources, names or editors' notes) and the published ratings.
 """
 import datetime as dt
-from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
@@ -19,9 +18,8 @@ from django.utils.translation import gettext as _
 from civicspace.countries.models import Country
 from civicspace.monitoring import selectors as monitoring
 from civicspace.monitoring.models import Incident, Term, Vocabulary
-from civicspace.methodology.bands import compare_ratings
 from civicspace.ratings.labels import RATING_NAMES
-from civicspace.ratings.models import PublishedRating
+from civicspace.ratings.selectors.editions import rating_changes
 
 from .updates import localised_text
 from .watchlist import WatchlistFeed
@@ -112,37 +110,6 @@ class UpdatesFeed(Feed):
 
 class UpdatesRss(UpdatesFeed):
     feed_type = Rss201rev2Feed
-
-
-@dataclass
-class RatingChange:
-    country: Country
-    edition: object
-    previous_edition: object
-    before: str
-    after: str
-    before_score: object
-    after_score: object
-    guid: str = ""
-
-    @property
-    def direction(self):
-        return compare_ratings(self.before, self.after)
-
-
-def rating_changes(*, country=None):
-    """Every published rating that differs from the country's rating in the edition before (the newest earlier
-    edition that rates it), newest edition first, downgrades first."""
-    rows = PublishedRating.objects.select_related("edition", "country").order_by("country_id", "edition__published")
-    if country:
-        rows = rows.filter(country=country)
-    changes, previous = [], None
-    for row in rows:
-        if previous and previous.country_id == row.country_id and previous.rating != row.rating:
-            changes.append(RatingChange(row.country, row.edition, previous.edition, previous.rating, row.rating,
-                                        previous.score, row.score))
-        previous = row
-    return sorted(changes, key=lambda c: (-c.edition.published.toordinal(), c.direction, c.country.name))
 
 
 class RatingChangesFeed(Feed):

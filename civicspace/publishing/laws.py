@@ -6,10 +6,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.translation import get_language, gettext as _, gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_safe
 
-from civicspace.core.text import public_text
 from civicspace.countries.models import Country, Region
 from civicspace.legislation import selectors, timeline
 from civicspace.legislation.models import STAGE_CHOICES, STAGE_LABELS, Category, Direction
@@ -34,10 +33,7 @@ class LawFilterForm(forms.Form):
                                widget=forms.DateInput(attrs={"type": "date"}))
 
 
-def bill_text(bill, field):
-    """A bill's text in the reader's language when translated (and reviewed), else in the original."""
-    return public_text(bill, field, original=bill.original_language, statuses=bill.translation_status,
-                       lang=get_language())[0]
+bill_text = selectors.bill_text  # legislation's public selector
 
 
 @require_safe
@@ -55,7 +51,7 @@ def law_list(request):
 
 @require_safe
 def bill_detail(request, pk):
-    bill = selectors.bill_get(pk)
+    bill = selectors.bill_public_get(pk)
     events = selectors.bill_timeline(bill)
     current = events[-1].stage if events else None
     return render(request, "publishing/bill_detail.html", {
@@ -63,8 +59,7 @@ def bill_detail(request, pk):
         "summary": bill_text(bill, "summary"), "events": events,
         "phase": timeline.STAGE_BY_CODE[current].phase if current else None,
         "public_sources": [s for s in bill.sources.all()],
-        "updates": [u for u in bill.updates.all() if u.status == "published"],
-        "incidents": [i for i in bill.incidents.all() if i.update.status == "published"],
+        "updates": list(bill.updates.all()), "incidents": list(bill.incidents.all()),  # published only
     })
 
 
@@ -76,7 +71,7 @@ class StageChangesFeed(Feed):
     def get_object(self, request, pk=None):
         self.request = request
         country = Country.objects.filter(code=request.GET.get("country", "").upper()).first()
-        bill = selectors.bill_get(pk) if pk else None
+        bill = selectors.bill_public_get(pk) if pk else None
         return {"country": country, "bill": bill}
 
     def title(self, obj):

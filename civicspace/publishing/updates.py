@@ -2,14 +2,13 @@
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils.translation import get_language, gettext_lazy as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from civicspace.core.text import public_text
+from civicspace.core.text import render_markdown
 from civicspace.countries.models import Country, Region
 from civicspace.monitoring import selectors
 from civicspace.monitoring.forms import TermChoiceField
-from civicspace.monitoring.markdown import render_markdown
 from civicspace.monitoring.models import Term, Vocabulary
 
 
@@ -40,10 +39,7 @@ class UpdateFilterForm(forms.Form):
         return data
 
 
-def localised_text(update, field):
-    """(text, language): the active language's text when its translation is reviewed, else the original."""
-    return public_text(update, field, original=update.original_language, statuses=update.translation_status,
-                       lang=get_language())
+localised_text = selectors.update_text  # the public text of an update (monitoring's public selector)
 
 
 @require_safe
@@ -68,14 +64,12 @@ def update_detail(request, pk):
     body, body_lang = localised_text(update, "body")
     # Incidents follow the update: translated text once the update's translation is reviewed.
     lang = title_lang
-
-    def text(incident, field):
-        return getattr(incident, f"{field}_{lang}") or getattr(incident, f"{field}_{update.original_language}")
-
-    incidents = [{"incident": i, "description": text(i, "description"), "outcome": text(i, "outcome")}
+    incidents = [{"incident": i, **{field: selectors.incident_text(i, field, shown=lang,
+                                                                   original=update.original_language)
+                                    for field in ("description", "outcome")}}
                  for i in update.incidents.all()]
     return render(request, "publishing/update_detail.html", {
         "update": update, "title": title, "title_lang": title_lang, "summary": summary,
-        "body_html": render_markdown(body) if update.status == "published" else "", "body_lang": body_lang,
+        "body_html": render_markdown(body) if update.is_published else "", "body_lang": body_lang,
         "incidents": incidents, "shown_in_original": title_lang != lang,
     })

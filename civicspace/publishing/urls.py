@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, laws, methodology, updates, views, watchlist
+from . import feeds, laws, methodology, statements, updates, views, watchlist
 
 app_name = "publishing"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("ratings/changes/<slug:slug>/", methodology.edition_changes, name="edition_changes"),
     path("ratings/<slug:rating>/", views.rating_detail, name="rating_detail"),
     path("methodology/", methodology.methodology_page, name="methodology"),
+    path("accessibility/", statements.accessibility_statement, name="accessibility"),
     path("updates/", updates.update_list, name="update_list"),
     path("updates/feed/", feeds.UpdatesFeed(), name="updates_feed"),
     path("updates/feed/rss/", feeds.UpdatesRss(), name="updates_feed_rss"),

@@ -6,14 +6,11 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_safe
 
-from civicspace.core.text import public_text
+from civicspace.core.text import label_text
 from civicspace.watchlist import selectors
 
 
-def entry_rationale(entry):
-    """The rationale in the reader's language when reviewed, else in English (the monitor's working language)."""
-    return public_text(entry, "rationale", original="en", statuses=entry.translation_status, lang=get_language(),
-                       fallbacks=("ru", "fr", "es", "ar"))
+entry_rationale = selectors.entry_rationale  # the Watchlist's public selector
 
 
 def _entries(edition):
@@ -41,7 +38,7 @@ def press_release(request, slug):
     edition = selectors.edition_get(slug)
     lang = get_language()
     verbatim = getattr(edition, f"press_release_text_{lang}")
-    parts = {field: getattr(edition, f"{field}_{lang}") or getattr(edition, f"{field}_en")
+    parts = {field: label_text(edition, field, lang)
              for field in ("pr_title", "pr_dateline", "pr_lead", "pr_about", "pr_contact")}
     return render(request, "publishing/press_release.html", {
         "edition": edition, "verbatim": verbatim, "parts": parts, "entries": _entries(edition),

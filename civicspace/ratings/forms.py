@@ -35,7 +35,7 @@ class DecideForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["draft"].queryset = EditionDraft.objects.filter(edition__isnull=True).order_by("publish_on")
+        self.fields["draft"].queryset = EditionDraft.objects.unpublished().order_by("publish_on")
         self.fields["draft"].label_from_instance = lambda d: f"{d.title} · {d.get_kind_display()} ({d.publish_on})"
         for code, name in settings.LANGUAGES:
             self.fields[f"rationale_{code}"] = forms.CharField(

@@ -45,7 +45,7 @@ RATING_DESCRIPTIONS = {
 
 # Sequential palette from green (open) to dark red (closed); each pair passes WCAG AA for its text colour.
 RATING_COLOURS = {
-    "open": ("#1a9850", "#ffffff"),
+    "open": ("#1a9850", "#1b1b1b"),  # dark text: white on this green is 3.7:1, under AA's 4.5:1
     "narrowed": ("#a6d96a", "#1b1b1b"),
     "obstructed": ("#fee08b", "#1b1b1b"),
     "repressed": ("#f46d43", "#1b1b1b"),

@@ -11,8 +11,35 @@ from .labels import RATING_NAMES
 RATING_CHOICES = [(code, RATING_NAMES[code]) for code in RATING_CODES]
 
 
+class RatingEditionQuerySet(models.QuerySet):
+    def published(self):
+        """Every edition: an edition exists only once published (a draft is an EditionDraft)."""
+        return self.all()
+
+
+def decision_published_q(prefix=""):
+    """The publication rule of rating decisions, written once: a decision (and its rationale) is public once the
+    edition draft it belongs to has been published as an edition."""
+    return models.Q(**{f"{prefix}draft__edition__isnull": False})
+
+
+class EditionDraftQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(edition__isnull=False)
+
+    def unpublished(self):
+        return self.filter(edition__isnull=True)
+
+
+class RatingDecisionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(decision_published_q())
+
+
 class RatingEdition(models.Model):
     """A dated release of published ratings (e.g. the December 2023 edition)."""
+
+    objects = RatingEditionQuerySet.as_manager()
 
     class Coverage(models.TextChoices):
         COMPLETE = "complete", "complete"
@@ -152,6 +179,8 @@ class EditionDraft(models.Model):
     """A rating edition in preparation: it collects panel decisions; publishing it creates the frozen
     RatingEdition. Regular editions (e.g. December 2026) rate every country; interim ones only the decided."""
 
+    objects = EditionDraftQuerySet.as_manager()
+
     class Kind(models.TextChoices):
         REGULAR = "regular", _("Regular edition")
         INTERIM = "interim", _("Interim change")
@@ -214,7 +243,10 @@ class PanelVote(models.Model):
 
 
 class RatingDecision(models.Model):
-    """The recorded decision on a proposal; it may differ from the score. The rationale is public."""
+    """The recorded decision on a proposal; it may differ from the score. The rationale is public once its
+    edition is published (RatingDecision.objects.published())."""
+
+    objects = RatingDecisionQuerySet.as_manager()
 
     proposal = models.OneToOneField(RatingProposal, on_delete=models.PROTECT, related_name="decision")
     draft = models.ForeignKey(EditionDraft, on_delete=models.PROTECT, related_name="decisions")

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from civicspace.countries.models import Country
 from civicspace.legislation.models import Bill
-from civicspace.monitoring.models import Incident, Status, Update
+from civicspace.monitoring.models import Incident, Update
 
 from . import text
 from .engine import get_engine
@@ -48,8 +48,7 @@ def _candidates(lang, *, kind=None, country=None, region=None, freedom=None, vio
         documents = documents.filter(date__gte=date_from)
     if date_to:
         documents = documents.filter(date__lte=date_to)
-    updates, incidents, bills = (Update.objects.filter(status=Status.PUBLISHED),
-                                 Incident.objects.filter(update__status=Status.PUBLISHED), Bill.objects.all())
+    updates, incidents, bills = (Update.objects.published(), Incident.objects.published(), Bill.objects.all())
     narrowed = False
     if freedom:
         updates = updates.filter(Q(freedoms=freedom) | Q(incidents__freedoms=freedom))

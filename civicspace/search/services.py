@@ -25,8 +25,10 @@ from django.utils.html import strip_tags
 
 from civicspace.legislation.models import Bill, BillSource, StageEvent
 from civicspace.legislation.selectors import bills_with_stage
-from civicspace.monitoring.markdown import render_markdown
-from civicspace.monitoring.models import Incident, Status, Update
+from civicspace.core.text import public_text, render_markdown
+from civicspace.monitoring.models import Incident, Update
+from civicspace.monitoring.selectors import incident_text as following_text
+from civicspace.monitoring.selectors import update_text
 
 from . import text as search_text
 from .engine import LANGS, get_engine
@@ -76,17 +78,18 @@ def _url(obj, lang):
 def update_documents(update):
     """The documents of a published update and its incidents, one per site language, each with the text
     the public page in that language shows (the reviewed translation, else the original)."""
-    if update.status != Status.PUBLISHED:
+    if not update.is_published:
         return []
     original = update.original_language
     documents = []
     for lang in LANGS:
-        shown = lang if update.language_status(lang) == "reviewed" and getattr(update, f"title_{lang}") else original
+        title, shown = update_text(update, "title", lang)
 
         def field(obj, name, shown=shown):
-            return getattr(obj, f"{name}_{shown}") or getattr(obj, f"{name}_{original}") or ""
+            # The page's language rule (core/text.public_text): the rest follows the title's language.
+            return following_text(obj, name, shown=shown, original=original) or ""
 
-        title = search_text.clean(field(update, "title"))
+        title = search_text.clean(title)
         url = _url(update, lang)
         documents.append(SearchDocument(
             kind=Kind.UPDATE, object_id=update.pk, language=lang, text_language=shown, title=title,
@@ -109,11 +112,11 @@ def bill_documents(bill):
     original = bill.original_language
     documents = []
     for lang in LANGS:
-        translated = lang == original or bill.translation_status.get(lang) == "reviewed"
-        shown = lang if translated and getattr(bill, f"short_title_{lang}") else original
+        _title, shown = public_text(bill, "short_title", original=original, statuses=bill.translation_status,
+                                    lang=lang)
 
         def field(name, shown=shown):
-            return getattr(bill, f"{name}_{shown}") or getattr(bill, f"{name}_{original}") or ""
+            return following_text(bill, name, shown=shown, original=original) or ""
 
         documents.append(SearchDocument(
             kind=Kind.BILL, object_id=bill.pk, language=lang, text_language=shown,
@@ -196,7 +199,7 @@ def index_rebuild_all(*, progress=None):
     no longer public. `progress(done, total, label)` is called after each record. Returns the number of
     documents."""
     started = timezone.now()
-    updates = list(Update.objects.filter(status=Status.PUBLISHED).order_by("pk").values_list("pk", flat=True))
+    updates = list(Update.objects.published().order_by("pk").values_list("pk", flat=True))
     bills = list(Bill.objects.order_by("pk").values_list("pk", flat=True))
     from civicspace.cases.models import Case  # issue 20
 
@@ -209,7 +212,7 @@ def index_rebuild_all(*, progress=None):
         if progress:
             progress(done, len(records), f"{kind} {pk}")
     with transaction.atomic():
-        published = Update.objects.filter(status=Status.PUBLISHED).values("pk")
+        published = Update.objects.published().values("pk")
         SearchDocument.objects.filter(kind=Kind.UPDATE).exclude(object_id__in=published).delete()
         SearchDocument.objects.filter(kind=Kind.INCIDENT).exclude(parent_id__in=published).delete()
         SearchDocument.objects.filter(kind=Kind.BILL).exclude(object_id__in=Bill.objects.values("pk")).delete()

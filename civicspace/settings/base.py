@@ -12,6 +12,9 @@ VAR_DIR = PROJECT_DIR / "var"
 REFERENCE_DATA_DIR = PACKAGE_DIR / "data" / "reference"
 # The public address of the site, for links stored in data (e.g. the source URL of a rating we publish).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where readers report an accessibility barrier (shown on /<lang>/accessibility/); empty: the page says to
+# contact the organisation that runs the site.
+ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "")
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so translated fields show there.

@@ -24,7 +24,25 @@ class HRCSession(models.Model):
         return _("%(n)sth session of the Human Rights Council") % {"n": self.number}
 
 
+def published_q(prefix=""):
+    """The publication rule of the Watchlist, written once: an edition (and its entries) is public once
+    published; a draft never is."""
+    return models.Q(**{f"{prefix}status": WatchlistEdition.Status.PUBLISHED})
+
+
+class WatchlistEditionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_q())
+
+
+class WatchlistEntryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_q("edition__"))
+
+
 class WatchlistEdition(models.Model):
+    objects = WatchlistEditionQuerySet.as_manager()
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -74,6 +92,8 @@ class WatchlistEdition(models.Model):
 
 
 class WatchlistEntry(models.Model):
+    objects = WatchlistEntryQuerySet.as_manager()
+
     edition = models.ForeignKey(WatchlistEdition, on_delete=models.CASCADE, related_name="entries")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="watchlist_entries")
     position = models.PositiveSmallIntegerField(default=0)

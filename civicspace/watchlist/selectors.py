@@ -5,9 +5,10 @@ from django.core.cache import cache
 from django.db.models import Prefetch, Sum
 from django.http import Http404
 
+from civicspace.core.text import public_text
 from civicspace.countries.models import Country
 from civicspace.legislation.selectors import bills_with_stage
-from civicspace.monitoring.models import Incident, Status, TrendCall, Victim
+from civicspace.monitoring.models import Incident, TrendCall, Victim
 from civicspace.ratings.models import PublishedRating, RatingEdition
 
 from . import backtest as backtest_core
@@ -16,8 +17,15 @@ from .config import DEFAULT
 from .models import WatchlistEdition, WatchlistEntry
 
 
+def entry_rationale(entry, lang=None):
+    """(text, language): the rationale in the reader's language when reviewed, else in English (the monitor's
+    working language), else any language it was written in."""
+    return public_text(entry, "rationale", original="en", statuses=entry.translation_status, lang=lang,
+                       fallbacks=("ru", "fr", "es", "ar"))
+
+
 def published_editions():
-    return list(WatchlistEdition.objects.filter(status=WatchlistEdition.Status.PUBLISHED)
+    return list(WatchlistEdition.objects.published()
                 .select_related("hrc_session")
                 .prefetch_related(Prefetch("entries", queryset=WatchlistEntry.objects.select_related("country")))
                 .order_by("-target_date"))
@@ -27,7 +35,7 @@ def edition_get(slug, *, published_only=True):
     queryset = WatchlistEdition.objects.select_related("hrc_session").prefetch_related(
         Prefetch("entries", queryset=WatchlistEntry.objects.select_related("country")))
     if published_only:
-        queryset = queryset.filter(status=WatchlistEdition.Status.PUBLISHED)
+        queryset = queryset.published()
     try:
         return queryset.get(slug=slug)
     except WatchlistEdition.DoesNotExist:
@@ -35,7 +43,7 @@ def edition_get(slug, *, published_only=True):
 
 
 def country_history(country):
-    return list(WatchlistEntry.objects.filter(country=country, edition__status="published")
+    return list(WatchlistEntry.objects.published().filter(country=country)
                 .select_related("edition").order_by("-edition__target_date"))
 
 
@@ -44,7 +52,7 @@ def candidates(*, as_of, config=DEFAULT, limit=None):
     # Only the incidents the signals can see (the surge window and its baseline before it), read as plain
     # values: the signals need dates, type codes, victim counts and a label, not model instances.
     since = as_of - dt.timedelta(days=config.surge_window_days + config.baseline_days)
-    window = Incident.objects.filter(update__status=Status.PUBLISHED, date__lte=as_of, date__gt=since)
+    window = Incident.objects.published().filter(date__lte=as_of, date__gt=since)
     types = {}
     for incident_id, code in (Incident.types.through.objects.filter(incident__in=window)
                               .order_by("incident_id", "term__vocabulary", "term__position", "term__code")
@@ -108,5 +116,5 @@ def _backtest_rows():
     ratings = {(r.edition.code, r.country_id): r.rating
                for r in PublishedRating.objects.select_related("edition") if r.edition.code in complete}
     entries = [(e.edition.target_date, e.country_id)
-               for e in WatchlistEntry.objects.filter(edition__status="published").select_related("edition")]
+               for e in WatchlistEntry.objects.published().select_related("edition")]
     return backtest_core.backtest(editions, ratings, entries)

@@ -246,6 +246,7 @@ ROWS = {
     # Findability and sharing (civicspace/seo): public to everyone, signed in or not.
     "<lang>/data/<str:version>/": ("GET", "/en/data/{release}/", PUBLIC),
     "robots.txt": ("GET", "/robots.txt", PUBLIC),
+    "<lang>/accessibility/": ("GET", "/en/accessibility/", PUBLIC),
     "favicon.ico": ("GET", "/favicon.ico", PUBLIC),
     "sitemap.xml": ("GET", "/sitemap.xml", PUBLIC),
     "sitemap-<slug:section>.xml": ("GET", "/sitemap-en-countries.xml", PUBLIC),

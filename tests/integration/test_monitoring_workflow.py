@@ -159,9 +159,10 @@ def test_markdown_is_sanitised(client, people):
     update.save()
     html = client.get(f"/en/updates/{update.pk}/").content.decode()
     body = html[html.index('<div class="prose"'):html.index("</article>")]
-    # Raw HTML is shown as text, never as markup; a javascript: link is not made a link.
+    # Raw HTML is removed before storing and rendering (core/text.clean_markdown): neither markup nor text; a
+    # javascript: link is not made a link.
     assert "<script" not in body and "<img" not in body and 'href="javascript' not in body
-    assert "&lt;script&gt;" in body
+    assert "&lt;script" not in body and "onerror" not in body and "Hello alert(1)" in body
     assert "<strong>bold</strong>" in body and 'href="https://example.org/ok"' in body
 
 

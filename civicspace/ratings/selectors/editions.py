@@ -99,10 +99,20 @@ def country_history(country):
 
 @dataclass
 class RatingChange:
+    """A country's rating that differs from its rating in an earlier edition (the one class for pages and feeds)."""
     country: object
     before: str
     after: str
-    direction: int  # +1 upgrade, -1 downgrade
+    edition: object = None
+    previous_edition: object = None
+    before_score: object = None
+    after_score: object = None
+    guid: str = ""
+
+    @property
+    def direction(self):
+        """+1 upgrade, -1 downgrade."""
+        return compare_ratings(self.before, self.after)
 
 
 def edition_changes(edition, previous):
@@ -116,8 +126,24 @@ def edition_changes(edition, previous):
     for row in PublishedRating.objects.filter(edition=edition).select_related("country"):
         old = before.get(row.country_id)
         if old and old != row.rating:
-            changes.append(RatingChange(row.country, old, row.rating, compare_ratings(old, row.rating)))
+            changes.append(RatingChange(row.country, old, row.rating, edition=edition, previous_edition=previous))
     return sorted(changes, key=lambda c: (c.direction, sort_key(c.country.name)))
+
+
+def rating_changes(*, country=None):
+    """Every published rating that differs from the country's rating in the edition before (the newest earlier
+    edition that rates it), newest edition first, downgrades first."""
+    rows = PublishedRating.objects.select_related("edition", "country").order_by("country_id", "edition__published")
+    if country:
+        rows = rows.filter(country=country)
+    changes, previous = [], None
+    for row in rows:
+        if previous and previous.country_id == row.country_id and previous.rating != row.rating:
+            changes.append(RatingChange(row.country, previous.rating, row.rating, edition=row.edition,
+                                        previous_edition=previous.edition, before_score=previous.score,
+                                        after_score=row.score))
+        previous = row
+    return sorted(changes, key=lambda c: (-c.edition.published.toordinal(), c.direction, c.country.name))
 
 
 def counts_by_edition(editions):

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from civicspace.legislation.models import StageEvent
 from civicspace.methodology import config as methodology_config
-from civicspace.monitoring.models import Incident, Status, TrendCall
+from civicspace.monitoring.models import Incident, TrendCall
 
 from .. import labels
 from ..services.assessments import question_text
@@ -70,8 +70,8 @@ def drafts_with_decisions():
     """Unpublished drafts first (oldest publication date first), then the latest published ones."""
     decisions = RatingDecision.objects.select_related("proposal__country").order_by("proposal__country__code")
     rows = EditionDraft.objects.select_related("edition").prefetch_related(Prefetch("decisions", queryset=decisions))
-    unpublished = list(rows.filter(edition__isnull=True).order_by("publish_on", "pk"))
-    published = list(rows.filter(edition__isnull=False).order_by("-publish_on", "-pk")[:10])
+    unpublished = list(rows.unpublished().order_by("publish_on", "pk"))
+    published = list(rows.published().order_by("-publish_on", "-pk")[:10])
     return unpublished, published
 
 
@@ -181,9 +181,9 @@ def evidence_pack(proposal):
         pack.missing_streams = [STREAM_NAMES.get(s, s) for s in result.get("missing_streams", [])]
         pack.probabilities = sorted((result.get("probabilities") or {}).items(), key=lambda kv: -kv[1])
         pack.indices = _index_movements(country, score)
-    incidents = (Incident.objects.filter(update__country=country, update__status=Status.PUBLISHED)
+    incidents = (Incident.objects.published().filter(update__country=country)
                  .select_related("update").prefetch_related("types").order_by("-date", "-pk"))
-    events = (StageEvent.objects.filter(bill__country=country, verified=True).select_related("bill")
+    events = (StageEvent.objects.published().filter(bill__country=country).select_related("bill")
               .order_by("-date", "-pk"))
     calls = TrendCall.objects.filter(country=country).select_related("organisation").order_by("-period_end", "-pk")
     if period_start:

@@ -92,7 +92,7 @@ def country_decisions(country):
     """Published decisions on the country, newest first, with the rationale in the reader's language (or
     English when it has no translation)."""
     lang = get_language() or "en"
-    rows = (RatingDecision.objects.filter(proposal__country=country, draft__edition__isnull=False)
+    rows = (RatingDecision.objects.published().filter(proposal__country=country)
             .select_related("draft__edition", "proposal").order_by("-draft__publish_on"))
     return [PublicDecision(d.draft.edition, d.proposal.from_rating, d.rating, *_rationale(d, lang)) for d in rows]
 

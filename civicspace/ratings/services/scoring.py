@@ -13,7 +13,7 @@ from civicspace.pagecache.services import generation_bump
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology import engine
 from civicspace.methodology.bands import band_midpoint
-from civicspace.monitoring.models import Incident, Status, TrendCall
+from civicspace.monitoring.models import Incident, TrendCall
 from civicspace.watchlist.config import DEFAULT as WATCHLIST_CONFIG
 from civicspace.watchlist.risk import IncidentFact, incident_weight
 
@@ -74,7 +74,7 @@ def _live_inputs(as_of, start, methodology, country_ids):
     rules = methodology.live
     baseline_start = start - dt.timedelta(days=rules.baseline_days)
     period_days = max((as_of - start).days, 1)
-    incidents = (Incident.objects.filter(update__status=Status.PUBLISHED, date__gt=baseline_start, date__lte=as_of)
+    incidents = (Incident.objects.published().filter(date__gt=baseline_start, date__lte=as_of)
                  .select_related("update").prefetch_related("types"))
     if country_ids is not None:
         incidents = incidents.filter(update__country_id__in=country_ids)

@@ -27,9 +27,9 @@ def score(value):
 @register.simple_tag
 def localised(update, field):
     """An update's text in the active language when its translation is reviewed, else in the original."""
-    from civicspace.publishing.updates import localised_text
+    from civicspace.monitoring.selectors import update_text
 
-    return localised_text(update, field)[0]
+    return update_text(update, field)[0]
 
 
 @register.simple_tag
@@ -69,7 +69,7 @@ def stage_badge(code):
 
 @register.simple_tag
 def bill_title(bill):
-    from civicspace.publishing.laws import bill_text
+    from civicspace.legislation.selectors import bill_text
 
     return bill_text(bill, "short_title")
 
@@ -86,3 +86,11 @@ def percent(value):
 def people(value):
     """A population with the active language's digit grouping."""
     return number_format(value or 0, decimal_pos=0, force_grouping=True)
+
+
+@register.filter
+def markdown(text):
+    """Markdown as the public page renders it (comments and raw HTML removed): the partner's preview."""
+    from civicspace.core.text import render_markdown
+
+    return render_markdown(text)
