@@ -1,5 +1,5 @@
 """Field registry of cases (see civicspace/core/classification.py). A person's name is CONFIDENTIAL: public outputs
-show it only through Case.public_name(), which returns it once an editor published it with a reason."""
+show only `published_name`, the copy case_name_publish makes once an editor recorded a reason to name the person."""
 from civicspace.core.classification import CONFIDENTIAL, PERSONAL, PUBLISHED
 
 FIELDS = {
@@ -7,6 +7,7 @@ FIELDS = {
         "id": PUBLISHED, "country": PUBLISHED, "subject_type": PUBLISHED, "victim_type": PUBLISHED,
         "organisation": PUBLISHED, "summary": PUBLISHED, "incidents": PUBLISHED, "updates": PUBLISHED,
         "state": PUBLISHED, "published_at": PUBLISHED, "name_published": PUBLISHED,
+        "published_name": PUBLISHED,  # a copy made only by case_name_publish, with an audited reason
         "subject_name": CONFIDENTIAL, "name_reason": CONFIDENTIAL, "name_reason_note": CONFIDENTIAL,
         "name_published_at": CONFIDENTIAL, "editor_note": CONFIDENTIAL, "version": CONFIDENTIAL,
         "import_key": CONFIDENTIAL, "created_at": CONFIDENTIAL, "updated_at": CONFIDENTIAL,

@@ -98,6 +98,9 @@ class Case(models.Model):
     # CONFIDENTIAL: a person's name never reaches a public output unless name_published (with a reason).
     subject_name = models.CharField(max_length=200, blank=True)
     name_published = models.BooleanField(default=False)
+    # The public copy of the name, written only by case_name_publish (with its audited reason) and cleared when the
+    # reason is withdrawn or the name changes; subject_name itself never reaches a public output.
+    published_name = models.CharField(max_length=200, blank=True)
     name_reason = models.CharField(max_length=15, choices=NameReason.choices, blank=True)
     name_reason_note = models.TextField(blank=True)
     name_published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -137,7 +140,7 @@ class Case(models.Model):
         reason; otherwise ''."""
         if not self.is_person:
             return self.organisation
-        return self.subject_name if self.name_published and self.name_reason else ""
+        return self.published_name if self.name_published and self.name_reason else ""
 
 
 class CaseSource(models.Model):

@@ -74,7 +74,9 @@ def demo_cases_load(*, path=None):
                 case.name_reason = item["publish_name"]["reason"]
                 case.name_reason_note = item["publish_name"]["note"]
                 case.name_published_at = timezone.now()
-                case.save(update_fields=["name_published", "name_reason", "name_reason_note", "name_published_at"])
+                case.published_name = case.subject_name
+                case.save(update_fields=["name_published", "name_reason", "name_reason_note", "name_published_at",
+                                         "published_name"])
             sources = {}
 
             def source(key):

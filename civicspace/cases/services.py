@@ -86,8 +86,8 @@ def case_edit(*, case, actor, expected_version, victim_type=None, organisation="
     fields = ["victim_type", "organisation", "summary", "subject_name", "editor_note"]
     if name_changed and case.name_published:
         # A different name needs its own reason: publishing one name never covers another.
-        case.name_published, case.name_reason = False, ""
-        fields += ["name_published", "name_reason"]
+        case.name_published, case.name_reason, case.published_name = False, "", ""
+        fields += ["name_published", "name_reason", "published_name"]
     _bump(case, fields)
     case.incidents.set(incidents)
     case.updates.set(updates)
@@ -147,9 +147,11 @@ def case_name_publish(*, case, actor, reason, note, expected_version=None):
         raise ValidationError({"note": _("Say how the reason was established (e.g. who consented, or where the "
                                          "case is already public).")})
     case.name_published, case.name_reason, case.name_reason_note = True, reason, note.strip()
+    case.published_name = case.subject_name
     case.name_published_by, case.name_published_at = actor, timezone.now()
     case._change_reason = f"name published: {reason}"
-    _bump(case, ["name_published", "name_reason", "name_reason_note", "name_published_by", "name_published_at"])
+    _bump(case, ["name_published", "name_reason", "name_reason_note", "published_name", "name_published_by",
+                 "name_published_at"])
     audit_event_record(action="cases.case_name_publish", actor=actor, target=case,
                        data={"reason": reason, "note": note.strip()})
     _search_dirty(case)
@@ -162,9 +164,9 @@ def case_name_withdraw(*, case, actor, note, expected_version=None):
     case = _lock(case, expected_version)
     if not is_editor(actor):
         raise PermissionDenied
-    case.name_published, case.name_reason = False, ""
+    case.name_published, case.name_reason, case.published_name = False, "", ""
     case.name_reason_note = (note or "").strip()
-    _bump(case, ["name_published", "name_reason", "name_reason_note"])
+    _bump(case, ["name_published", "name_reason", "name_reason_note", "published_name"])
     audit_event_record(action="cases.case_name_withdraw", actor=actor, target=case, data={"note": note})
     _search_dirty(case)
     return case
