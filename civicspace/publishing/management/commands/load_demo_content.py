@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from civicspace.cases.reference import demo_cases_load  # issue 20
@@ -12,6 +13,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = demo_load()
+        # The intake development set's events, written up as published updates (issue 18; provenance in
+        # civicspace/data/demo/README.md). Same loader: found by key, never overwritten.
+        created += demo_load(path=settings.PACKAGE_DIR / "data" / "demo" / "intake-devset-updates.json")
         bills = demo_bills_load()
         releases = demo_press_release_attach()
         self.stdout.write(f"Demo cases: {demo_cases_load()} added.")  # issue 20
