@@ -18,7 +18,15 @@ run: setup
 	@echo "Serving the Civic Space Monitor on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/gunicorn civicspace.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips=127.0.0.1
 
-test: setup browser-deps test-sqlite test-postgres
+# The suite on both cores: the SQLite and PostgreSQL passes run side by side, each with TEST_WORKERS pytest-xdist
+# workers (a test database each, loaded once per worker: tests/conftest.py). Each pass's output is printed
+# when that pass ends. `make test-sqlite` or `make test-postgres` runs one pass.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+
+test: setup browser-deps stack-deps
+	@echo "=== SQLite and PostgreSQL passes side by side, $(TEST_WORKERS) workers each (output when each pass ends) ==="
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 setup: install messages fonts data static
 
@@ -72,12 +80,12 @@ tests/browser/axe/node_modules/.installed: tests/browser/axe/package-lock.json
 
 test-sqlite: install
 	@echo "=== Test suite on SQLite (unit, integration, browser) ==="
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 test-postgres: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "=== Test suite on PostgreSQL ($(PG_URL)) ==="; \
-	  DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_PARALLEL); \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "CI: PostgreSQL is required at $(PG_URL) but is not reachable"; exit 1; \
 	else \

@@ -1,23 +1,73 @@
-"""Shared fixtures. The reference data (198 countries, every rating edition) is loaded once per test
-database; tests read it as real data and never invent ratings."""
+"""Shared fixtures, and how the test databases work (read this before adding data every test needs).
+
+One database per worker, loaded once. `make test` runs the suite with pytest-xdist: each worker process
+(gw0, gw1, ...) gets its own test database, named by pytest-django (SQLite: var/test-civicspace.sqlite3_gw0;
+PostgreSQL: test_<name>_gw0). `django_db_setup` below runs once per worker database: migrations, then
+`load_session_data` (the real reference data: 198 countries and every rating edition; the demo content; the
+search index; the guiding scores), then it takes a snapshot of the whole database (tests/session_data.py).
+
+Every test starts from exactly that session data, whatever ran before it on the same worker:
+- ordinary tests (the `db` fixture, `@pytest.mark.django_db`) run inside a transaction that is rolled back;
+- transactional tests (`transactional_db`, `live_server`, `@pytest.mark.django_db(transaction=True)`, the
+  whole browser suite) commit for real; when one finishes, the database is restored from the snapshot (in
+  place of Django's flush, which would leave it empty and make the next test reload everything). A restore
+  takes a fraction of a second; reloading took about 5 s per browser test.
+So a test never sees another test's changes, and never needs to load the reference data itself.
+
+The pattern for new tests:
+- data every test needs: add it to `load_session_data` (it is then in every worker's snapshot);
+- data one test needs: create it in the test or in a function-scoped fixture (like `people` in
+  tests/monitoring_fixtures.py): it is rolled back, or wiped by the restore, afterwards;
+- a transactional test: ask for `transactional_db` (or `live_server`); the session data is there.
+  `reference_data` (and the browser suite's `site`) are the old names for this and keep working.
+- never a fixed port, file or database name: `live_server` and other servers bind port 0 (a Redis a test
+  needs is a private `redis-server` on such a port, never the shared one), files go under
+  `tmp_path`, an extra PostgreSQL database gets a unique name; the workers run at the same time.
+
+Under CI=true (`.ci/run`) a skipped test fails the run (see `pytest_sessionfinish`).
+"""
 import io
 import os
 
 import pytest
 from django.core.management import call_command
 
+from tests.session_data import Snapshot
+
 IN_CI = os.environ.get("CI") == "true"
 # pytest-django's live_server runs in a thread while Playwright's sync API runs an event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def load_session_data():
+    """What every test database holds: the real reference data and what `make run` loads on top of it."""
+    call_command("load_reference_data", stdout=io.StringIO())
+    call_command("load_demo_content", stdout=io.StringIO())
+    call_command("search_reindex", stdout=io.StringIO())
+    call_command("compute_scores", stdout=io.StringIO())
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    """Once per worker database: load the session data, snapshot it, and from then on restore the snapshot
+    after each transactional test instead of flushing the database."""
+    from django.db import connections
+    from django.test import TransactionTestCase
+
     with django_db_blocker.unblock():
-        call_command("load_reference_data", stdout=io.StringIO())
-        call_command("load_demo_content", stdout=io.StringIO())
-        call_command("search_reindex", stdout=io.StringIO())
-        call_command("compute_scores", stdout=io.StringIO())
+        load_session_data()
+        snapshots = {alias: Snapshot(alias).take() for alias in connections}
+
+    flush = TransactionTestCase._fixture_teardown
+
+    def restore_the_session_data(test_case):
+        # Django's TransactionTestCase flushes each database after the test; restore it to the session data.
+        for alias in test_case._databases_names(include_mirrors=False):
+            snapshots[alias].restore()
+
+    TransactionTestCase._fixture_teardown = restore_the_session_data
+    yield
+    TransactionTestCase._fixture_teardown = flush
 
 
 @pytest.fixture(autouse=True)
@@ -32,11 +82,8 @@ def _empty_cache():
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """For transactional tests (which start from an empty database): load the real reference data."""
-    call_command("load_reference_data", stdout=io.StringIO())
-    call_command("load_demo_content", stdout=io.StringIO())
-    call_command("search_reindex", stdout=io.StringIO())
-    call_command("compute_scores", stdout=io.StringIO())
+    """A transactional database with the session data (kept for the tests written when transactional tests
+    started empty and reloaded everything; the data is now always there)."""
 
 
 def pytest_report_header(config):
@@ -62,13 +109,30 @@ from tests.monitoring_fixtures import people  # noqa: E402,F401  (shared fixture
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Transactional tests (the browser suite) empty the database when they finish, so they run last, after
-    every test that reads the reference data loaded once at set-up."""
+    """Order the tests for the parallel run (`make test`: `-n 2 --dist loadfile --no-loadscope-reorder`, so
+    each file's tests run on one worker, in the order of this list, and a module-scoped fixture is built once).
+
+    Heavy files go first, so that the workers finish together instead of one running a long tail alone: files
+    with transactional tests (the browser suite) or a module- or class-scoped fixture of their own (a migrated
+    SQLite file, a generated benchmark database), then the others, most tests first. Within a file the order
+    is pytest's. This replaces pytest-django's ordering (database tests before transactional ones), which the
+    snapshot restore makes unnecessary."""
     def transactional(item):
         marker = item.get_closest_marker("django_db")
-        return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+        return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))) or \
+            bool({"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ())))
 
-    items.sort(key=transactional)  # stable: keeps the order within each group
+    def wide_fixture(item):  # plugins' fixtures (baseid "") do not count
+        info = getattr(item, "_fixtureinfo", None)
+        return bool(info) and any(defs and defs[-1].baseid and defs[-1].scope in ("module", "class", "package")
+                                  for defs in info.name2fixturedefs.values())
+
+    files = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    heavy = {path: any(transactional(item) or wide_fixture(item) for item in group) for path, group in files.items()}
+    order = sorted(files, key=lambda path: (not heavy[path], -len(files[path])))  # stable for ties
+    items[:] = [item for path in order for item in files[path]]
 
     # Tests of PostgreSQL itself run in make test's PostgreSQL pass; the SQLite pass leaves them out
     # (deselected, not skipped: they are not counted as passing here).

@@ -9,7 +9,7 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     # Who acted when there is no user: a management command, the importer, a task.
     actor_label = models.CharField(max_length=100, blank=True)
-    action = models.CharField(max_length=100, db_index=True)  # e.g. "ratings.import"
+    action = models.CharField(max_length=100, db_index=True)  # "<app>.<service>", e.g. "ratings.draft_publish"
     target_type = models.CharField(max_length=100, blank=True)
     target_id = models.CharField(max_length=100, blank=True)
     data = models.JSONField(default=dict, blank=True)

@@ -12,13 +12,16 @@ def validation_messages(error):
 
 
 def errors_to_form(form, error):
-    """Put a service's ValidationError on the form: on the field it names when the form has that field,
-    otherwise as a form-wide error, so no message is lost."""
+    """Put a service's ValidationError on the form: on the field it names when the form has that field
+    (a form may translate the service's keys with `service_error_field(key)`), otherwise as a form-wide
+    error, so no message is lost. A ValidationError given as a plain list goes on the form as a whole."""
     if not hasattr(error, "message_dict"):
         for message in error.messages:
             form.add_error(None, message)
         return
-    for field, problems in error.message_dict.items():
+    translate = getattr(form, "service_error_field", None)
+    for key, problems in error.message_dict.items():
+        field = translate(key) if translate else key
         for problem in problems:
             form.add_error(field if field in form.fields else None, problem)
 
@@ -39,3 +42,22 @@ def submit_form(form, call):
     except ValidationError as error:
         errors_to_form(form, error)
         return False, None
+
+
+def submit_action(request, call):
+    """For a POST without fields (publish, verify, remove): `call()`; a ValidationError it raises is shown
+    as messages. Returns (True, what call returned) on success, (False, None) otherwise."""
+    try:
+        return True, call()
+    except ValidationError as error:
+        errors_to_messages(request, error)
+        return False, None
+
+
+def form_errors_to_messages(request, form, prefix=""):
+    """A form's errors as messages, each naming its field, for forms posted from a page that redirects back
+    (the compose page of an edition, the manage page of a bill)."""
+    for field, problems in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        head = " — ".join(str(part) for part in (prefix, label) if part)
+        messages.error(request, f"{head}: {' '.join(problems)}" if head else " ".join(problems))

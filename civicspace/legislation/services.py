@@ -66,7 +66,7 @@ def bill_save(*, actor, bill=None, country, category, direction, number, passed_
     if not is_editor(actor):
         raise PermissionDenied
     creating = bill is None
-    bill = bill or Bill(original_language=lang)
+    bill = Bill(original_language=lang) if creating else Bill.objects.select_for_update().get(pk=bill.pk)
     bill.country, bill.category, bill.direction, bill.number = country, category, direction, number
     bill.passed_with_improvements = passed_with_improvements
     for field in BILL_TEXT_FIELDS:
@@ -87,6 +87,7 @@ def bill_save(*, actor, bill=None, country, category, direction, number, passed_
 def bill_source_add(*, bill, actor, **fields):
     if not can_propose(actor, bill):
         raise PermissionDenied
+    bill = Bill.objects.select_for_update().get(pk=bill.pk)
     source = BillSource.objects.create(bill=bill, **fields)
     audit_event_record(action="legislation.source_add", actor=actor, target=bill, data={"source": source.pk})
     return source
@@ -97,7 +98,9 @@ def stage_event_add(*, bill, actor, stage, date, date_precision="day", note="", 
     """An editor's event is verified at once; a partner's is a proposal for an editor to verify."""
     if not can_propose(actor, bill):
         raise PermissionDenied
-    Bill.objects.select_for_update().get(pk=bill.pk)  # one timeline change at a time per bill
+    bill = Bill.objects.select_for_update().get(pk=bill.pk)  # one timeline change at a time per bill
+    if bill.events.filter(stage=stage, date=date, verified=True).exists():
+        raise ValidationError({"stage": _("This stage with this date is already on the timeline.")})
     event = StageEvent(bill=bill, stage=stage, date=date, date_precision=date_precision, source=source,
                        proposed_by=actor, verified=bool(is_editor(actor)))
     setattr(event, f"note_{lang}", note)
@@ -113,11 +116,23 @@ def stage_event_add(*, bill, actor, stage, date, date_precision="day", note="", 
     return event
 
 
+def _event_locked(event):
+    """The stage event re-read inside the transaction, after its bill is locked: another editor may have
+    verified or removed it since the page was loaded."""
+    Bill.objects.select_for_update().get(pk=event.bill_id)
+    try:
+        return StageEvent.objects.select_related("bill").get(pk=event.pk)
+    except StageEvent.DoesNotExist:
+        raise ValidationError({"stage": _("This stage was removed in the meantime.")}) from None
+
+
 @transaction.atomic
 def stage_event_verify(*, event, actor):
     if not is_editor(actor):
         raise PermissionDenied
-    Bill.objects.select_for_update().get(pk=event.bill_id)
+    event = _event_locked(event)
+    if event.verified:
+        raise ValidationError({"stage": _("This stage is already verified.")})
     _check_timeline(event.bill, verifying=event)
     event.verified, event.verified_by = True, actor
     event.save(update_fields=["verified", "verified_by"])
@@ -132,6 +147,7 @@ def stage_event_delete(*, event, actor):
     """Editors remove a wrong event or turn down a proposal; the history keeps it."""
     if not is_editor(actor):
         raise PermissionDenied
+    event = _event_locked(event)
     audit_event_record(action="legislation.stage_delete", actor=actor, target=event.bill,
                        data={"stage": event.stage, "date": event.date.isoformat(), "verified": event.verified})
     index_mark_dirty(event.bill)

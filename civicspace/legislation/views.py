@@ -1,7 +1,7 @@
 """Editors' and partners' screens for bills. Thin: authorise, validate, call a service, render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicspace.accounts.roles import assigned_country_ids, is_editor, is_partner
-from civicspace.core.errors import errors_to_form, errors_to_messages
+from civicspace.core.errors import form_errors_to_messages, submit_action, submit_form
 from civicspace.countries.models import Country
 
 from . import selectors, services
@@ -52,17 +52,18 @@ def bill_form(request, pk=None):
                        translation_status=bill.translation_status.get(lang, "missing"),
                        **{f: getattr(bill, f"{f}_{lang}", "") for f in services.BILL_TEXT_FIELDS})
     form = BillForm(request.POST or None, countries=Country.objects.all(), bill=bill, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        bill = services.bill_save(
+    if request.method == "POST":
+        done, saved = submit_form(form, lambda data: services.bill_save(
             actor=request.user, bill=bill, country=data["country"], category=data["category"],
             direction=data["direction"], number=data["number"],
             passed_with_improvements=data["passed_with_improvements"], freedoms=data["freedoms"],
             updates=data["updates"], incidents=data["incidents"], lang=data["lang"],
-            texts={f: data[f] for f in services.BILL_TEXT_FIELDS}, translation_status=data["translation_status"])
-        messages.success(request, _("Bill saved."))
-        return redirect("legislation:bill_manage", bill.pk)
-    return render(request, "legislation/bill_form.html", {"form": form, "bill": bill})
+            texts={f: data[f] for f in services.BILL_TEXT_FIELDS}, translation_status=data["translation_status"]))
+        if done:
+            messages.success(request, _("Bill saved."))
+            return redirect("legislation:bill_manage", saved.pk)
+    return render(request, "legislation/bill_form.html", {"form": form, "bill": bill},
+                  status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -82,15 +83,11 @@ def bill_manage(request, pk):
 def stage_event_add(request, pk):
     bill = _bill_for(request, pk)
     form = StageEventForm(request.POST or None, bill=bill)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            event = services.stage_event_add(bill=bill, actor=request.user, stage=data["stage"], date=data["date"][0],
-                                             date_precision=data["date"][1], note=data["note"],
-                                             source=data["source"], lang=get_language())
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
+    if request.method == "POST":
+        done, event = submit_form(form, lambda data: services.stage_event_add(
+            bill=bill, actor=request.user, stage=data["stage"], date=data["date"][0], date_precision=data["date"][1],
+            note=data["note"], source=data["source"], lang=get_language()))
+        if done:
             messages.success(request, _("Stage added.") if event.verified
                              else _("Stage proposed; an editor will verify it."))
             return redirect("legislation:bill_manage", bill.pk)
@@ -103,13 +100,11 @@ def stage_event_add(request, pk):
 def bill_source_add(request, pk):
     bill = _bill_for(request, pk)
     form = BillSourceForm(request.POST)
-    if form.is_valid():
-        services.bill_source_add(bill=bill, actor=request.user, **form.cleaned_data)
+    done, _source = submit_form(form, lambda data: services.bill_source_add(bill=bill, actor=request.user, **data))
+    if done:
         messages.success(request, _("Source added."))
     else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}")
+        form_errors_to_messages(request, form)
     return redirect("legislation:bill_manage", bill.pk)
 
 
@@ -119,15 +114,12 @@ def stage_event_decide(request, event_pk, decision):
     event = get_object_or_404(StageEvent.objects.select_related("bill"), pk=event_pk)
     if not is_editor(request.user):
         raise Http404
-    try:
-        if decision == "verify":
-            services.stage_event_verify(event=event, actor=request.user)
+    if decision == "verify":
+        if submit_action(request, lambda: services.stage_event_verify(event=event, actor=request.user))[0]:
             messages.success(request, _("Stage verified."))
-        elif decision == "delete":
-            services.stage_event_delete(event=event, actor=request.user)
+    elif decision == "delete":
+        if submit_action(request, lambda: services.stage_event_delete(event=event, actor=request.user))[0]:
             messages.success(request, _("Stage removed."))
-        else:
-            raise Http404
-    except ValidationError as error:
-        errors_to_messages(request, error)
+    else:
+        raise Http404
     return redirect("legislation:bill_manage", event.bill_id)

@@ -94,7 +94,6 @@ class AssessmentForm(forms.Form):
         """[(question, answer field, justification field)] for the template."""
         return [(q, self[f"q_{q.code}"], self[f"j_{q.code}"]) for q in self.questions]
 
-    def add_service_error(self, key, message):
-        """Attach a service's error, keyed by question code, to the question's answer field."""
-        field = f"q_{key}" if f"q_{key}" in self.fields else (key if key in self.fields else None)
-        self.add_error(field, message)
+    def service_error_field(self, key):
+        """The field for a service's error keyed by question code: the question's answer field."""
+        return f"q_{key}" if f"q_{key}" in self.fields else key

@@ -3,7 +3,7 @@ for assessments. Thin: authorise, validate a form, call a service or selector, r
 see a screen get 404; signed-in staff who may see it but not do something get 403 from the service."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,14 +16,14 @@ from civicspace.accounts.roles import (
     is_partner,
     is_staff_reviewer,
 )
-from civicspace.core.errors import errors_to_messages, submit_form
+from civicspace.core.errors import form_errors_to_messages, submit_action, submit_form
 from civicspace.countries.models import Country
 from civicspace.methodology import config as methodology_config
 
-from .selectors import evidence
-from .services import assessments, decisions
 from .forms import AssessmentForm, DecideForm, DraftForm, ErratumForm, ProposalOpenForm, VoteForm, WithdrawForm
 from .models import Assessment, RatingProposal
+from .selectors import evidence
+from .services import assessments, decisions
 
 
 def _reviewer_only(request):
@@ -120,10 +120,8 @@ def draft_publish(request, pk):
     if request.method == "POST":
         if not is_editor(request.user):
             raise PermissionDenied
-        try:
-            edition = decisions.draft_publish(actor=request.user, draft=draft)
-        except ValidationError as error:
-            errors_to_messages(request, error)
+        done, edition = submit_action(request, lambda: decisions.draft_publish(actor=request.user, draft=draft))
+        if not done:
             return redirect("ratings:draft_publish", draft.pk)
         messages.success(request, _("The edition is published."))
         messages.info(request, _("%(edition)s: %(count)s published ratings.") % {
@@ -139,7 +137,12 @@ def _detail_page(request, proposal, *, vote_form=None, decide_form=None, withdra
     pack = evidence.evidence_pack(proposal)
     row = evidence.ProposalRow(proposal, decisions.proposal_tally(proposal, list(proposal.votes.all())))
     mine = next((v for v in proposal.votes.all() if v.member_id == request.user.pk), None)
+    proposal.refresh_from_db(fields=["status"])  # a refused submit may have met a concurrent decision
     is_open = proposal.status == RatingProposal.Status.OPEN
+    if not is_open:  # the forms are not shown any more: their errors (e.g. "no longer open") become messages
+        for form in (vote_form, decide_form, withdraw_form):
+            if form is not None and form.is_bound:
+                form_errors_to_messages(request, form)
     if panel and is_open and vote_form is None:
         vote_form = VoteForm(initial={"vote": mine.vote, "comment": mine.comment} if mine else None)
     if editor and is_open:
@@ -246,17 +249,12 @@ def assessment_new(request):
             initial[f"q_{answer.question}"] = str(answer.value)
             initial[f"j_{answer.question}"] = answer.justification
     form = AssessmentForm(request.POST or None, methodology=methodology, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         submit = request.POST.get("action") == "submit"
-        try:
-            assessment = assessments.assessment_save(
-                actor=request.user, country=country, stream=stream, period_end=form.cleaned_data["period_end"],
-                answers=form.answers(), submit=submit)
-        except ValidationError as error:
-            for key, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_service_error(key, problem)
-        else:
+        done, assessment = submit_form(form, lambda data: assessments.assessment_save(
+            actor=request.user, country=country, stream=stream, period_end=data["period_end"],
+            answers=form.answers(), submit=submit))
+        if done:
             if submit:
                 messages.success(request, _("Assessment submitted. It counts in the next guiding score."))
                 return redirect("ratings:assessment_detail", assessment.pk)

@@ -204,12 +204,24 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# --- Logging: logs for people, not attackers (issue 14, item 6) ------------------------------------------------
+# Client errors (a bad Host header, a failed CSRF check, a 404 and the other 4xx, every django.security.*
+# event) are written without a traceback, at WARNING at most, and at most CLIENT_ERRORS_PER_MINUTE of each
+# kind per minute (the next one written counts those left out): civicspace/core/logging.py. Server errors keep
+# their level and traceback. The `django` logger gets no handlers of its own (Django's default gives it
+# `mail_admins`, unused here, which would still format every traceback): its records reach the filtered
+# console handler through the root logger.
+CLIENT_ERRORS_PER_MINUTE = 10
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors": {"()": "civicspace.core.logging.ClientErrorFilter",
+                                  "per_minute": CLIENT_ERRORS_PER_MINUTE}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True},
+                "django.db.backends": {"level": "WARNING"}},
 }
+# --- end of logging ------------------------------------------------------------------------------------------------
 

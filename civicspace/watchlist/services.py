@@ -1,6 +1,6 @@
 """Composing and publishing Watchlist editions. Editors only; a published edition is frozen."""
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,10 +15,24 @@ PRESS_FIELDS = ("pr_title", "pr_dateline", "pr_lead", "pr_about", "pr_contact")
 
 
 def _editable(edition, actor):
+    """The edition re-read and locked inside the caller's transaction, refused once published: every change
+    (entries, rationales, press release, publishing) waits for a concurrent publish and then sees it."""
     if not is_editor(actor):
         raise PermissionDenied
+    edition = WatchlistEdition.objects.select_for_update().get(pk=edition.pk)
     if edition.is_published:
         raise ValidationError({"edition": _("This edition is published and can no longer be changed.")})
+    return edition
+
+
+def _entry_locked(entry, actor):
+    edition = _editable(entry.edition, actor)
+    try:
+        entry = WatchlistEntry.objects.select_related("country").get(pk=entry.pk)
+    except WatchlistEntry.DoesNotExist:
+        raise ValidationError({"country": _("This country was removed from the edition in the meantime.")}) from None
+    entry.edition = edition
+    return entry
 
 
 @transaction.atomic
@@ -26,17 +40,22 @@ def edition_create(*, actor, target_date, hrc_session=None):
     if not is_editor(actor):
         raise PermissionDenied
     slug = target_date.isoformat()
+    taken = ValidationError({"target_date": _("There is already an edition for this date.")})
     if WatchlistEdition.objects.filter(slug=slug).exists():
-        raise ValidationError({"target_date": _("There is already an edition for this date.")})
-    edition = WatchlistEdition.objects.create(slug=slug, target_date=target_date, hrc_session=hrc_session,
-                                              created_by=actor)
+        raise taken
+    try:
+        with transaction.atomic():  # the same date submitted twice at once: the unique slug decides
+            edition = WatchlistEdition.objects.create(slug=slug, target_date=target_date, hrc_session=hrc_session,
+                                                      created_by=actor)
+    except IntegrityError:
+        raise taken from None
     audit_event_record(action="watchlist.edition_create", actor=actor, target=edition, data={"slug": slug})
     return edition
 
 
 @transaction.atomic
 def entry_add(*, edition, actor, country):
-    _editable(edition, actor)
+    edition = _editable(edition, actor)
     if edition.entries.filter(country=country).exists():
         raise ValidationError({"country": _("This country is already on the edition.")})
     position = (edition.entries.aggregate(m=Max("position"))["m"] or 0) + 1
@@ -47,7 +66,7 @@ def entry_add(*, edition, actor, country):
 
 @transaction.atomic
 def entry_remove(*, entry, actor):
-    _editable(entry.edition, actor)
+    entry = _entry_locked(entry, actor)
     audit_event_record(action="watchlist.entry_remove", actor=actor, target=entry.edition,
                        data={"country": entry.country.code})
     entry.delete()
@@ -55,7 +74,7 @@ def entry_remove(*, entry, actor):
 
 @transaction.atomic
 def entry_rationale_save(*, entry, actor, lang, text, status):
-    _editable(entry.edition, actor)
+    entry = _entry_locked(entry, actor)
     setattr(entry, f"rationale_{lang}", text)
     entry.translation_status = {**entry.translation_status, lang: status}
     entry.save()
@@ -66,7 +85,7 @@ def entry_rationale_save(*, entry, actor, lang, text, status):
 
 @transaction.atomic
 def press_release_save(*, edition, actor, lang, **fields):
-    _editable(edition, actor)
+    edition = _editable(edition, actor)
     for field in PRESS_FIELDS:
         setattr(edition, f"{field}_{lang}", fields.get(field, ""))
     edition.save()
@@ -77,8 +96,7 @@ def press_release_save(*, edition, actor, lang, **fields):
 @transaction.atomic
 def edition_publish(*, edition, actor):
     """Freeze the edition: record each country's current rating and score, and publish."""
-    edition = WatchlistEdition.objects.select_for_update().get(pk=edition.pk)
-    _editable(edition, actor)
+    edition = _editable(edition, actor)
     entries = list(edition.entries.select_related("country"))
     problems = []
     if not entries:

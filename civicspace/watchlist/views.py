@@ -2,7 +2,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicspace.accounts.roles import is_editor
-from civicspace.core.errors import errors_to_form, errors_to_messages
+from civicspace.core.errors import form_errors_to_messages, submit_action, submit_form
 from civicspace.countries.models import Country
 
 from . import selectors, services
@@ -32,16 +31,14 @@ def _language(value):
 def edition_list(request):
     _editor_only(request)
     form = EditionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            edition = services.edition_create(actor=request.user, target_date=form.cleaned_data["target_date"],
-                                              hrc_session=form.cleaned_data["hrc_session"])
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
+    if request.method == "POST":
+        done, edition = submit_form(form, lambda data: services.edition_create(
+            actor=request.user, target_date=data["target_date"], hrc_session=data["hrc_session"]))
+        if done:
             return redirect("watchlist:compose", edition.slug)
     return render(request, "watchlist/edition_list.html", {
-        "form": form, "editions": WatchlistEdition.objects.select_related("hrc_session")[:50]})
+        "form": form, "editions": WatchlistEdition.objects.select_related("hrc_session")[:50]},
+        status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -74,10 +71,7 @@ def entry_add(request, slug):
     if country is None:
         messages.error(request, _("Country: choose a country."))
     else:
-        try:
-            services.entry_add(edition=edition, actor=request.user, country=country)
-        except ValidationError as error:
-            errors_to_messages(request, error)
+        submit_action(request, lambda: services.entry_add(edition=edition, actor=request.user, country=country))
     return redirect("watchlist:compose", slug)
 
 
@@ -87,22 +81,18 @@ def entry_update(request, slug, entry_pk, action):
     _editor_only(request)
     entry = get_object_or_404(WatchlistEntry.objects.select_related("edition", "country"), pk=entry_pk,
                               edition__slug=slug)
-    try:
-        if action == "remove":
-            services.entry_remove(entry=entry, actor=request.user)
-        elif action == "rationale":
-            form = RationaleForm(request.POST, prefix=f"entry{entry.pk}")
-            if not form.is_valid():
-                for field, errors in form.errors.items():
-                    messages.error(request, f"{entry.country.name} — {form.fields[field].label}: {' '.join(errors)}")
-                return redirect("watchlist:compose", slug)
-            services.entry_rationale_save(entry=entry, actor=request.user, lang=form.cleaned_data["lang"],
-                                          text=form.cleaned_data["text"], status=form.cleaned_data["status"])
+    if action == "remove":
+        submit_action(request, lambda: services.entry_remove(entry=entry, actor=request.user))
+    elif action == "rationale":
+        form = RationaleForm(request.POST, prefix=f"entry{entry.pk}")
+        done, _entry = submit_form(form, lambda data: services.entry_rationale_save(
+            entry=entry, actor=request.user, lang=data["lang"], text=data["text"], status=data["status"]))
+        if done:
             messages.success(request, _("Rationale saved."))
         else:
-            raise Http404
-    except ValidationError as error:
-        errors_to_messages(request, error)
+            form_errors_to_messages(request, form, prefix=entry.country.name)
+    else:
+        raise Http404
     return redirect("watchlist:compose", slug)
 
 
@@ -112,17 +102,12 @@ def press_release_save(request, slug):
     _editor_only(request)
     edition = get_object_or_404(WatchlistEdition, slug=slug)
     form = PressReleaseForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.press_release_save(edition=edition, actor=request.user, lang=data["lang"],
-                                        **{f: data[f] for f in services.PRESS_FIELDS})
-            messages.success(request, _("Press release saved."))
-        except ValidationError as error:
-            errors_to_messages(request, error)
+    done, _edition = submit_form(form, lambda data: services.press_release_save(
+        edition=edition, actor=request.user, lang=data["lang"], **{f: data[f] for f in services.PRESS_FIELDS}))
+    if done:
+        messages.success(request, _("Press release saved."))
     else:
-        for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+        form_errors_to_messages(request, form)
     return redirect(reverse("watchlist:compose", args=[slug]) + f"?lang={_language(request.POST.get('lang'))}")
 
 
@@ -131,10 +116,8 @@ def press_release_save(request, slug):
 def publish(request, slug):
     _editor_only(request)
     edition = get_object_or_404(WatchlistEdition, slug=slug)
-    try:
-        services.edition_publish(edition=edition, actor=request.user)
-    except ValidationError as error:
-        errors_to_messages(request, error)
+    done, _edition = submit_action(request, lambda: services.edition_publish(edition=edition, actor=request.user))
+    if not done:
         return redirect("watchlist:compose", slug)
     messages.success(request, _("The edition is published."))
     return redirect(edition.get_absolute_url())

@@ -10,20 +10,30 @@ method, a concrete URL (placeholders in braces are real test objects made by `ob
 one of the named policies (PUBLIC, SIGNED_IN, EDITORS_ONLY, ...), i.e. a dict role -> outcome, or a function
 (role, state) -> outcome for pages of one update. Outcomes:
 
-    ALLOW  the request got through the access check (200, a redirect that is not to a login page, or a 400
-           form error: it was judged on its content, not refused)
+    ALLOW  the request got through the access check (200, or a redirect that is not to a login page). For a
+           POST this means the action HAPPENED: the row carries a valid payload (POST_DATA) and the test checks
+           that the expected audit event (EFFECTS) was written and a row changed. A 400 (form refused) is
+           never counted as allowed.
     LOGIN  302 to a login page          DENY  403 (the user may know the object exists, but may not do this)
     HIDE   404 (existence is itself sensitive, or the object is not public)
     ABSENT 404 for everyone (no such thing to serve)          NOT_ALLOWED 405
 
-A URL pattern without a row fails `test_every_url_pattern_has_a_row` with the exact line to add.
+A URL pattern without a row fails `test_every_url_pattern_has_a_row` with the exact line to add; a POST row
+without a payload and an expected effect fails `test_every_post_row_says_what_it_does`.
+
+After every refused request (and every POST whose expected effect is None) nothing in the watched tables has
+changed and no audit event was written. Each role's request runs in a savepoint rolled back afterwards, so
+every role acts on the same state.
 Every pattern under admin/ is covered by the ADMIN_SITE rule (Django's admin checks staff status itself).
 """
 import datetime as dt
+import hashlib
 
 import pytest
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -33,9 +43,9 @@ from civicspace.cases.models import Case
 from civicspace.countries.models import Country
 from civicspace.legislation.models import Bill, StageEvent
 from civicspace.monitoring.models import Status
-from civicspace.ratings.models import Assessment, EditionDraft, RatingProposal
+from civicspace.ratings.models import Assessment, EditionDraft, PanelVote, RatingProposal
 from civicspace.watchlist.models import WatchlistEdition, WatchlistEntry
-from tests.monitoring_fixtures import make_update
+from tests.monitoring_fixtures import make_update, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -291,6 +301,90 @@ ROWS = {
     "<lang>/watchlist/<slug:slug>/press-release/ (draft)": (
         "GET", "/en/watchlist/{draft_edition}/press-release/", policy(HIDE)),
 }
+# What each POST row sends (a valid submission, placeholders filled like the URL's) and what it must do when the
+# policy lets the role in: the audit action written (a function of role and update state for the pages of one
+# update), or None when the request is let in but must change nothing (a refusal shown as a message).
+def _admin_logout(role, state=None):
+    """Django's admin logs out only its own users (staff); anyone else is sent to the admin index unchanged."""
+    return "accounts.logout" if role == "admin" else None
+
+
+def _submit(role, state):
+    """The author or an editor submits a draft or a returned update; otherwise a message, nothing changes."""
+    if role in {"partner", "editor", "admin"} and state in {"draft", "changes_requested"}:
+        return "monitoring.update_submit"
+    return None
+
+
+POST_DATA = {
+    "<lang>/workspace/updates/<int:pk>/comments/": {"body": "Access matrix comment (test)."},
+    "<lang>/workspace/updates/<int:pk>/actions/<str:name>/": {},
+    "<lang>/workspace/laws/<int:pk>/sources/": {"title": "Access matrix source (test)", "publisher": "Test",
+                                                 "date": "2024-01-05", "url": "https://example.org/matrix"},
+    "<lang>/workspace/laws/stages/<int:event_pk>/<str:decision>/": {},
+    "<lang>/workspace/watchlist/<slug:slug>/countries/": {"country": "KAZ"},
+    "<lang>/workspace/watchlist/<slug:slug>/countries/<int:entry_pk>/<str:action>/": {
+        "entry{entry}-lang": "en", "entry{entry}-text": "Changed by the access matrix (test).",
+        "entry{entry}-status": "reviewed"},
+    "<lang>/workspace/watchlist/<slug:slug>/press-release/": {"lang": "en", "pr_title": "Changed (test)",
+                                                                "pr_lead": "Changed lead (test)."},
+    "<lang>/workspace/watchlist/<slug:slug>/publish/": {},
+    "<lang>/workspace/ratings/open-due/": {},
+    "<lang>/workspace/ratings/proposals/new/": {"country": "KAZ", "to_rating": "open",
+                                                "reason": "Access matrix (test)."},
+    "<lang>/workspace/ratings/proposals/<int:pk>/vote/": {"vote": "agree", "comment": "Access matrix (test)."},
+    "<lang>/workspace/ratings/proposals/<int:pk>/decide/": {"rating": "closed", "draft": "{rating_draft}",
+                                                            "rationale_en": "Access matrix (test)."},
+    "<lang>/workspace/ratings/proposals/<int:pk>/withdraw/": {"reason": "Access matrix (test)."},
+    "<lang>/workspace/ratings/editions/new/": {"publish_on": "2031-07-01", "kind": "regular"},
+    "<lang>/workspace/ratings/errata/new/": {"edition": "2025-12", "country": "KGZ", "rating": "repressed",
+                                             "score": "", "reason": "Access matrix (test)."},
+    "<lang>/admin/logout/": {},
+}
+EFFECTS = {
+    "<lang>/workspace/updates/<int:pk>/comments/": lambda role, state: "monitoring.comment_add",
+    "<lang>/workspace/updates/<int:pk>/actions/<str:name>/": _submit,
+    "<lang>/workspace/laws/<int:pk>/sources/": "legislation.source_add",
+    "<lang>/workspace/laws/stages/<int:event_pk>/<str:decision>/": "legislation.stage_verify",
+    "<lang>/workspace/watchlist/<slug:slug>/countries/": "watchlist.entry_add",
+    "<lang>/workspace/watchlist/<slug:slug>/countries/<int:entry_pk>/<str:action>/": "watchlist.rationale_save",
+    "<lang>/workspace/watchlist/<slug:slug>/press-release/": "watchlist.press_release_save",
+    "<lang>/workspace/watchlist/<slug:slug>/publish/": "watchlist.edition_publish",
+    "<lang>/workspace/ratings/open-due/": "ratings.proposals_open_due",
+    "<lang>/workspace/ratings/proposals/new/": "ratings.proposal_open",
+    "<lang>/workspace/ratings/proposals/<int:pk>/vote/": "ratings.proposal_vote",
+    "<lang>/workspace/ratings/proposals/<int:pk>/decide/": "ratings.proposal_decide",
+    "<lang>/workspace/ratings/proposals/<int:pk>/withdraw/": "ratings.proposal_withdraw",
+    "<lang>/workspace/ratings/editions/new/": "ratings.draft_create",
+    "<lang>/workspace/ratings/errata/new/": "ratings.erratum_record",
+    "<lang>/admin/logout/": _admin_logout,
+}
+# Tables whose every row is compared before and after each request (the reference tables that only the
+# loaders write, and whose rows number in the thousands, are left out).
+WATCHED_APPS = ("accounts", "audit", "legislation", "monitoring", "ratings", "watchlist")
+UNWATCHED = {"ratings.publishedrating", "ratings.indexvalue", "ratings.guidingscore", "monitoring.term"}
+
+
+SESSION_ONLY = {"accounts.logout"}  # what changes is the session (not a watched table) and the audit log
+
+
+def watched_state():
+    """{table: digest of every row}: what a request may have changed."""
+    state = {}
+    for label in WATCHED_APPS:
+        for model in apps.get_app_config(label).get_models():
+            if model._meta.label_lower in UNWATCHED or model._meta.label_lower.startswith(f"{label}.historical"):
+                continue
+            rows = repr(list(model.objects.order_by("pk").values_list()))
+            state[model._meta.label_lower] = hashlib.sha256(rows.encode()).hexdigest()
+    return state
+
+
+def _expected_effect(route, role, state):
+    effect = EFFECTS[route]
+    return effect(role, state) if callable(effect) else effect
+
+
 # Admin patterns whose outcome differs from the ADMIN_SITE rule (every other admin/ pattern follows the rule).
 ROWS.update({
     # Django admin's own password-only form is replaced by the site's login with two-factor authentication.
@@ -392,8 +486,10 @@ def outcome(response):
         return HIDE
     if code == 405:
         return NOT_ALLOWED
-    if code in (200, 301, 302, 303, 400):
+    if code in (200, 301, 302, 303):
         return ALLOW
+    if code == 400:
+        return "refused as invalid (400)"
     return f"unexpected status {code}"
 
 
@@ -412,10 +508,17 @@ def make_objects(people, settings, tmp_path):
     for role in ("editor", "panel", "admin"):
         RecoveryCodes.activate(people[role])  # what setting up TOTP does
     bill = Bill.objects.filter(country__code="KGZ").order_by("pk").first()
-    draft = WatchlistEdition.objects.create(slug="2031-03-01", target_date=dt.date(2031, 3, 1))
-    entry = WatchlistEntry.objects.create(edition=draft, country=bill.country)
+    # Complete enough to publish: an entry with its rationale and a press release title.
+    draft = WatchlistEdition.objects.create(slug="2031-03-01", target_date=dt.date(2031, 3, 1),
+                                            pr_title_en="Access matrix release (test)")
+    entry = WatchlistEntry.objects.create(edition=draft, country=bill.country,
+                                          rationale_en="Access matrix rationale (test).")
     published = WatchlistEdition.objects.filter(status=WatchlistEdition.Status.PUBLISHED).first()
-    event = StageEvent.objects.create(bill=bill, stage="introduced", date=dt.date(2024, 1, 5))
+    # A proposed stage that an editor can verify: the first stage of a bill of its own.
+    matrix_bill = Bill.objects.create(country=bill.country, short_title_en="Access matrix bill (test)",
+                                      category=bill.category, direction=bill.direction, original_language="en")
+    event = StageEvent.objects.create(bill=matrix_bill, stage="introduced", date=dt.date(2024, 1, 5),
+                                      proposed_by=people["partner"])
     invitation = Invitation.objects.create(email="invited@test.invalid", role=Role.PARTNER,
                                            organisation=people["kgz_org"])
     settings.EXPORT_RELEASES_DIR = tmp_path / "releases"
@@ -432,6 +535,9 @@ def make_objects(people, settings, tmp_path):
     audit = AuditEvent.objects.create(action="test.matrix")
     proposal = RatingProposal.objects.create(country=bill.country, from_rating="repressed", to_rating="closed",
                                              reason="access matrix (test)")
+    for n in range(3):  # the quorum, so that an editor can decide it (the panel fixture member votes again)
+        member = make_user(f"matrix-panel{n}@test.invalid", Role.PANEL, totp=True)
+        PanelVote.objects.create(proposal=proposal, member=member, vote="agree", comment="Matrix (test).")
     rating_draft = EditionDraft.objects.create(publish_on=dt.date(2031, 6, 1))
     assessment = Assessment.objects.create(country=bill.country, stream="partner", organisation=people["kgz_org"],
                                            period_end=dt.date(2025, 10, 31), form_version="2026.1")
@@ -453,31 +559,67 @@ def all_rows():
     return {**admin_rows(), **ROWS}
 
 
+def _post_data(route, objects):
+    return {key.format(**objects): str(value).format(**objects) for key, value in POST_DATA[route].items()}
+
+
+def _effect_failures(route, role, state, expected, before, response, where):
+    """After a POST: the action happened (its audit event written, a row changed) when it was let in with an
+    effect; otherwise nothing in the watched tables changed."""
+    after = watched_state()
+    changed = sorted(table for table in after if after[table] != before[0][table])
+    written = list(AuditEvent.objects.filter(pk__gt=before[1]).values_list("action", flat=True))
+    effect = _expected_effect(route, role, state) if expected == ALLOW and outcome(response) == ALLOW else None
+    if effect is None:
+        return [f"{where}: refused or nothing to do, yet changed {changed} (audit {written})"] if changed else []
+    row_changed = bool(set(changed) - {"audit.auditevent"}) or effect in SESSION_ONLY
+    if effect not in written or not row_changed:
+        return [f"{where}: expected the action to happen ({effect}); audit written {written}, tables changed "
+                f"{changed}"]
+    return []
+
+
+def _request(client, method, concrete, data):
+    return client.post(concrete, data) if method == "POST" else client.get(concrete)
+
+
 @pytest.mark.parametrize("route", list(all_rows()))
 def test_access_matrix(people, objects, settings, route):
-    """One URL pattern, every role (and every update state where the URL shows one update)."""
+    """One URL pattern, every role (and every update state where the URL shows one update). Each role's
+    request runs in a savepoint that is rolled back, so every role meets the same state; after a POST the
+    effect is checked (see _effect_failures)."""
     settings.API_RATE_LIMIT_PER_MINUTE = 0
     method, url, rule = all_rows()[route]
     stateful = "{update}" in url or "{incident}" in url
-    # GETs change nothing, so every role looks at the same updates; a POST gets fresh ones for each role.
+    data = _post_data(route, objects) if method == "POST" else None
+    # GETs change nothing, so every role looks at the same updates; a POST gets fresh ones in its savepoint.
     shared = {state: make_update(people, state) for state in STATES} if stateful and method == "GET" else {}
     failures = []
     for role in ROLES:
         client = client_for(people, role)
-        if stateful:
-            for state in STATES:
-                update = shared.get(state) or make_update(people, state)
-                concrete = url.format(update=update.pk, incident=update.incidents.first().pk, **objects)
-                response = client.post(concrete) if method == "POST" else client.get(concrete)
-                if (got := outcome(response)) != rule(role, state):
-                    failures.append(f"{method} {concrete} as {role}, update {state}: expected {rule(role, state)}, "
-                                    f"got {got}")
-        else:
-            concrete = url.format(**objects)
-            response = client.post(concrete) if method == "POST" else client.get(concrete)
-            if (got := outcome(response)) != rule[role]:
-                failures.append(f"{method} {concrete} as {role}: expected {rule[role]}, got {got}")
+        for state in STATES if stateful else [None]:
+            with transaction.atomic():
+                fill = dict(objects)
+                if stateful:
+                    update = shared.get(state) or make_update(people, state)
+                    fill.update(update=update.pk, incident=update.incidents.first().pk)
+                concrete = url.format(**fill)
+                expected = rule(role, state) if stateful else rule[role]
+                where = f"{method} {concrete} as {role}" + (f", update {state}" if stateful else "")
+                before = (watched_state(), AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+                          or 0) if method == "POST" else None
+                response = _request(client, method, concrete, data)
+                if (got := outcome(response)) != expected:
+                    failures.append(f"{where}: expected {expected}, got {got}")
+                elif method == "POST":
+                    failures += _effect_failures(route, role, state, expected, before, response, where)
+                transaction.set_rollback(True)
     assert not failures, "\n".join(failures)
+
+
+def test_every_post_row_says_what_it_does():
+    posts = {route for route, (method, _url, _rule) in ROWS.items() if method == "POST"}
+    assert posts == set(POST_DATA) == set(EFFECTS)
 
 
 def test_matrix_size():

@@ -48,7 +48,7 @@ def test_the_country_page_lists_its_laws_in_the_pipeline(client):
 def test_adding_a_signed_stage_moves_the_bill_everywhere_within_one_request(client, editor, foreign_agent_bill):
     response = editor.post(f"/en/workspace/laws/{foreign_agent_bill.pk}/stages/new/",
                            {"stage": "signed", "date": "2024-04-02", "note": "Signed by the President."})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url == f"/en/workspace/laws/{foreign_agent_bill.pk}/"
     laws = text(client.get("/en/laws/?country=KGZ"))
     assert "Signed into law April 2, 2024" in laws
     assert "1 country has enacted a foreign-agent law" in laws and "0 foreign-agent bills are pending" in laws
@@ -97,7 +97,7 @@ def test_partners_propose_stages_for_their_countries_and_editors_verify(client, 
     partner.force_login(people["partner"])
     response = partner.post(f"/en/workspace/laws/{foreign_agent_bill.pk}/stages/new/",
                             {"stage": "third_reading", "date": "2024-03-20"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url == f"/en/workspace/laws/{foreign_agent_bill.pk}/"
     proposal = StageEvent.objects.get(bill=foreign_agent_bill, stage="third_reading")
     assert not proposal.verified
     # Not public until verified.

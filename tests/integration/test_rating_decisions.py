@@ -261,7 +261,7 @@ def test_withdraw_and_erratum_are_recorded(people, kgz, proposal, current):
     assert erratum.rating_before == current.rating and erratum.rating_after == "closed"
     assert PublishedRating.objects.get(edition=edition, country=kgz).rating == "closed"
     assert Erratum.objects.filter(edition=edition, country=kgz).count() == 1
-    assert AuditEvent.objects.filter(action="rating_edition.erratum", target_id=str(erratum.pk)).exists()
+    assert AuditEvent.objects.filter(action="ratings.erratum_record", target_id=str(erratum.pk)).exists()
 
 
 def test_every_step_writes_an_audit_event(people, panel, proposal, draft):
@@ -270,12 +270,12 @@ def test_every_step_writes_an_audit_event(people, panel, proposal, draft):
                               rationale={"en": "Audited (test)."})
     edition = decisions.draft_publish(actor=people["editor"], draft=draft)
     actions = list(AuditEvent.objects.order_by("pk").values_list("action", "actor_id"))
-    assert ("rating_proposal.opened", people["editor"].pk) in actions
-    assert ("rating_edition.drafted", people["editor"].pk) in actions
-    assert sum(1 for a, _ in actions if a == "rating_proposal.voted") == 3
-    assert ("rating_proposal.decided", people["editor"].pk) in actions
-    assert ("rating_edition.published", people["editor"].pk) in actions
-    assert AuditEvent.objects.get(action="rating_edition.published").target_id == str(edition.pk)
+    assert ("ratings.proposal_open", people["editor"].pk) in actions
+    assert ("ratings.draft_create", people["editor"].pk) in actions
+    assert sum(1 for a, _ in actions if a == "ratings.proposal_vote") == 3
+    assert ("ratings.proposal_decide", people["editor"].pk) in actions
+    assert ("ratings.draft_publish", people["editor"].pk) in actions
+    assert AuditEvent.objects.get(action="ratings.draft_publish").target_id == str(edition.pk)
 
 
 def test_the_score_rule_opens_proposals_from_the_screen(people, kgz):
@@ -340,8 +340,9 @@ def test_assessment_save_validates_and_names_the_question(people, kgz):
     done = assessment_save(actor=partner, country=kgz, stream="partner", period_end=dt.date.today(),
                            answers=answers(), submit=True)
     assert done.pk == draft.pk and done.status == "submitted" and done.answers.count() == len(QUESTIONS)
-    assert list(AuditEvent.objects.filter(target_id=str(done.pk), action__startswith="assessment.")
-                .values_list("action", flat=True).order_by("pk")) == ["assessment.saved", "assessment.submitted"]
+    assert [(e.action, e.data["submitted"]) for e in AuditEvent.objects.filter(
+        target_id=str(done.pk), action__startswith="ratings.assessment").order_by("pk")] == [
+        ("ratings.assessment_save", False), ("ratings.assessment_save", True)]
 
 
 def test_submitted_assessments_change_the_guiding_score(people, kgz):
@@ -419,3 +420,19 @@ def test_the_errata_screen_records_a_correction_and_refuses_a_score_outside_the_
     # The panel may read the screens but not correct an edition; partners do not see them at all.
     assert signed_in(people["panel"]).post("/en/workspace/ratings/errata/new/", {}).status_code == 403
     assert signed_in(people["partner"]).post("/en/workspace/ratings/errata/new/", {}).status_code == 404
+
+
+def test_the_assessment_form_shows_a_service_error_given_as_a_list(people, monkeypatch):
+    """A ValidationError without fields (as model validation raises) is shown on the form; the view once read
+    its message_dict and answered 500. Nothing is saved."""
+    from civicspace.ratings.services import assessments
+
+    def refuse(**kwargs):
+        raise ValidationError(["The assessment period overlaps a submitted one (test)."])
+    monkeypatch.setattr(assessments, "assessment_save", refuse)
+    data = {"country": "kgz", "period_end": dt.date.today().isoformat(), "action": "draft",
+            f"q_{QUESTIONS[0]}": "3", f"j_{QUESTIONS[0]}": "Facts (synthetic)."}
+    response = signed_in(people["partner"]).post("/en/workspace/assessments/new/", data)
+    assert response.status_code == 400
+    assert "The assessment period overlaps a submitted one (test)." in text(response)
+    assert not Assessment.objects.exists()

@@ -32,7 +32,7 @@ def test_a_good_file_creates_the_edition_and_its_ratings(tmp_path):
     edition = RatingEdition.objects.get(code="TEST 2026")
     assert edition.slug == "2026-12" and edition.coverage == "partial"
     assert {r.country.code for r in edition.ratings.all()} == {"KGZ", "SOL"}
-    event = AuditEvent.objects.filter(action="ratings.import").first()  # newest first
+    event = AuditEvent.objects.filter(action="ratings.ratings_import").first()  # newest first
     assert event.data["file"] == "ratings-test.csv"
 
 

@@ -139,8 +139,7 @@ def assessment_save(*, actor, country, stream, period_end, answers, submit, toda
         for code, (value, justification) in clean.items():
             AssessmentAnswer.objects.update_or_create(assessment=assessment, question=code,
                                                       defaults={"value": value, "justification": justification})
-        audit_event_record(action="assessment.submitted" if submit else "assessment.saved", actor=actor,
-                           target=assessment,
-                           data={"country": country.code, "stream": stream, "period_end": period_end.isoformat(),
+        audit_event_record(action="ratings.assessment_save", actor=actor, target=assessment,
+                           data={"submitted": bool(submit), "country": country.code, "stream": stream, "period_end": period_end.isoformat(),
                                  "answers": len(clean), "created": created, "form_version": methodology.version})
     return assessment

@@ -1,9 +1,11 @@
 """Rating decisions: proposals opened by the score rule (or by an editor), panel votes, the editor's recorded
 decision with a public rationale in five languages, editions that collect decisions and freeze on publication,
-and errata. Every step is one transaction and writes an audit event."""
+and errata. Every step is one transaction that re-reads and locks the rows it changes, validates them there
+(so a second, concurrent submit gets a clear message, never a database error), and writes an audit event
+named ratings.<service>."""
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from civicspace.accounts.roles import is_editor, is_panel_member
@@ -11,6 +13,8 @@ from civicspace.audit.services import audit_event_record
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology.bands import RATING_CODES, band_for_score
 from civicspace.methodology.engine import proposal_due
+
+from civicspace.countries.models import Country
 
 from ..models import (
     EditionDraft,
@@ -22,8 +26,8 @@ from ..models import (
     RatingEdition,
     RatingProposal,
 )
-from .scoring import latest_scores
 from ..selectors.editions import current_ratings
+from .scoring import latest_scores
 
 LANGS = [code for code, _name in settings.LANGUAGES]
 
@@ -46,11 +50,16 @@ def proposals_open_due(*, actor=None, actor_label="score rule"):
     if actor is not None:
         _editor(actor)
     hysteresis = methodology_config.load().decisions.hysteresis
-    scores = latest_scores()
-    already = set(RatingProposal.objects.filter(status=RatingProposal.Status.OPEN).values_list("country_id", flat=True))
     created = []
     with transaction.atomic():
-        for published in current_ratings():
+        published_rows = current_ratings()
+        # Lock the countries first: an editor's proposal_open or a second run waits, then sees these proposals.
+        list(Country.objects.select_for_update().filter(pk__in=[r.country_id for r in published_rows]).order_by("pk")
+             .values_list("pk", flat=True))
+        scores = latest_scores()
+        already = set(RatingProposal.objects.filter(status=RatingProposal.Status.OPEN)
+                      .values_list("country_id", flat=True))
+        for published in published_rows:
             score = scores.get(published.country_id)
             if score is None or published.country_id in already:
                 continue
@@ -63,7 +72,7 @@ def proposals_open_due(*, actor=None, actor_label="score rule"):
                 reason=f"Guiding score {score.score} ({score.as_of.isoformat()}, methodology {score.version}) is "
                        f"in the {target} band, more than {hysteresis:g} points outside the published "
                        f"{published.rating} band.")
-            audit_event_record(action="rating_proposal.opened", actor=actor, actor_label=actor_label,
+            audit_event_record(action="ratings.proposals_open_due", actor=actor, actor_label=actor_label,
                                target=proposal, data={"from": published.rating, "to": target,
                                                       "score": str(score.score)})
             created.append(proposal)
@@ -76,40 +85,58 @@ def proposal_open(*, actor, country, to_rating, reason):
     _rating(to_rating, "to_rating")
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the rating should change.")})
-    published = next((r for r in current_ratings() if r.country_id == country.pk), None)
-    if published is None:
-        raise ValidationError({"country": _("This country has no published rating yet.")})
-    if published.rating == to_rating:
-        raise ValidationError({"to_rating": _("This is already the country's rating.")})
-    if RatingProposal.objects.filter(country=country, status=RatingProposal.Status.OPEN).exists():
-        raise ValidationError({"country": _("A proposal for this country is already open.")})
-    score = GuidingScore.objects.filter(country=country).order_by("-as_of", "-pk").first()
     with transaction.atomic():
+        Country.objects.select_for_update().get(pk=country.pk)  # one proposal_open per country at a time
+        published = next((r for r in current_ratings() if r.country_id == country.pk), None)
+        if published is None:
+            raise ValidationError({"country": _("This country has no published rating yet.")})
+        if published.rating == to_rating:
+            raise ValidationError({"to_rating": _("This is already the country's rating.")})
+        if RatingProposal.objects.filter(country=country, status=RatingProposal.Status.OPEN).exists():
+            raise ValidationError({"country": _("A proposal for this country is already open.")})
+        score = GuidingScore.objects.filter(country=country).order_by("-as_of", "-pk").first()
         proposal = RatingProposal.objects.create(country=country, score=score, from_rating=published.rating,
                                                  to_rating=to_rating, reason=reason.strip(), opened_by=actor)
-        audit_event_record(action="rating_proposal.opened", actor=actor, target=proposal,
+        audit_event_record(action="ratings.proposal_open", actor=actor, target=proposal,
                            data={"from": published.rating, "to": to_rating, "manual": True})
     return proposal
 
 
-def _open(proposal):
+def _open_locked(proposal):
+    """The proposal re-read and locked inside the caller's transaction; refused unless still open (another
+    editor may have decided or withdrawn it since the page was loaded)."""
+    try:
+        proposal = RatingProposal.objects.select_for_update().get(pk=proposal.pk)
+    except RatingProposal.DoesNotExist:
+        raise ValidationError({"proposal": _("This proposal no longer exists.")}) from None
     if proposal.status != RatingProposal.Status.OPEN:
         raise ValidationError({"proposal": _("This proposal is no longer open.")})
+    return proposal
+
+
+def _draft_locked(draft, field="draft"):
+    try:
+        draft = EditionDraft.objects.select_for_update().get(pk=draft.pk)
+    except EditionDraft.DoesNotExist:
+        raise ValidationError({field: _("This edition draft no longer exists.")}) from None
+    if draft.is_published:
+        raise ValidationError({field: _("That edition is already published.")})
+    return draft
 
 
 def proposal_vote(*, actor, proposal, vote, comment):
     """A panel member's vote with a comment; voting again replaces the member's earlier vote."""
     if not is_panel_member(actor):
         raise PermissionDenied
-    _open(proposal)
     if vote not in PanelVote.Vote.values:
         raise ValidationError({"vote": _("Choose agree, disagree or abstain.")})
     if not (comment or "").strip():
         raise ValidationError({"comment": _("A comment is required with every vote.")})
     with transaction.atomic():
+        proposal = _open_locked(proposal)
         row, created = PanelVote.objects.update_or_create(proposal=proposal, member=actor,
                                                           defaults={"vote": vote, "comment": comment.strip()})
-        audit_event_record(action="rating_proposal.voted", actor=actor, target=proposal,
+        audit_event_record(action="ratings.proposal_vote", actor=actor, target=proposal,
                            data={"vote": vote, "changed": not created})
     return row
 
@@ -130,16 +157,16 @@ def proposal_decide(*, actor, proposal, draft, rating, rationale):
     """The editor records the decision (which may differ from the proposal and the score) with a public
     rationale: `rationale` is {lang: text}; English is required, other languages when available."""
     _editor(actor)
-    _open(proposal)
     _rating(rating, "rating")
-    if draft.is_published:
-        raise ValidationError({"draft": _("That edition is already published.")})
-    if not proposal_tally(proposal)["quorum_met"]:
-        raise ValidationError({"proposal": _("The panel has not reached its quorum yet.")})
     if not (rationale.get("en") or "").strip():
         raise ValidationError({"rationale_en": _("The public rationale in English is required.")})
-    score = proposal.score.score if proposal.score_id else None
     with transaction.atomic():
+        # The draft first, as draft_publish does: a decision and a publication of the same draft serialise.
+        draft = _draft_locked(draft)
+        proposal = _open_locked(proposal)
+        if not proposal_tally(proposal)["quorum_met"]:
+            raise ValidationError({"proposal": _("The panel has not reached its quorum yet.")})
+        score = proposal.score.score if proposal.score_id else None
         decision = RatingDecision(proposal=proposal, draft=draft, rating=rating, score=score, decided_by=actor)
         # The base field first: modeltranslation also writes it into the *active* language's field, which the
         # loop then sets to what was given (else an editor working in Russian got English in rationale_ru).
@@ -149,18 +176,18 @@ def proposal_decide(*, actor, proposal, draft, rating, rationale):
         decision.save()
         proposal.status = RatingProposal.Status.DECIDED
         proposal.save(update_fields=["status"])
-        audit_event_record(action="rating_proposal.decided", actor=actor, target=proposal,
+        audit_event_record(action="ratings.proposal_decide", actor=actor, target=proposal,
                            data={"rating": rating, "proposed": proposal.to_rating, "draft": draft.pk})
     return decision
 
 
 def proposal_withdraw(*, actor, proposal, reason):
     _editor(actor)
-    _open(proposal)
     with transaction.atomic():
+        proposal = _open_locked(proposal)
         proposal.status = RatingProposal.Status.WITHDRAWN
         proposal.save(update_fields=["status"])
-        audit_event_record(action="rating_proposal.withdrawn", actor=actor, target=proposal,
+        audit_event_record(action="ratings.proposal_withdraw", actor=actor, target=proposal,
                            data={"reason": reason})
 
 
@@ -175,7 +202,7 @@ def draft_create(*, actor, publish_on, kind=EditionDraft.Kind.REGULAR):
         raise ValidationError({"publish_on": _("The date must be after the newest published edition.")})
     with transaction.atomic():
         draft = EditionDraft.objects.create(kind=kind, publish_on=publish_on, created_by=actor)
-        audit_event_record(action="rating_edition.drafted", actor=actor, target=draft,
+        audit_event_record(action="ratings.draft_create", actor=actor, target=draft,
                            data={"kind": kind, "publish_on": publish_on.isoformat()})
     return draft
 
@@ -192,19 +219,25 @@ def draft_publish(*, actor, draft):
     also carries forward every other country's current rating (with its guiding score when that score lies
     in the same band, else without a score)."""
     _editor(actor)
-    if draft.is_published:
-        raise ValidationError({"draft": _("That edition is already published.")})
-    decisions = list(draft.decisions.select_related("proposal__country"))
-    if not decisions and draft.kind == EditionDraft.Kind.INTERIM:
-        raise ValidationError({"draft": _("An interim change needs at least one decision.")})
-    open_count = RatingProposal.objects.filter(status=RatingProposal.Status.OPEN).count()
-    regular = draft.kind == EditionDraft.Kind.REGULAR
     with transaction.atomic():
+        draft = _draft_locked(draft)
+        decisions = list(draft.decisions.select_related("proposal__country"))
+        if not decisions and draft.kind == EditionDraft.Kind.INTERIM:
+            raise ValidationError({"draft": _("An interim change needs at least one decision.")})
+        open_count = RatingProposal.objects.filter(status=RatingProposal.Status.OPEN).count()
+        regular = draft.kind == EditionDraft.Kind.REGULAR
         code = f"{'CSM' if regular else 'CSM interim'} {draft.publish_on.isoformat()}"
-        edition = RatingEdition.objects.create(
-            code=code, slug=_slug_for(draft.publish_on), published=draft.publish_on,
-            published_precision=RatingEdition.Precision.DAY,
-            coverage=RatingEdition.Coverage.COMPLETE if regular else RatingEdition.Coverage.PARTIAL)
+        if RatingEdition.objects.filter(code=code).exists():
+            raise ValidationError({"draft": _("An edition of that kind is already published on that date.")})
+        try:
+            with transaction.atomic():  # another draft of the same date published at the same moment
+                edition = RatingEdition.objects.create(
+                    code=code, slug=_slug_for(draft.publish_on), published=draft.publish_on,
+                    published_precision=RatingEdition.Precision.DAY,
+                    coverage=RatingEdition.Coverage.COMPLETE if regular else RatingEdition.Coverage.PARTIAL)
+        except IntegrityError:
+            raise ValidationError(
+                {"draft": _("An edition of that kind is already published on that date.")}) from None
         source = f"{settings.SITE_URL}/en/ratings/changes/{edition.slug}/"
         rows = {d.proposal.country_id: PublishedRating(edition=edition, country_id=d.proposal.country_id,
                                                        rating=d.rating, score=_score_in_band(d.score, d.rating),
@@ -222,7 +255,7 @@ def draft_publish(*, actor, draft):
         PublishedRating.objects.bulk_create(rows.values())
         draft.edition = edition
         draft.save(update_fields=["edition"])
-        audit_event_record(action="rating_edition.published", actor=actor, target=edition,
+        audit_event_record(action="ratings.draft_publish", actor=actor, target=edition,
                            data={"decisions": len(decisions), "ratings": len(rows), "open_proposals": open_count})
     return edition
 
@@ -240,17 +273,17 @@ def erratum_record(*, actor, edition, country, rating, score, reason):
     _rating(rating, "rating")
     if not (reason or "").strip():
         raise ValidationError({"reason": _("A public reason for the correction is required.")})
-    row = PublishedRating.objects.filter(edition=edition, country=country).first()
-    if row is None:
-        raise ValidationError({"country": _("This edition does not rate this country.")})
     if score is not None and band_for_score(score).code != rating:
         raise ValidationError({"score": _("The score is not in the band of the rating.")})
     with transaction.atomic():
+        row = PublishedRating.objects.select_for_update().filter(edition=edition, country=country).first()
+        if row is None:
+            raise ValidationError({"country": _("This edition does not rate this country.")})
         erratum = Erratum.objects.create(edition=edition, country=country, rating_before=row.rating,
                                          rating_after=rating, score_before=row.score, score_after=score,
                                          reason=reason.strip(), recorded_by=actor)
         row.rating, row.score = rating, score
         row.save(update_fields=["rating", "score"])
-        audit_event_record(action="rating_edition.erratum", actor=actor, target=erratum,
+        audit_event_record(action="ratings.erratum_record", actor=actor, target=erratum,
                            data={"edition": edition.slug, "country": country.code})
     return erratum

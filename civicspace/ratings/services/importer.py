@@ -149,7 +149,7 @@ def ratings_import(*, path, actor=None, actor_label="import_ratings"):
             )
         if edition_report.changed or rating_report.changed:
             audit_event_record(
-                action="ratings.import",
+                action="ratings.ratings_import",
                 actor=actor,
                 actor_label=actor_label,
                 data={"file": Path(path).name, "editions": str(edition_report), "ratings": str(rating_report)},

@@ -17,7 +17,15 @@ from civicspace.monitoring.models import Incident, TrendCall
 from civicspace.watchlist.config import DEFAULT as WATCHLIST_CONFIG
 from civicspace.watchlist.risk import IncidentFact, incident_weight
 
-from ..models import Assessment, AssessmentAnswer, GuidingScore, IndexValue, PublishedRating, RatingEdition
+from ..models import (
+    Assessment,
+    AssessmentAnswer,
+    GuidingScore,
+    IndexValue,
+    PublishedRating,
+    RatingEdition,
+    RatingProposal,
+)
 
 ASSESSMENT_MAX_AGE_DAYS = 366
 
@@ -212,7 +220,8 @@ def _decimal(value):
 def scores_compute_all(*, as_of=None, version=methodology_config.ACTIVE_VERSION, country_ids=None,
                        actor=None, actor_label="scores_compute"):
     """Compute and store every country's guiding score as of a date (today by default). A country with no
-    evidence in any stream gets no score. Recomputing the same date and version replaces those rows."""
+    evidence in any stream gets no score. Recomputing the same date and version replaces those rows, except
+    the ones a rating proposal refers to, which are kept. Safe to run any number of times."""
     as_of = as_of or dt.date.today()
     methodology = methodology_config.load(version)
     inputs = score_inputs(as_of=as_of, methodology=methodology, country_ids=country_ids)
@@ -231,10 +240,12 @@ def scores_compute_all(*, as_of=None, version=methodology_config.ACTIVE_VERSION,
         existing = GuidingScore.objects.filter(as_of=as_of, version=methodology.version)
         if country_ids is not None:
             existing = existing.filter(country_id__in=country_ids)
-        existing.delete()
+        # A score that a proposal refers to is the evidence of that proposal: it stays, next to the new row
+        # (latest_scores reads the newest), so a rerun never fails on it and never changes what was proposed.
+        existing.exclude(pk__in=RatingProposal.objects.filter(score__isnull=False).values("score_id")).delete()
         GuidingScore.objects.bulk_create(rows, batch_size=200)
         generation_bump()  # bulk_create sends no signal: cached country pages must show the new scores
-        audit_event_record(action="scores.computed", actor=actor, actor_label=actor_label,
+        audit_event_record(action="ratings.scores_compute_all", actor=actor, actor_label=actor_label,
                            data={"as_of": as_of.isoformat(), "version": methodology.version,
                                  "scored": len(rows), "without_evidence": sorted(without)})
     return rows, without
