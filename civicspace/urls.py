@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("civicspace.monitoring.urls")),
     path("", include("civicspace.legislation.urls")),
+    path("", include("civicspace.cases.urls")),  # issue 20: cases
     path("", include("civicspace.watchlist.urls")),
     path("", include("civicspace.ratings.urls")),
     path("", include("civicspace.findings.urls")),

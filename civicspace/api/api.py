@@ -490,3 +490,7 @@ def taxonomy(request, lang: str = Query("en", description=LANG_HELP)):
         vocabularies = [{"code": value, "label": str(label), "terms": by_vocabulary.get(value, [])}
                         for value, label in Vocabulary.choices]
     return {"lang": lang, "vocabularies": vocabularies}
+
+
+from civicspace.cases.api import router as cases_router  # noqa: E402  (issue 20: cases)
+api.add_router("/cases", cases_router)

@@ -20,7 +20,7 @@ def index(request, **kwargs):
     return JsonResponse({
         "docs": absolute("openapi-view"),
         "openapi": absolute("openapi-json"),
-        "endpoints": {name: absolute(name) for name in ("countries", "editions", "updates", "laws", "watchlist",
+        "endpoints": {name: absolute(name) for name in ("countries", "editions", "updates", "laws", "cases", "watchlist",
                                                          "taxonomy")},
     })
 

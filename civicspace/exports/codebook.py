@@ -310,6 +310,8 @@ TABLES = [
            *translated("label", "Label")],
           ["vocabulary", "code"]),
 ]
+from civicspace.cases.exports import export_tables as case_tables  # noqa: E402  (issue 20: the cases tables)
+TABLES += case_tables()
 TABLE_NAMES = [t.name for t in TABLES]
 
 

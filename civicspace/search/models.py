@@ -9,6 +9,7 @@ class Kind(models.TextChoices):
     UPDATE = "update", _("Update")
     INCIDENT = "incident", _("Incident")
     BILL = "bill", _("Law")
+    CASE = "case", _("Case")  # issue 20: cases
 
 
 class SearchDocument(models.Model):
@@ -53,7 +54,8 @@ class DirtyRecord(models.Model):
     """A record whose documents must be rebuilt (marked in the transaction that changed it; cleared by
     index_rebuild_dirty, the `search_reindex --dirty` job)."""
 
-    kind = models.CharField(max_length=8, choices=[(Kind.UPDATE, Kind.UPDATE.label), (Kind.BILL, Kind.BILL.label)])
+    kind = models.CharField(max_length=8, choices=[(Kind.UPDATE, Kind.UPDATE.label), (Kind.BILL, Kind.BILL.label),
+                                                     (Kind.CASE, Kind.CASE.label)])
     object_id = models.PositiveBigIntegerField()
     marked_at = models.DateTimeField()
 

@@ -52,6 +52,10 @@ def _record_key(obj):
         return Kind.BILL, obj.pk
     if isinstance(obj, (StageEvent, BillSource)):
         return Kind.BILL, obj.bill_id
+    if obj._meta.label == "cases.Case":  # issue 20: a case's documents are rebuilt from the case
+        return Kind.CASE, obj.pk
+    if obj._meta.app_label == "cases":
+        return Kind.CASE, obj.case_id
     raise TypeError(f"{type(obj).__name__} is not indexed for search")
 
 
@@ -130,6 +134,10 @@ def _reindex(kind, pk):
             SearchDocument.objects.filter(kind=Kind.INCIDENT, parent_id=pk).delete()
             update = Update.objects.prefetch_related("incidents").filter(pk=pk).first()
             documents = update_documents(update) if update else []
+        elif kind == Kind.CASE:  # issue 20
+            from civicspace.cases.search import case_documents
+
+            documents = case_documents(pk)
         else:
             bill = bills_with_stage().filter(pk=pk).first()
             documents = bill_documents(bill) if bill else []
@@ -193,7 +201,11 @@ def index_rebuild_all(*, progress=None):
     started = timezone.now()
     updates = list(Update.objects.published().order_by("pk").values_list("pk", flat=True))
     bills = list(Bill.objects.order_by("pk").values_list("pk", flat=True))
-    records = [(Kind.UPDATE, pk) for pk in updates] + [(Kind.BILL, pk) for pk in bills]
+    from civicspace.cases.models import Case  # issue 20
+
+    cases = list(Case.objects.published().order_by("pk").values_list("pk", flat=True))
+    records = ([(Kind.UPDATE, pk) for pk in updates] + [(Kind.BILL, pk) for pk in bills]
+               + [(Kind.CASE, pk) for pk in cases])
     documents = 0
     for done, (kind, pk) in enumerate(records, 1):
         documents += _reindex(kind, pk)
@@ -204,6 +216,7 @@ def index_rebuild_all(*, progress=None):
         SearchDocument.objects.filter(kind=Kind.UPDATE).exclude(object_id__in=published).delete()
         SearchDocument.objects.filter(kind=Kind.INCIDENT).exclude(parent_id__in=published).delete()
         SearchDocument.objects.filter(kind=Kind.BILL).exclude(object_id__in=Bill.objects.values("pk")).delete()
+        SearchDocument.objects.filter(kind=Kind.CASE).exclude(object_id__in=Case.objects.published().values("pk")).delete()
         DirtyRecord.objects.filter(marked_at__lte=started).delete()
         get_engine().clear_orphans()
         index_changed.send(sender=SearchDocument)

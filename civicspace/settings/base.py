@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "civicspace.ratings",
     "civicspace.monitoring",
     "civicspace.legislation",
+    "civicspace.cases",  # issue 20: cases (helper "cases")
     "civicspace.watchlist",
     "civicspace.findings",
     "civicspace.api",

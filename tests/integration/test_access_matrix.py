@@ -39,6 +39,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from civicspace.accounts.models import Invitation, Role
 from civicspace.audit.models import AuditEvent
+from civicspace.cases.models import Case
 from civicspace.countries.models import Country
 from civicspace.legislation.models import Bill, StageEvent
 from civicspace.monitoring.models import Status
@@ -149,6 +150,8 @@ ROWS = {
     "api/v1/updates/<id>": ("GET", "/api/v1/updates/{update}", PUBLIC_UPDATE),
     "api/v1/laws": ("GET", "/api/v1/laws", PUBLIC),
     "api/v1/laws/<id>": ("GET", "/api/v1/laws/{bill}", PUBLIC),
+    "api/v1/cases": ("GET", "/api/v1/cases", PUBLIC),  # issue 20: cases
+    "api/v1/cases/<id>": ("GET", "/api/v1/cases/{case}", PUBLIC),
     "api/v1/watchlist": ("GET", "/api/v1/watchlist", PUBLIC),
     "api/v1/taxonomy": ("GET", "/api/v1/taxonomy", PUBLIC),
     "api/v1/^(?P<rest>.*)$": ("GET", "/api/v1/no-such-endpoint", NOWHERE),
@@ -213,6 +216,15 @@ ROWS = {
         "GET", "/en/workspace/updates/{update}/sources/{source}/delete/", UPDATE_EDIT),
     "<lang>/workspace/updates/<int:pk>/actions/<str:name>/confirm/": (
         "GET", "/en/workspace/updates/{update}/actions/publish/confirm/", UPDATE_PUBLISH_CONFIRM),
+    # Cases (issue 20): public pages and feeds; the workspace for editors and partners of the case's country
+    "<lang>/cases/": ("GET", "/en/cases/?country=kgz", PUBLIC),
+    "<lang>/cases/feed/": ("GET", "/en/cases/feed/", PUBLIC),
+    "<lang>/cases/feed/country/<slug:country>/": ("GET", "/en/cases/feed/country/kgz/", PUBLIC),
+    "<lang>/cases/<int:pk>/": ("GET", "/en/cases/{case}/", PUBLIC),
+    "<lang>/cases/<int:pk>/feed/": ("GET", "/en/cases/{case}/feed/", PUBLIC),
+    "<lang>/workspace/cases/": ("GET", "/en/workspace/cases/", EDITORS_AND_PARTNERS),
+    "<lang>/workspace/cases/new/": ("GET", "/en/workspace/cases/new/", EDITORS_AND_PARTNERS),
+    "<lang>/workspace/cases/<int:pk>/": ("GET", "/en/workspace/cases/{case}/", KGZ_BILL),
     # Legislation workspace
     "<lang>/workspace/laws/": ("GET", "/en/workspace/laws/", EDITORS_AND_PARTNERS),
     "<lang>/workspace/laws/new/": ("GET", "/en/workspace/laws/new/", EDITORS_ONLY_403),
@@ -550,7 +562,8 @@ def make_objects(people, settings, tmp_path):
     return {"partner_user": people["partner"].pk, "proposal": proposal.pk, "rating_draft": rating_draft.pk, "assessment": assessment.pk,
             "country_type": ContentType.objects.get_for_model(Country).pk, "country": country.pk,
             "audit_event": audit.pk, "bill": bill.pk, "draft_edition": draft.slug, "entry": entry.pk, "published_edition": published.slug,
-            "stage_event": event.pk, "token": invitation.token, "release": "2031.01.01"}
+            "stage_event": event.pk, "token": invitation.token, "release": "2031.01.01",
+            "case": Case.objects.get(import_key="temirov-live-director").pk}  # issue 20: a published Kyrgyz case
 
 
 def client_for(people, role):

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
+from civicspace.cases.models import Case
 from civicspace.countries.models import Country
 from civicspace.legislation.models import Bill
 from civicspace.monitoring.models import Incident, Status, Term, Update
@@ -34,6 +35,8 @@ def index(db):
 @pytest.fixture
 def demo():
     update = Update.objects.get(import_key="kgz-2024-03-05")
+    # issue 20: these tests are about updates, incidents and laws; cases are searched in test_cases_public.py
+    SearchDocument.objects.filter(kind=Kind.CASE).delete()
 
     def incident(words):
         return Incident.objects.get(update=update, description_en__contains=words)
@@ -196,7 +199,8 @@ def test_snippets_are_escaped_around_the_marks(people):
     update.summary_en = 'Beware <script>alert("x")</script> & journalists <b>here</b>.'
     update.save()
     services.index_record(update)
-    result = next(r for r in search("journalists", lang="en").object_list if r.object_id == update.pk)
+    result = next(r for r in search("journalists", lang="en").object_list
+                  if r.kind == Kind.UPDATE and r.object_id == update.pk)
     assert "<mark>journalists</mark>" in result.snippet_html
     assert "<script>" not in result.snippet_html and "&lt;script&gt;" in result.snippet_html
     assert "&amp;" in result.snippet_html and "<b>" not in result.snippet_html
@@ -264,10 +268,12 @@ def test_reindex_command_shows_progress():
     call_command("search_reindex", stdout=out)
     output = out.getvalue()
     # Every published update and law (the demo content: the Kyrgyzstan update and its two bills, and the intake
-    # corpus of issue 18), one document per update, incident and law in each of the five languages.
-    records = Update.objects.filter(status=Status.PUBLISHED).count() + Bill.objects.count()
+    # corpus of issue 18), one document per update, incident and law in each of the five languages; and every
+    # published case (issue 20).
+    cases = Case.objects.published().count()
+    records = Update.objects.filter(status=Status.PUBLISHED).count() + Bill.objects.count() + cases
     documents = (Update.objects.filter(status=Status.PUBLISHED).count() + Bill.objects.count()
-                 + Incident.objects.filter(update__status=Status.PUBLISHED).count()) * 5
+                 + Incident.objects.filter(update__status=Status.PUBLISHED).count() + cases) * 5
     assert f"search: {records}/{records} records (100%)" in output
     assert f"index rebuilt, {documents} document(s)" in output
     out = io.StringIO()

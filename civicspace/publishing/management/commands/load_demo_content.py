@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from civicspace.cases.reference import demo_cases_load  # issue 20
 from civicspace.legislation.reference import demo_bills_load
 from civicspace.monitoring.reference import demo_load
 from civicspace.watchlist.reference import demo_press_release_attach
@@ -17,5 +18,6 @@ class Command(BaseCommand):
         created += demo_load(path=settings.PACKAGE_DIR / "data" / "demo" / "intake-devset-updates.json")
         bills = demo_bills_load()
         releases = demo_press_release_attach()
+        self.stdout.write(f"Demo cases: {demo_cases_load()} added.")  # issue 20
         self.stdout.write(f"Demo content: {created} update(s), {bills} law(s) and {releases} press release(s) "
                           "added.")
