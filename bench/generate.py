@@ -414,6 +414,10 @@ class Generator:
             Bill.freedoms.through.objects.bulk_create(b_freedoms, batch_size=2000)
             Bill.updates.through.objects.bulk_create(b_updates, batch_size=2000)
             Bill.incidents.through.objects.bulk_create(b_incidents, batch_size=2000)
+            # bulk_create sends no signal: store each bill's current stage by the one rule
+            from civicspace.legislation.services import bill_stage_refresh
+
+            bill_stage_refresh(bill_ids=[bill.id for bill in bills])
         progress.finish()
 
     # --- Watchlist -------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ FIELDS = {
              "original_language": PUBLIC, "translation_status": PUBLIC, "number": PUBLIC, "category": PUBLIC,
              "direction": PUBLIC, "passed_with_improvements": PUBLIC, "import_key": CONFIDENTIAL,
              "created_at": CONFIDENTIAL, "freedoms": PUBLIC,
+             # derived from the verified (published) stage events only
+             "current_stage": PUBLIC, "last_moved": PUBLIC, "last_moved_precision": PUBLIC,
              # links to updates and incidents: public only for the published ones (Update.objects.published())
              "updates": PUBLISHED, "incidents": PUBLISHED},
     "BillSource": {"id": PUBLIC, "bill": PUBLIC, "title": PUBLIC, "publisher": PUBLIC, "date": PUBLIC, "url": PUBLIC,

@@ -75,10 +75,19 @@ class Bill(models.Model):
     incidents = models.ManyToManyField(Incident, related_name="bills", blank=True)
     import_key = models.CharField(max_length=100, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Where the bill stands: derived by timeline.current_event from its verified stage events and stored by
+    # services.bill_stage_refresh whenever an event is saved or deleted (signals.py), so that lists filter and
+    # sort on it in the database. Never written anywhere else.
+    current_stage = models.CharField(_("current stage"), max_length=25, choices=STAGE_CHOICES, null=True,
+                                     blank=True, editable=False)
+    last_moved = models.DateField(_("last moved"), null=True, blank=True, editable=False)
+    last_moved_precision = models.CharField(max_length=5, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["country__code", "pk"]
+        indexes = [models.Index(fields=["current_stage"], name="bill_current_stage"),
+                   models.Index(fields=["last_moved"], name="bill_last_moved")]
 
     def __str__(self):
         return self.short_title

@@ -1,5 +1,4 @@
-"""Reads of bills with their current stage, derived from the verified timeline in the query itself."""
-from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+"""Reads of bills with their current stage (derived by timeline.current_event and stored on the bill)."""
 from django.db.models import Prefetch
 from django.http import Http404
 
@@ -10,19 +9,11 @@ from civicspace.monitoring.models import Incident, Update
 from . import timeline
 from .models import Bill, StageEvent
 
-STAGE_RANK = Case(*[When(stage=s.code, then=Value(s.rank)) for s in timeline.STAGES], output_field=IntegerField())
-
-
-def _latest_verified():
-    return (StageEvent.objects.published().filter(bill=OuterRef("pk"))
-            .annotate(rank=STAGE_RANK).order_by("-date", "-rank", "-pk"))
-
 
 def bills_with_stage():
-    latest = _latest_verified()
-    return Bill.objects.annotate(current_stage=Subquery(latest.values("stage")[:1]),
-                                 last_moved=Subquery(latest.values("date")[:1]),
-                                 last_moved_precision=Subquery(latest.values("date_precision")[:1]))
+    """Bills with their current stage, last move and its precision: stored on the bill by
+    services.bill_stage_refresh from the verified events, by the one rule (timeline.current_event)."""
+    return Bill.objects.all()
 
 
 def bill_list(*, country=None, region=None, category=None, direction=None, stage=None, moved_from=None,

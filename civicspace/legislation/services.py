@@ -15,6 +15,22 @@ from .models import Bill, BillSource, StageEvent
 BILL_TEXT_FIELDS = ("official_title", "short_title", "summary")
 
 
+def bill_stage_refresh(*, bill_ids):
+    """Store each bill's current stage, last move and its precision, derived by the one rule
+    (timeline.current_event) from its verified stage events. Called on every save and delete of a stage event
+    (signals.py) and by bulk loaders; a plain UPDATE, so it writes no revision and no audit event of its own
+    (the stage event's change has them)."""
+    events = {}
+    for bill_id, stage, date, precision in (StageEvent.objects.published().filter(bill_id__in=list(bill_ids))
+                                            .order_by("pk").values_list("bill_id", "stage", "date", "date_precision")):
+        events.setdefault(bill_id, []).append((stage, date, precision))
+    for bill_id in bill_ids:
+        rows = events.get(bill_id, [])
+        index = timeline.current_event([(stage, date) for stage, date, _precision in rows])
+        stage, date, precision = rows[index] if index is not None else (None, None, "")
+        Bill.objects.filter(pk=bill_id).update(current_stage=stage, last_moved=date, last_moved_precision=precision)
+
+
 def can_propose(user, bill):
     return bool(is_editor(user) or (is_partner(user) and bill.country_id in assigned_country_ids(user)))
 

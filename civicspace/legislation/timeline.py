@@ -1,6 +1,7 @@
 """Stages of a bill and the rules of a possible timeline. Pure Python, no Django: plain data in and out.
 
-A timeline is a list of (stage code, date). The current stage is derived from it, never stored. A timeline is
+A timeline is a list of (stage code, date). The current stage is derived from it here only (current_event); the
+product stores what this derivation returns on the bill, so lists can filter on it. A timeline is
 valid when its events, in date order, only move a bill forward through the legislative process, when special
 stages come after what they need (a veto override after a veto, a repeal after the law took effect), when
 nothing follows an end (withdrawn, lapsed, struck down, repealed), and when no date is in the future.
@@ -105,8 +106,16 @@ def validate(events, *, today=None):
     return errors
 
 
-def current_stage(events):
-    """The stage a bill is at: its last event in process order; None without events."""
+def current_event(events):
+    """The index (in `events`) of the event a bill is at: its last event in process order (the latest date; on
+    one day the later stage of the process; then the later in the list). None without events. This is the one
+    rule for a bill's current stage: the product stores what it returns (legislation/services.bill_stage_refresh)."""
     if not events:
         return None
-    return ordered(events)[-1][1][0]
+    return ordered(events)[-1][0]
+
+
+def current_stage(events):
+    """The stage a bill is at; None without events."""
+    index = current_event(events)
+    return None if index is None else events[index][0]
