@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from civicspace.cases import selectors as cases
 from civicspace.countries.models import Country
 from civicspace.countries.selectors import country_get
 from civicspace.legislation import selectors as legislation
@@ -47,6 +48,11 @@ class Published(NamedTuple):
 def sitemap_updates():
     rows = monitoring.public_updates().order_by("pk").values_list("pk", "published_at")
     return [(Published(pk, published_at), published_at) for pk, published_at in rows]
+
+
+def sitemap_cases():
+    """Published cases, last changed when they were published or edited (a case page shows its events)."""
+    return [(c, max(filter(None, [c.published_at, c.updated_at]))) for c in cases.published().order_by("pk")]
 
 
 def sitemap_laws():

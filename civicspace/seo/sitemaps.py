@@ -37,7 +37,7 @@ def _pages():
     """The public pages that are one per site (lists, indexes, the methodology) and one per rating."""
     names = ["publishing:home", "publishing:country_list", "publishing:ratings_index", "publishing:methodology",
              "publishing:update_list", "publishing:law_list", "publishing:watchlist_index", "exports:data_index",
-             "findings:compare"]
+             "findings:compare", "cases:case_list", "publishing:accessibility"]
     rows = [((name,), None) for name in names]
     rows += [(("publishing:rating_detail", code), None) for code in RATING_CODES]
     return rows
@@ -49,6 +49,7 @@ SECTIONS = {
     "countries": (selectors.sitemap_countries, lambda c: ("publishing:country_detail", c.slug)),
     "updates": (selectors.sitemap_updates, lambda u: ("publishing:update_detail", u.pk)),
     "laws": (selectors.sitemap_laws, lambda b: ("publishing:bill_detail", b.pk)),
+    "cases": (selectors.sitemap_cases, lambda c: ("cases:case_detail", c.pk)),
     "watchlist": (selectors.sitemap_watchlist, lambda e: ("publishing:watchlist_edition", e.slug)),
     "press-releases": (selectors.sitemap_watchlist, lambda e: ("publishing:press_release", e.slug)),
     "findings": (selectors.sitemap_findings, lambda e: ("findings:edition", e.slug)),

@@ -99,6 +99,11 @@ def test_the_sitemap_index_lists_a_sitemap_per_language_with_every_public_thing(
             if edition.is_complete:
                 assert f"{SITE}/{lang}/findings/{edition.slug}/" in urls
     assert not any(f"/updates/{draft.pk}/" in loc for loc in urls), "an unpublished update is in a sitemap"
+    from civicspace.cases.selectors import published as published_cases
+
+    for case in published_cases():
+        assert f"{SITE}/fr/cases/{case.pk}/" in urls
+    assert f"{SITE}/ar/cases/" in urls
     laws = [loc for loc in urls if re.search(r"/en/laws/\d+/$", loc)]
     assert laws, "no law in the sitemaps"
 
