@@ -12,7 +12,7 @@ CIVICSPACE := $(BIN)/civicspace
 # Root runs apt-get directly; others through sudo when it is there.
 APT := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
 
-.PHONY: run test setup install data messages fonts static browser-deps axe test-sqlite test-postgres map clean lock bench bench-deps
+.PHONY: stack stack-stop stack-deps bench-stack run test setup install data messages fonts static browser-deps axe test-sqlite test-postgres map clean lock bench bench-deps
 
 run: setup
 	@echo "Serving the Civic Space Monitor on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
@@ -24,7 +24,7 @@ run: setup
 TEST_WORKERS ?= 2
 PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
-test: setup browser-deps
+test: setup browser-deps stack-deps
 	@echo "=== SQLite and PostgreSQL passes side by side, $(TEST_WORKERS) workers each (output when each pass ends) ==="
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
@@ -128,6 +128,11 @@ bench: setup bench-deps
 	fi; \
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/bench.sqlite3 $(CIVICSPACE) migrate --noinput -v 0 && \
 	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python -m bench.run --label $(BENCH_LABEL) --duration $(BENCH_DURATION) --full-export $$pg
+	$(MAKE) bench-stack
+
+# The production stack's section of bench/results/latest.md (its own stack under var/bench/stack, demo data).
+bench-stack: install messages stack-deps bench-deps
+	$(BIN)/python -m bench.stack --duration $(BENCH_DURATION) --worker-classes sync,gthread
 
 # Debian's nginx and wrk; Datasette in its own venv from hashed pins (never in the project's lock).
 bench-deps: $(BENCH_VENV)/.installed
@@ -139,3 +144,20 @@ $(BENCH_VENV)/.installed: bench/requirements.txt
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --require-hashes -r bench/requirements.txt
 	touch $@
+
+# Production on standard parts (README "Production", docs/deploy.md): nginx with TLS and the front cache, two
+# gunicorn app servers, PostgreSQL primary + streaming replica, Redis and the task worker, all state under
+# var/stack/ (deploy/stack.py). Ports: STACK_HTTPS_PORT (8443), STACK_HTTP_PORT (8080), STACK_APP_PORT (8101..),
+# STACK_PRIMARY_PORT (5441), STACK_REPLICA_PORT (5442), STACK_REDIS_PORT (6391); APP_SERVERS (2).
+stack: install messages stack-deps
+	$(BIN)/python -m deploy.stack start
+
+stack-stop:
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m deploy.stack stop; fi
+
+# Debian's nginx, redis-server, PostgreSQL 15 server binaries (initdb, pg_basebackup) and openssl.
+stack-deps:
+	@command -v nginx >/dev/null && command -v redis-server >/dev/null && command -v openssl >/dev/null && \
+	  [ -x /usr/lib/postgresql/15/bin/initdb ] && [ -x /usr/lib/postgresql/15/bin/pg_basebackup ] || { \
+	  echo "Installing Debian's nginx, redis-server, postgresql-15 and openssl with apt-get"; \
+	  $(APT) update -qq && $(APT) install -y -qq nginx redis-server postgresql-15 openssl >/dev/null; }

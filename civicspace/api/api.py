@@ -253,6 +253,12 @@ def guiding_score_out(explained):
             "interval_high": float(row.interval_high), "interval_level": result["interval_level"],
             "probabilities": result["probabilities"], "as_of": row.as_of, "methodology_version": row.version,
             "external_only": explained.external_only, "contributions": result["contributions"],
+            "score_band": result.get("score_band") or row.band, "published_score": explained.published_score,
+            "published_band": explained.published_band, "difference": explained.difference,
+            "hysteresis": result.get("hysteresis") if explained.transition else None,
+            "model": result.get("model", "level"),
+            "terms": [{k: t[k] for k in ("term", "index", "weight", "value", "points")} for t in result.get("terms", [])],
+            "missing_inputs": result.get("missing_inputs", []),
             "inputs": [{k: i[k] for k in ("index", "value", "rebased", "edition_year", "events_year", "source")}
                        for i in result["index_scores"]]}
 

@@ -68,9 +68,27 @@ class IndexInputOut(Schema):
     source: str = Field(description="File and line of the value in the shipped reference data.")
 
 
+class TermOut(Schema):
+    term: str = Field(description="previous, level_intercept, level, change_intercept, delta, live or clipping.")
+    index: Optional[str] = Field(description="The index of a level or delta term; null otherwise.")
+    weight: float = Field(description="The weight actually applied to the value.")
+    value: float
+    points: float = Field(description="weight × value; the points of all terms add up to the score.")
+
+
 class GuidingScoreOut(Schema):
-    score: float
-    band: str
+    score: float = Field(description="The guiding score: the method's estimate, not the published score.")
+    band: str = Field(description="The guiding band (transition versions: the published band unless the score is "
+                                  "more than `hysteresis` points past its edge).")
+    score_band: Optional[str] = Field(None, description="The band the score itself falls in.")
+    published_score: Optional[float] = Field(None, description="The panel's published score the guiding score "
+                                                               "starts from (transition versions).")
+    published_band: Optional[str] = Field(None, description="The published rating at the time.")
+    difference: Optional[float] = Field(None, description="Guiding score minus published score.")
+    hysteresis: Optional[float] = Field(None, description="Points past the band's edge before the band changes.")
+    model: str = Field("level", description="level or transition.")
+    terms: List[TermOut] = Field([], description="Transition versions: each term with its applied weight.")
+    missing_inputs: List[str] = Field([], description="Inputs that counted as no change (the interval is wider).")
     interval_low: float
     interval_high: float
     interval_level: float = Field(description="e.g. 0.9 for a 90% interval.")

@@ -116,7 +116,7 @@ TABLES = [
            Field("coverage", "string", "complete (every country rated) or partial.", enum=["complete", "partial"])],
           ["slug"]),
     Table("ratings", "Published ratings",
-          "Each country's civic-space rating, and from 2023 its guiding score, as published by the CIVICUS "
+          "Each country's civic-space rating, and from 2023 its published score, as published by the CIVICUS "
           "Monitor in each edition. These are the CIVICUS Monitor's published ratings, reproduced with the URL "
           "each row was read from (`source_url`); they are not this project's own assessments, and the CC-BY-4.0 "
           "licence of this package covers the project's own data, not CIVICUS's ratings.",
@@ -124,7 +124,7 @@ TABLES = [
            Field("country", "string", "The country (countries.code).", required=True),
            Field("rating", "string", "The rating: open, narrowed, obstructed, repressed or closed.", required=True,
                  enum=list(RATING_CODES)),
-           Field("score", "number", "The guiding score (1-100, up to two decimals), blank before 2023. The rating "
+           Field("score", "number", "The published score (1-100, up to two decimals), blank before 2023. The rating "
                                     "follows from the score rounded half up to a whole number: open 81-100, "
                                     "narrowed 61-80, obstructed 41-60, repressed 21-40, closed 1-20.",
                  minimum=1, maximum=100),
@@ -133,13 +133,25 @@ TABLES = [
           [(["edition"], "rating_editions", ["slug"]), (["country"], "countries", ["code"])]),
     Table("guiding_scores", "Guiding scores",
           "Each country's newest guiding score from this project's methodology (see /methodology/ and the "
-          "methodology_version): the input the advisory panel reviews, not the rating. The points columns "
-          "decompose the score by stream of evidence and add up to it.",
+          "methodology_version): the input the advisory panel reviews, not the rating or the published score. "
+          "The points columns decompose the score and add up to it: by stream of evidence for the level "
+          "versions (2026.1, 2026.2), by term (previous, level, change, live, clipping) for transition versions "
+          "(2026.3 on).",
           [Field("country", "string", "The country (countries.code).", required=True),
            Field("as_of", "date", "The date the inputs were taken as of.", required=True),
            Field("methodology_version", "string", "The methodology version that computed it.", required=True),
            Field("score", "number", "The guiding score, 1-100.", required=True, minimum=1, maximum=100),
-           Field("band", "string", "The band the score falls in.", required=True, enum=list(RATING_CODES)),
+           Field("band", "string", "The guiding band: for transition versions the published band unless the score "
+                                   "is more than `hysteresis` points past its edge; otherwise the band the score "
+                                   "falls in.", required=True, enum=list(RATING_CODES)),
+           Field("score_band", "string", "The band the score itself falls in.", enum=list(RATING_CODES)),
+           Field("published_score", "number", "The published score the guiding score starts from (transition "
+                                              "versions; blank when only a band was published).",
+                 minimum=1, maximum=100),
+           Field("published_band", "string", "The published rating at the time.", enum=list(RATING_CODES)),
+           Field("hysteresis", "number", "Points past the band's edge before the guiding band changes "
+                                         "(transition versions)."),
+           Field("model", "string", "level or transition.", enum=["level", "transition"]),
            Field("interval_low", "number", "Lower end of the 90% interval.", minimum=1, maximum=100),
            Field("interval_high", "number", "Upper end of the 90% interval.", minimum=1, maximum=100),
            Field("external_only", "boolean", "True when only external indices were available."),
@@ -148,7 +160,11 @@ TABLES = [
              for stream, what in (("partner", "partner analysis"), ("inhouse", "in-house analysis"),
                                   ("external", "external indices"),
                                   ("published", "the previous published score"), ("live", "the live adjustment"),
-                                  ("clipping", "keeping the score within 1-100"))]],
+                                  ("clipping", "keeping the score within 1-100"),
+                                  ("previous", "the previous published score times its applied weight "
+                                               "(transition versions)"),
+                                  ("level", "the share of the index-implied level (transition versions)"),
+                                  ("change", "the average change and the index changes (transition versions)"))]],
           ["country"], [(["country"], "countries", ["code"])]),
     Table("updates", "Updates",
           "Published updates: dated narratives about one country, written by research partners and verified by "

@@ -70,15 +70,23 @@ def guiding_scores():
     out = []
     for r in sorted(latest_scores().values(), key=lambda r: r.country.code):
         points = {}
+        groups = {"level_intercept": "level", "change_intercept": "change", "delta": "change"}
         for c in r.result["contributions"]:
-            points[c["stream"]] = points.get(c["stream"], 0.0) + c["points"]
+            stream = groups.get(c["stream"], c["stream"])
+            points[stream] = points.get(stream, 0.0) + c["points"]
+        transition = r.result.get("model") == "transition"
         out.append({"country": r.country.code, "as_of": r.as_of, "methodology_version": r.version,
-                    "score": r.score, "band": r.band, "interval_low": r.interval_low,
-                    "interval_high": r.interval_high,
+                    "score": r.score, "band": r.band, "score_band": r.result.get("score_band") or r.band,
+                    "published_score": r.inputs.get("previous_score") if transition else None,
+                    "published_band": r.inputs.get("previous_band"),
+                    "hysteresis": r.result.get("hysteresis") if transition else None,
+                    "model": r.result.get("model", "level"),
+                    "interval_low": r.interval_low, "interval_high": r.interval_high,
                     "external_only": set(r.result["stream_scores"]) == {"external"},
                     "no_assessments": not {"partner", "inhouse"} & set(r.result["stream_scores"]),
                     **{f"points_{s}": round(points[s], 4) if s in points else None
-                       for s in ("partner", "inhouse", "external", "published", "live", "clipping")}})
+                       for s in ("partner", "inhouse", "external", "published", "live", "clipping",
+                                 "previous", "level", "change")}})
     return out
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 VERSIONS_DIR = Path(__file__).with_name("versions")
-ACTIVE_VERSION = "2026.2"
+ACTIVE_VERSION = "2026.3"
 TRANSFORMS = ("linear", "logistic")
 
 
@@ -49,6 +49,11 @@ class IndexRule:
         default_factory=lambda: MappingProxyType({"year": "edition", "add_years": 0, "month": 1}), hash=False)
     file: str = ""  # the copy in data/reference/indices
     columns: tuple = ()  # the value column, or several whose mean is the value (PTS's three codings)
+    # Transition versions: a value whose events are more than `max_age_years` old counts as missing (None:
+    # the version's max_input_age_years), and no value of the copy counts before its vintage was public.
+    max_age_years: int | None = None
+    vintage: str = ""  # e.g. "V-Dem v15"
+    vintage_public_from: str = ""  # ISO date; "" when every value counts from its own release date
 
     def available_from(self, *, edition_year, events_year):
         """(year, month) from which a value was public, by the declared release rule."""
@@ -107,6 +112,17 @@ class Methodology:
     questions: tuple
     changelog: tuple
     raw: MappingProxyType  # the version file as loaded, for the public page and the export
+    # The transition model (2026.3 on): {"kind": "transition", "delta_indices", "level_indices", "signs",
+    # "grid", "fitted": {...}, "calibration": {...}}; None for the level model of older versions.
+    model: MappingProxyType | None = None
+
+    @property
+    def is_transition(self):
+        return self.model is not None and self.model.get("kind") == "transition"
+
+    def max_age(self, code):
+        rule = self.indices[code]
+        return rule.max_age_years if rule.max_age_years is not None else self.max_input_age_years
 
     def stream_weights(self):
         return {code: s.weight for code, s in self.streams.items()}
@@ -167,6 +183,7 @@ def parse(data):
                             for q in form["questions"]),
             changelog=tuple(data["changelog"]),
             raw=MappingProxyType(data),
+            model=MappingProxyType(data["model"]) if data.get("model") else None,
         )
     except KeyError as missing:
         raise ConfigError(f"methodology version is missing the key {missing}") from None
@@ -198,6 +215,21 @@ def _check(m):
         raise ConfigError("uncertainty.interval: must be between 0 and 1")
     if m.live.bound < 0:
         raise ConfigError("live.bound: must not be negative")
+    if m.model is not None:
+        if m.model.get("kind") != "transition":
+            raise ConfigError(f"model.kind: '{m.model.get('kind')}' is not 'transition'")
+        for key in ("delta_indices", "level_indices", "signs", "grid", "fitted"):
+            if key not in m.model:
+                raise ConfigError(f"model: missing the key '{key}'")
+        for code in [*m.model["delta_indices"], *m.model["level_indices"]]:
+            if code not in m.indices:
+                raise ConfigError(f"model: unknown index '{code}'")
+        for stream, share in (m.model.get("assessments") or {}).items():
+            if stream not in m.streams or not 0 <= share <= 1:
+                raise ConfigError(f"model.assessments.{stream}: must be a stream with a share between 0 and 1")
+        for code, sign in m.model["signs"].items():
+            if sign not in ("+", "-", ""):
+                raise ConfigError(f"model.signs.{code}: '{sign}' is not '+', '-' or ''")
     if not m.changelog or m.changelog[-1]["version"] != m.version:
         raise ConfigError("changelog: the last entry must describe this version")
 

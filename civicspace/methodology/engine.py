@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 
 from .bands import BANDS, SCORE_MAX, SCORE_MIN, band_for_score
 from .rebase import rebase
+from .transition import Model, Z90, band_probabilities, displayed_band, distance_past_band
 
 TREND_VALUE = {"worse": -1.0, "same": 0.0, "better": 1.0}
 
@@ -58,6 +59,10 @@ class ScoreInputs:
     # "published" stream, used by versions that weigh it (the calibration shows how much the record carries).
     previous_score: float | None = None
     previous_source: str = ""
+    # Transition versions: the published rating carried by `previous_score` (the band hysteresis keeps it),
+    # and the index values that were behind the previous edition (the deltas are taken against them).
+    previous_band: str | None = None
+    previous_indices: tuple = ()
 
     def to_json(self):
         return asdict(self)
@@ -71,6 +76,8 @@ class ScoreInputs:
             forms=tuple(FormInput(**f) for f in data.get("forms", ())),
             live=LiveEvidence(**{**live, "trend_calls": tuple(live.get("trend_calls", ()))}) if live else None,
             previous_score=data.get("previous_score"), previous_source=data.get("previous_source", ""),
+            previous_band=data.get("previous_band"),
+            previous_indices=tuple(IndexInput(**i) for i in data.get("previous_indices", ())),
         )
 
 
@@ -96,6 +103,14 @@ class ScoreResult:
     interval_level: float = 0.0
     probabilities: dict = field(default_factory=dict)
     index_scores: list = field(default_factory=list)  # [{index, value, rebased, edition_year, events_year}]
+    # Transition versions: each term with the weight actually applied, its value and its points (they add up
+    # to `guiding`); the band of the raw score; the inputs that were missing; the model's name.
+    terms: list = field(default_factory=list)
+    score_band: str = ""
+    missing_inputs: list = field(default_factory=list)
+    model: str = "level"
+    hysteresis: float = 0.0
+    half_width: float = 0.0  # of the 90% interval before clipping to 1-100
 
     @property
     def external_only(self):
@@ -196,6 +211,8 @@ def _clip(score):
 # --- the score -------------------------------------------------------------------------------------------
 
 def compute(inputs, methodology, *, simulate_uncertainty=True):
+    if methodology.is_transition:
+        return compute_transition(inputs, methodology)
     streams, rebased = stream_indicator_scores(inputs, methodology)
     weights = methodology.stream_weights()
     available = [s for s in streams if weights[s] > 0]
@@ -307,6 +324,129 @@ def sensitivity(inputs_list, methodology):
     return report
 
 
+# --- the transition model (2026.3 on) --------------------------------------------------------------------
+
+def _rebased_by_index(items, methodology):
+    return {i.index: {"index": i.index, "value": i.value, "rebased": rebase(i.value, methodology.indices[i.index]),
+                      "edition_year": i.edition_year, "events_year": i.events_year, "source": i.source}
+            for i in items if i.index in methodology.indices and i.value is not None}
+
+
+def transition_features(inputs, methodology):
+    """(deltas, levels, rebased rows): per index, the change of the rebased value since the data behind the
+    previous edition (absent when either value is missing or no newer value was released) and the level."""
+    current = _rebased_by_index(inputs.indices, methodology)
+    previous = _rebased_by_index(inputs.previous_indices, methodology)
+    deltas, levels = {}, {}
+    for code, item in current.items():
+        levels[code] = item["rebased"]
+        before = previous.get(code)
+        if before is not None and (item["edition_year"], item["events_year"]) != (before["edition_year"],
+                                                                                  before["events_year"]):
+            deltas[code] = item["rebased"] - before["rebased"]
+            item["previous_rebased"] = before["rebased"]
+            item["previous_events_year"] = before["events_year"]
+    return deltas, levels, list(current.values())
+
+
+def transition_model(methodology):
+    fitted = methodology.model["fitted"]
+    return Model(intercept=fitted["intercept"], coefficients=dict(fitted["coefficients"]),
+                 mean_reversion=fitted["mean_reversion"], level=fitted["level"], sigma=fitted["sigma"],
+                 delta_sd=dict(fitted["delta_sd"]), level_gap_sd=fitted["level_gap_sd"],
+                 interval_multiplier=fitted["interval_multiplier"], hysteresis=fitted["hysteresis"])
+
+
+def compute_transition(inputs, methodology):
+    """guiding = previous + c + sum b_k delta_k + a (implied level - previous) [+ live adjustment], with the
+    interval from the calibrated out-of-sample spread (wider for every missing input) and the displayed band
+    kept at the published one unless the score is more than h points past its edge."""
+    model = transition_model(methodology)
+    deltas, levels, rebased = transition_features(inputs, methodology)
+    implied = model.implied_level(levels)
+    level_weights = model.level["weights"]
+    terms = []
+    previous = inputs.previous_score
+    # Partner and in-house assessments (declared pulls, not calibrated: no assessment is public): each stream
+    # present pulls the score a declared share of the way to its own level. They never change the interval.
+    pulls = dict((methodology.model.get("assessments") or {}))
+    forms = {}
+    for stream in pulls:
+        scores = form_indicator_scores([f for f in inputs.forms if f.stream == stream], methodology)
+        if scores:
+            forms[stream] = (scores, _mean(list(scores.values())))
+    form_share = sum(pulls[s] for s in forms)
+    if previous is None:
+        # No published score to start from: the implied level (and any assessments), with the spread of a
+        # level guess.
+        if implied is None and not forms:
+            raise NoEvidence(f"{inputs.country}: no previous published score and no complete set of indices")
+        rest = 1.0 - form_share if implied is not None else 0.0
+        scale = 1.0 if implied is not None else 1.0 / form_share
+        if implied is not None:
+            terms.append({"term": "level_intercept", "index": None, "weight": rest,
+                          "value": model.level["intercept"], "points": rest * model.level["intercept"]})
+            for code, w in level_weights.items():
+                terms.append({"term": "level", "index": code, "weight": rest * w, "value": levels[code],
+                              "points": rest * w * levels[code]})
+        for stream, (_, score) in forms.items():
+            terms.append({"term": stream, "index": None, "weight": pulls[stream] * scale, "value": score,
+                          "points": pulls[stream] * scale * score})
+        spread = math.sqrt(model.sigma ** 2 + model.level_gap_sd ** 2)
+        missing = ["previous"] + (["level"] if implied is None else [])
+    else:
+        a = model.mean_reversion if implied is not None else 0.0
+        terms.append({"term": "previous", "index": None, "weight": 1.0 - a - form_share, "value": previous,
+                      "points": (1.0 - a - form_share) * previous})
+        if implied is not None and a:
+            terms.append({"term": "level_intercept", "index": None, "weight": a, "value": model.level["intercept"],
+                          "points": a * model.level["intercept"]})
+            for code, w in level_weights.items():
+                terms.append({"term": "level", "index": code, "weight": a * w, "value": levels[code],
+                              "points": a * w * levels[code]})
+        for stream, (_, score) in forms.items():
+            terms.append({"term": stream, "index": None, "weight": pulls[stream], "value": score,
+                          "points": pulls[stream] * score})
+        terms.append({"term": "change_intercept", "index": None, "weight": 1.0, "value": model.intercept,
+                      "points": model.intercept})
+        for code, b in model.coefficients.items():
+            if deltas.get(code) is not None and b:
+                terms.append({"term": "delta", "index": code, "weight": b, "value": deltas[code],
+                              "points": b * deltas[code]})
+        missing = [code for code in model.coefficients if deltas.get(code) is None]
+        spread = model.spread(missing_deltas=missing, level_missing=implied is None)
+        if implied is None:
+            missing.append("level")
+    adjustment = live_adjustment(inputs.live, methodology)
+    if adjustment:
+        terms.append({"term": "live", "index": None, "weight": 1.0, "value": adjustment, "points": adjustment})
+    raw = sum(t["points"] for t in terms)
+    guiding = _clip(raw)
+    if guiding != raw:
+        terms.append({"term": "clipping", "index": None, "weight": 1.0, "value": guiding - raw,
+                      "points": guiding - raw})
+    half = model.interval_multiplier * spread
+    contributions = [Contribution(t["term"], t["index"], t["points"]) for t in terms]
+    stream_scores = {}
+    if previous is not None:
+        stream_scores["published"] = {"score": previous, "weight": 1.0 - form_share - (
+            model.mean_reversion if implied is not None else 0.0), "indicators": {}}
+    if implied is not None:
+        stream_scores["external"] = {"score": implied, "weight": model.mean_reversion if previous is not None
+                                     else 1.0 - form_share, "indicators": {}}
+    for stream, (indicators, score) in forms.items():
+        stream_scores[stream] = {"score": score, "weight": next(t["weight"] for t in terms if t["term"] == stream),
+                                 "indicators": indicators}
+    return ScoreResult(
+        version=methodology.version, country=inputs.country, base=raw - adjustment, adjustment=adjustment,
+        guiding=guiding, band=displayed_band(guiding, inputs.previous_band, model.hysteresis),
+        stream_scores=stream_scores, missing_streams=[], contributions=contributions,
+        interval=(_clip(guiding - half), _clip(guiding + half)), interval_level=0.9,
+        probabilities=band_probabilities(guiding, max(half / Z90, 1e-6)), index_scores=rebased,
+        terms=terms, score_band=band_for_score(guiding).code, missing_inputs=missing, model="transition",
+        hysteresis=model.hysteresis, half_width=half)
+
+
 def proposal_due(guiding, published_rating, hysteresis):
     """The band a proposal should move to, or None: the score must lie in another band *and* more than
     `hysteresis` points past the nearest edge of the published band, so scores hovering at an edge do not
@@ -314,6 +454,4 @@ def proposal_due(guiding, published_rating, hysteresis):
     band = band_for_score(guiding)
     if band.code == published_rating:
         return None
-    current = next(b for b in BANDS if b.code == published_rating)
-    distance = (current.low - 0.5) - guiding if guiding < current.low - 0.5 else guiding - (current.high + 0.5)
-    return band.code if distance > hysteresis else None
+    return band.code if distance_past_band(guiding, published_rating) > hysteresis else None

@@ -1,7 +1,7 @@
 """The publication generation: which version of the public content cached pages belong to."""
 import time
 
-from django.db import connection
+from django.db import connection, connections, router
 
 from .models import PublicationGeneration
 
@@ -9,8 +9,11 @@ TABLE = PublicationGeneration._meta.db_table
 
 
 def current_generation():
-    """One indexed read; None when the row is missing (a flushed or half-built database: no caching)."""
-    with connection.cursor() as cursor:
+    """One indexed read; None when the row is missing (a flushed or half-built database: no caching).
+    Read from the database the page itself reads (the replica for anonymous visitors in production, see
+    core/dbrouting.py): the row changes in the same transaction as the content, so a page rendered from a
+    replica that has not replayed a publication yet is never stored under the new generation."""
+    with connections[router.db_for_read(PublicationGeneration)].cursor() as cursor:
         cursor.execute(f"SELECT value FROM {TABLE} WHERE id = 1")
         row = cursor.fetchone()
     return row[0] if row else None

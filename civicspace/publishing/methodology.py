@@ -9,7 +9,7 @@ from civicspace.methodology import config as methodology_config
 from civicspace.methodology.bands import BANDS
 from civicspace.ratings.selectors import editions as ratings
 from civicspace.ratings.labels import INDICATOR_NAMES, STREAM_NAMES
-from civicspace.ratings.selectors.public import edition_changes_explained
+from civicspace.ratings.selectors.public import edition_changes_explained, methodology_transition
 
 
 def _in(texts, lang):
@@ -23,6 +23,7 @@ def methodology_page(request):
     total = sum(s.weight for s in m.streams.values())
     return render(request, "publishing/methodology.html", {
         "m": m,
+        "transition": methodology_transition(m),
         "bands": BANDS,
         "indicators": [(code, INDICATOR_NAMES.get(code, code)) for code in m.indicators],
         "streams": [(s, STREAM_NAMES.get(s.code, s.code), s.weight / total) for s in m.streams.values()],

@@ -5,6 +5,7 @@ from civicspace.methodology import config as methodology_config
 from civicspace.methodology import engine
 from civicspace.methodology.bands import band_midpoint
 from civicspace.methodology.calibration import Observation
+from civicspace.methodology.transition import Row
 
 from .models import PublishedRating, RatingEdition
 from .services.scoring import score_inputs
@@ -59,3 +60,27 @@ def observations(edition_codes, *, methodology=None):
     return result
 
 
+
+
+def transition_rows(edition_codes, *, methodology):
+    """[transition.Row] for the editions named: each country's published score and band in the edition, the
+    previous edition's published score (None when only a band was published: no midpoint stands in) and
+    band, and the index deltas and levels as the transition version reads them as of the edition's date."""
+    editions = {e.code: e for e in RatingEdition.objects.filter(code__in=edition_codes)}
+    unknown = [c for c in edition_codes if c not in editions]
+    if unknown:
+        raise ValueError(f"unknown edition(s): {', '.join(unknown)}")
+    result = []
+    for code in edition_codes:
+        edition = editions[code]
+        inputs = {c.pk: item for c, item in
+                  score_inputs(as_of=edition.published, methodology=methodology, live=False).items()}
+        for rating in PublishedRating.objects.filter(edition=edition, score__isnull=False).select_related("country"):
+            item = inputs.get(rating.country_id)
+            if item is None:
+                continue
+            deltas, levels, _ = engine.transition_features(item, methodology)
+            result.append(Row(country=rating.country.code, edition=code, target=float(rating.score),
+                              target_band=rating.rating, previous=item.previous_score,
+                              previous_band=item.previous_band, deltas=deltas, levels=levels))
+    return result

@@ -48,9 +48,14 @@ INSTALLED_APPS = [
     "civicspace.publishing",
     "civicspace.search",
     "civicspace.pagecache",
+    "civicspace.intake",  # intake assistant (issue 18)
     # Findable and shareable (robots.txt, sitemaps, canonical links, social cards, structured data, icons).
     "django.contrib.sitemaps",
     "civicspace.seo",
+    # Background jobs (issue 16): django-tasks (Django 6's tasks API) and its database queue.
+    "django_tasks",
+    "django_tasks_db",
+    "civicspace.jobs",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +150,17 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Background jobs (civicspace/jobs, django-tasks). Embedded mode and tests run each job in-process when it
+# is queued (after the transaction commits); production.py switches to the database queue and its worker
+# (`civicspace task_worker`). Retries: JOBS_MAX_ATTEMPTS with back-off JOBS_RETRY_BASE_SECONDS × 2^(n-1).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "5"))
+JOBS_RETRY_BASE_SECONDS = float(os.environ.get("JOBS_RETRY_BASE_SECONDS", "30"))
+# A running job whose worker sent no heartbeat for this long is queued again (at-least-once).
+JOBS_WORKER_DEAD_SECONDS = float(os.environ.get("JOBS_WORKER_DEAD_SECONDS", "10"))
+# nginx front cache (production): 0 here, so nothing outside production asks nginx to cache.
+FRONT_CACHE_SECONDS = 0
+
 # Headers that cost nothing and apply in every mode.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -172,13 +188,20 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Request bodies: the site takes no file uploads (no form has a FileField; a test keeps it so), so bodies
+# Request bodies: the site takes no file uploads except the intake form's (a test keeps it so), so bodies
 # are small form posts. 2.5 MB of fields (Django's default) is more than any update's text; refuse more
 # fields than the largest form can have (incidents with victims' formset) rather than parse floods.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_NUMBER_FILES = 0
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+# --- Intake assistant (issue 18): the one form that takes a file (a .txt/.html/.pdf/.docx of at most 1 MB).
+# The first handler refuses a file sent to any other page (400) and stops reading past 1 MB.
+FILE_UPLOAD_HANDLERS = [
+    "civicspace.intake.uploads.IntakeOnlyUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Logging: logs for people, not attackers (issue 14, item 6) ------------------------------------------------
 # Client errors (a bad Host header, a failed CSRF check, a 404 and the other 4xx, every django.security.*

@@ -50,3 +50,42 @@ def backtest(editions, ratings, watchlist_entries, *, lookback_days=365):
         if compared:
             rows.append(BacktestRow(code, published, w_compared, w_downgraded, compared, downgraded))
     return rows
+
+
+# --- the signals' own backtest ----------------------------------------------------------------------------
+
+def ranking_backtest(ranked, downgraded, compared, *, ks=(10, 15)):
+    """How well a ranking (country codes, highest risk first) put the countries later downgraded at the top.
+
+    `compared`: the countries rated both in the edition and before it (the only ones whose downgrade can be
+    observed); the ranking is restricted to them. `downgraded`: those of them that were downgraded. For each k:
+    precision (downgraded among the top k), recall (share of all downgrades in the top k) and the lift of the
+    precision over the base rate (the share of compared countries downgraded)."""
+    compared = set(compared)
+    downgraded = set(downgraded) & compared
+    order = [c for c in ranked if c in compared]
+    base = len(downgraded) / len(compared) if compared else None
+    out = {"compared": len(compared), "downgraded": len(downgraded),
+           "base_rate": round(base, 4) if base is not None else None}
+    for k in ks:
+        hits = sum(1 for c in order[:k] if c in downgraded)
+        precision = hits / k if order else None
+        out[f"hits_at_{k}"] = hits
+        out[f"precision_at_{k}"] = round(precision, 4) if precision is not None else None
+        out[f"recall_at_{k}"] = round(hits / len(downgraded), 4) if downgraded else None
+        out[f"lift_at_{k}"] = round(precision / base, 2) if base and precision is not None else None
+    return out
+
+
+def improves_everywhere(baseline, candidate, *, ks=(10, 15)):
+    """True when the candidate ranking finds strictly more downgrades at some k and never fewer, in every
+    edition: the rule for admitting a new signal."""
+    if not baseline or set(baseline) != set(candidate):
+        return False
+    for edition in baseline:
+        b, c = baseline[edition], candidate[edition]
+        if any(c[f"hits_at_{k}"] < b[f"hits_at_{k}"] for k in ks):
+            return False
+        if not any(c[f"hits_at_{k}"] > b[f"hits_at_{k}"] for k in ks):
+            return False
+    return True

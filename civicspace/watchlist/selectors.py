@@ -118,3 +118,55 @@ def _backtest_rows():
     entries = [(e.edition.target_date, e.country_id)
                for e in WatchlistEntry.objects.published().select_related("edition")]
     return backtest_core.backtest(editions, ratings, entries)
+
+
+def signals_backtest(*, ks=(10, 15), config=DEFAULT):
+    """The Watchlist signals' own backtest on the real record: for each complete edition that follows one
+    with published scores, every country ranked by the signals as of 1 June before it, against the
+    downgrades the edition published. Next to it, the same ranking with the transition methodology's index
+    changes added as a signal (the predicted change from the index changes public by 1 June, a fall of
+    `momentum_full_drop` points counting fully, at the weight of score momentum); that signal is admitted only
+    if it finds more downgrades in every edition (`improves_everywhere`). Returns (rows, admitted)."""
+    from civicspace.methodology import config as methodology_config
+    from civicspace.methodology import engine
+    from civicspace.ratings.services.scoring import score_inputs
+
+    methodology = methodology_config.load()
+    model = engine.transition_model(methodology) if methodology.is_transition else None
+    editions = list(RatingEdition.objects.filter(coverage="complete").order_by("published"))
+    scored = {e.pk for e in editions if PublishedRating.objects.filter(edition=e, score__isnull=False).exists()}
+    ratings = {}
+    for row in PublishedRating.objects.filter(edition__coverage="complete").select_related("country"):
+        ratings[(row.edition_id, row.country.code)] = row.rating
+    rank = {"open": 1, "narrowed": 2, "obstructed": 3, "repressed": 4, "closed": 5}
+    base_rows, index_rows, rows = {}, {}, []
+    for previous, edition in zip(editions, editions[1:]):
+        if previous.pk not in scored:
+            continue
+        as_of = dt.date(edition.published.year, 6, 1)
+        compared = {code for (eid, code) in ratings if eid == edition.pk and (previous.pk, code) in ratings}
+        downgraded = {c for c in compared if rank[ratings[(edition.pk, c)]] > rank[ratings[(previous.pk, c)]]}
+        ranked = candidates(as_of=as_of, config=config)
+        base = backtest_core.ranking_backtest([c.code for c, _ in ranked], downgraded, compared, ks=ks)
+        base_rows[edition.code] = base
+        row = {"edition": edition.code, "ranked_as_of": as_of, "signals": base}
+        if model is not None:
+            inputs = {c.code: item for c, item in score_inputs(as_of=as_of, methodology=methodology,
+                                                                live=False).items()}
+            weight = config.weights["score_momentum"]
+            augmented = []
+            for country, candidate in ranked:
+                item = inputs.get(country.code)
+                change = 0.0
+                if item is not None:
+                    deltas, _, _ = engine.transition_features(item, methodology)
+                    change = sum(b * deltas[k] for k, b in model.coefficients.items() if deltas.get(k) is not None)
+                signal = min(1.0, max(0.0, -change) / config.momentum_full_drop)
+                augmented.append((round(candidate.risk + weight * signal, 6), country.code))
+            augmented.sort(key=lambda pair: (-pair[0], pair[1]))
+            index_rows[edition.code] = backtest_core.ranking_backtest([c for _, c in augmented], downgraded,
+                                                                       compared, ks=ks)
+            row["with_index_changes"] = index_rows[edition.code]
+        rows.append(row)
+    admitted = bool(index_rows) and backtest_core.improves_everywhere(base_rows, index_rows, ks=ks)
+    return rows, admitted

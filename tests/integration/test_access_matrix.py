@@ -169,6 +169,7 @@ ROWS = {
     "<lang>/workspace/review/": ("GET", "/en/workspace/review/", EDITORS_ONLY),
     "<lang>/workspace/trend-calls/": ("GET", "/en/workspace/trend-calls/", EDITORS_AND_PARTNERS),
     "<lang>/workspace/updates/new/": ("GET", "/en/workspace/updates/new/", UPDATE_CREATE),
+    "<lang>/workspace/intake/": ("GET", "/en/workspace/intake/", UPDATE_CREATE),  # intake assistant (issue 18)
     "<lang>/workspace/updates/<int:pk>/": ("GET", "/en/workspace/updates/{update}/", UPDATE_VIEW),
     "<lang>/workspace/updates/<int:pk>/edit/": ("GET", "/en/workspace/updates/{update}/edit/", UPDATE_EDIT),
     "<lang>/workspace/updates/<int:pk>/history/": ("GET", "/en/workspace/updates/{update}/history/", UPDATE_VIEW),
@@ -305,7 +306,9 @@ for _model in ("ratingedition", "publishedrating", "indexvalue", "guidingscore",
 # records, which only their services write): their add/ and <id>/delete/ pages answer 403.
 READ_ONLY_IN_ADMIN = {"audit/auditevent", "ratings/ratingedition", "ratings/publishedrating", "ratings/indexvalue",
                       "ratings/guidingscore", "ratings/ratingproposal", "ratings/panelvote",
-                      "ratings/ratingdecision", "ratings/erratum"}
+                      "ratings/ratingdecision", "ratings/erratum",
+                      # Background jobs: the queue (django-tasks-db) and the e-mails sent, written only by jobs.
+                      "django_tasks_database/dbtaskresult", "jobs/outgoingemail"}
 PREFIX_RULES = {"<lang>/admin/": ADMIN_SITE}
 
 

@@ -125,14 +125,15 @@ def test_password_change_ends_other_sessions(people):
     assert second.get("/en/workspace/").status_code == 302  # the old session is no longer valid
 
 
-def test_invite_command_creates_a_working_link(client, people):
+def test_invite_command_creates_a_working_link(client, people, django_capture_on_commit_callbacks):
     import io
 
     from django.core.management import CommandError, call_command
 
     out = io.StringIO()
-    call_command("invite", "someone@test.invalid", "--role", "partner", "--organisation", "test-partner-kgz",
-                 "--countries", "kgz", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mail is a job queued when the command commits
+        call_command("invite", "someone@test.invalid", "--role", "partner", "--organisation", "test-partner-kgz",
+                     "--countries", "kgz", stdout=out)
     link = out.getvalue().strip().splitlines()[-1]
     assert link.startswith("http://127.0.0.1:8000/en/accounts/invitation/")
     assert mail.outbox and link in mail.outbox[0].body

@@ -349,9 +349,11 @@ def test_guiding_scores_table_decomposes_each_score(release):
     rows = {r["country"]: r for r in read_csv(release["path"], "guiding_scores")}
     assert len(rows) == 198
     kgz = rows["KGZ"]
-    points = sum(float(kgz[f"points_{s}"]) for s in ("partner", "inhouse", "external", "published", "live",
-                                                      "clipping") if kgz[f"points_{s}"])
+    # The transition version (2026.3) decomposes by term: previous score, implied level, changes.
+    points = sum(float(kgz[f"points_{s}"]) for s in ("previous", "level", "change", "live", "clipping")
+                 if kgz[f"points_{s}"])
     assert points == pytest.approx(float(kgz["score"]), abs=0.01)
-    assert kgz["no_assessments"] == "true" and kgz["points_partner"] == "" and kgz["points_external"] != ""
+    assert kgz["model"] == "transition" and kgz["published_score"] == "32.19" and kgz["points_level"] != ""
+    assert kgz["no_assessments"] == "true" and kgz["points_partner"] == ""
     # Somaliland: no external index covers it; its score rests on the previous published score alone.
-    assert rows["SOL"]["points_external"] == "" and rows["SOL"]["points_published"] != ""
+    assert rows["SOL"]["points_level"] == "" and rows["SOL"]["points_previous"] != ""

@@ -188,6 +188,14 @@ def canaries(people, settings, tmp_path):
     AssessmentAnswer.objects.create(assessment_id=objects["assessment"], question="canary", value=1,
                                     justification="Synthetic justification.")
     paths["open rating proposal"] = f"/ratings/proposals/{objects['proposal']}/"
+    # Background jobs: an e-mail in the outbox and a worker's heartbeat.
+    from django.utils import timezone
+
+    from civicspace.jobs.models import OutgoingEmail, WorkerHeartbeat
+
+    OutgoingEmail.objects.create(key="canary:1", to="outbox@test.invalid", subject="Synthetic subject",
+                                 body="Synthetic body.", last_error="Synthetic error.")
+    WorkerHeartbeat.objects.create(worker_id="synthetic-worker", seen_at=timezone.now())
     call_command("search_reindex", stdout=io.StringIO())
     planted, empty = plant_registry_markers()
     return {"objects": objects, "updates": updates, "planted": planted, "empty": empty,

@@ -68,12 +68,30 @@ def test_a_bad_index_file_names_file_line_and_field_and_loads_nothing(tmp_path):
 
 def test_only_values_public_at_the_date_count():
     kgz = Country.objects.get(code="KGZ")
-    inputs = score_inputs(as_of=dt.date(2023, 12, 6), country_ids=[kgz.pk], live=False)[kgz]
+    level = methodology_config.load("2026.2")
+    inputs = score_inputs(as_of=dt.date(2023, 12, 6), methodology=level, country_ids=[kgz.pk], live=False)[kgz]
     by_index = {i.index: i for i in inputs.indices}
     assert by_index["fh_e"].edition_year == 2023  # FIW 2024 came out in February 2024
     assert by_index["rsf"].edition_year == 2023
     assert by_index["vdem_assembly"].events_year == 2022  # 2023 values are public from March 2024
     assert by_index["pts"].events_year == 2022
+
+
+def test_the_transition_version_reads_only_the_vintage_public_then_and_the_previous_editions_values():
+    kgz = Country.objects.get(code="KGZ")
+    # December 2024: the V-Dem copy is v15, public from March 2025 only, so V-Dem does not count yet.
+    inputs = score_inputs(as_of=dt.date(2024, 12, 4), country_ids=[kgz.pk], live=False)[kgz]
+    assert "vdem_assembly" not in {i.index for i in inputs.indices}
+    assert inputs.previous_score == 39.67 and inputs.previous_source == "published score, PPUA 2023"
+    previous = {i.index: i for i in inputs.previous_indices}
+    assert previous["fh_e"].edition_year == 2023 and previous["rsf"].edition_year == 2023
+    # December 2025: v15 is public; the change is 2024 against 2023 events, both from v15.
+    inputs = score_inputs(as_of=dt.date(2025, 12, 9), country_ids=[kgz.pk], live=False)[kgz]
+    now = {i.index: i for i in inputs.indices}
+    before = {i.index: i for i in inputs.previous_indices}
+    assert now["vdem_assembly"].events_year == 2024 and before["vdem_assembly"].events_year == 2023
+    assert now["pts"].events_year == before["pts"].events_year == 2023  # no newer PTS: no change, wider
+    assert inputs.previous_band == "repressed" and inputs.previous_source == "published score, PPUA 2024"
 
 
 # --- stored scores -------------------------------------------------------------------------------------
@@ -95,7 +113,7 @@ def test_a_past_score_uses_the_version_it_was_computed_with(monkeypatch):
     stored = rows[0]
     # A later version with other weights would give another score; the stored one keeps its own version.
     data = json.loads(json.dumps(dict(methodology_config.load().raw)))
-    data["indices"]["rsf"]["weight"] = 5.0
+    data["model"]["fitted"]["intercept"] = 5.0
     data["version"] = "2099.1"
     data["changelog"].append({"version": "2099.1", "date": "2099-01-01", "changes": {"en": "test only"}})
     other = methodology_config.parse(data)
@@ -126,10 +144,13 @@ def test_kyrgyzstan_page_shows_published_rating_guiding_score_interval_and_contr
     assert "Repressed" in page and "32.19 / 100" in page  # the published December 2025 rating and score
     assert f"{row.score} / 100" in page
     assert f"{row.interval_low} – {row.interval_high}" in page
-    assert ("No partner or in-house assessment is in yet: this score rests on Previous published score, "
-            "External indices only") in page
+    # Two named things side by side: the panel's published score and the method's guiding score.
+    assert "Published score 32.19 / 100" in page and f"Guiding score {row.score} / 100" in page
+    assert f"Difference {float(row.score) - 32.19:+.2f}" in page
+    assert "Its band stays the published band unless the guiding score is more than" in page
+    assert "Previous published score" in page and "Weight applied" in page
     assert "published score, PPUA 2025" in page  # where the previous score comes from
-    assert "Freedom of peaceful assembly" in page and "Political Terror Scale" in page
+    assert "freedom of peaceful assembly" in page and "Political Terror Scale" in page
     for band, p in row.result["probabilities"].items():
         # one decimal, as the page rounds it (a float at .x5 may round either way)
         assert any(f"{p * 100 + d:.1f}%" in page for d in (-0.05, 0, 0.05)), band
@@ -139,17 +160,24 @@ def test_kyrgyzstan_page_shows_published_rating_guiding_score_interval_and_contr
 def test_somaliland_page_says_no_external_index_covers_it(client):
     page = text(client.get("/en/countries/sol/"))
     assert "No external index covers this country for the period." in page
-    assert "this score rests on Previous published score only" in page
+    assert "Published score" in page and "Guiding score" in page
 
 
 def test_methodology_page_is_generated_from_the_active_version(client):
     m = methodology_config.load()
     page = text(client.get("/en/methodology/"))
     assert f"Version {m.version}" in page
-    total = sum(s.weight for s in m.streams.values())
-    for stream, name in (("partner", "Partner analysis"), ("external", "External indices"),
-                         ("published", "Previous published score")):
-        assert f"{name} {m.streams[stream].weight / total * 100:.1f}%" in page
+    # A transition version: no stream weights (it does not use them), its coefficients and its evaluation
+    # against persistence, including where it loses, both folds.
+    assert "Partner analysis 30.0%" not in page
+    fitted, calibration = m.model["fitted"], m.model["calibration"]
+    assert f"a = {fitted['mean_reversion']}" in page and f"more than {fitted['hysteresis']} points past" in page
+    persistence = calibration["evaluation"]["persistence"]
+    transition = calibration["evaluation"]["transition"]
+    assert f"Previous published score carried forward (persistence) {persistence['mae']}" in page
+    assert f"Transition model (this version) {transition['mae']}" in page
+    assert f"Transition model (this version) {calibration['reverse_fold']['evaluation']['transition']['mae']}" in page
+    assert "Where it loses" in page and "Maximum age (years)" in page
     assert "linear, inverted: 5 → 1, 1 → 100" in page  # Political Terror Scale
     assert f"at least {m.decisions.quorum} votes" in page
     assert m.questions[0].text["en"] in page
@@ -169,21 +197,34 @@ def test_calibrate_prints_the_required_json_on_the_real_data():
     out = StringIO()
     call_command("calibrate", "--fit", "PPUA 2023,PPUA 2024", "--evaluate", "PPUA 2025", "--json", stdout=out)
     report = json.loads(out.getvalue())
-    for key in ("mae", "band_agreement", "n", "persistence", "weights"):
-        assert key in report
-    assert report["n"] == 198 and 0 <= report["band_agreement"] <= 1
-    assert 0 <= report["persistence"]["band_agreement"] <= 1
-    assert all(w >= 0 for w in report["weights"].values())
-    assert set(report["weights"]) == {"previous", *methodology_config.load().indices}
-    active = report["active_methodology"]
-    assert active["version"] == methodology_config.ACTIVE_VERSION and active["n"] == 198
+    keys = ("mae", "band_agreement", "n", "false_changes", "coverage_90")
+    for key in keys:
+        assert key in report and key in report["persistence"]
+    # The measured record (reference data as shipped): persistence as the issue measured it.
+    assert report["n"] == 198
+    assert report["persistence"]["mae"] == 3.512 and report["persistence"]["band_agreement"] == 0.9091
+    assert report["models"]["level"]["mae"] == 4.217 and report["models"]["level"]["false_changes"] == 22
+    for name in ("persistence", "level", "transition", "stored_version"):
+        assert {"changes_caught", "mean_log_score", "false_changes"} <= set(report["models"][name])
+    # Only transitions from a real published score are fitted; the chosen parameters and their folds show.
+    assert report["n_fit_transitions"] == 197
+    assert {"mean_reversion", "penalty", "hysteresis", "interval_multiplier"} <= set(report["chosen"])
+    assert len(report["folds"]["folds"]) == 5 and report["cross_validation"]["hysteresis"]
+    assert report["reliability"]
+    # Reproducible from the data: the stored version is this calibration, so it scores the same.
+    stored = methodology_config.load().model["fitted"]
+    assert report["models"]["transition"]["model"] == stored
+    assert report["models"]["stored_version"]["out_of_sample"] is True
 
 
-def test_calibrate_leave_one_out_and_bad_arguments():
+def test_calibrate_the_reverse_fold_and_bad_arguments():
     out = StringIO()
-    call_command("calibrate", "--leave-one-out", "PPUA 2023,PPUA 2024,PPUA 2025", "--json", stdout=out)
-    folds = json.loads(out.getvalue())["models"]["indices_and_previous"]
-    assert [f["evaluate"] for f in folds] == [["PPUA 2023"], ["PPUA 2024"], ["PPUA 2025"]]
+    call_command("calibrate", "--fit", "PPUA 2025", "--evaluate", "PPUA 2024", "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    # The stored version was fitted on December 2023-2024: evaluating 2024 with it is in-sample, and says so.
+    assert report["n"] == 197 and report["models"]["stored_version"]["out_of_sample"] is False
+    with pytest.raises(CommandError, match="both fitted on and evaluated"):
+        call_command("calibrate", "--fit", "PPUA 2025", "--evaluate", "PPUA 2025", stdout=StringIO())
     with pytest.raises(CommandError, match="unknown edition"):
         call_command("calibrate", "--fit", "PPUA 1999", "--evaluate", "PPUA 2025", stdout=StringIO())
     with pytest.raises(CommandError, match="--fit and --evaluate"):
@@ -196,8 +237,14 @@ def test_the_api_gives_the_guiding_score_with_contributions_and_inputs(client):
     g = data["guiding_score"]
     assert g["score"] == float(row.score) and g["band"] == row.band and g["external_only"] is False
     assert sum(c["points"] for c in g["contributions"]) == pytest.approx(g["score"], abs=0.01)
-    assert {i["index"] for i in g["inputs"]} == {"fh_e", "fh_d", "rsf", "vdem_assembly", "vdem_cso_repression", "pts"}
+    # PTS's newest value (2023 events) is older than its maximum age of 2 years in December 2026: missing.
+    assert {i["index"] for i in g["inputs"]} == {"fh_e", "fh_d", "rsf", "vdem_assembly", "vdem_cso_repression"}
     assert client.get("/api/v1/countries/sol").json()["guiding_score"]["inputs"] == []
+    # Published and guiding score as two named things; the terms' points add up to the guiding score.
+    assert g["published_score"] == 32.19 and g["published_band"] == "repressed" and g["model"] == "transition"
+    assert g["difference"] == pytest.approx(g["score"] - 32.19, abs=0.01)
+    assert sum(t["points"] for t in g["terms"]) == pytest.approx(g["score"], abs=0.01)
+    assert g["terms"][0]["term"] == "previous" and g["hysteresis"] == row.result["hysteresis"]
 
 
 def test_computing_scores_starts_a_new_page_cache_generation():
@@ -217,4 +264,9 @@ def test_newest_scores_and_their_export_rows_take_one_query(django_assert_num_qu
         newest = latest_scores()
     assert len(newest) == 198 and all(r.as_of > dt.date(2025, 12, 9) for r in newest.values())
     with django_assert_num_queries(1):
-        assert len(guiding_scores()) == 198
+        rows = guiding_scores()
+    assert len(rows) == 198
+    kgz = next(r for r in rows if r["country"] == "KGZ")
+    assert kgz["model"] == "transition" and kgz["published_score"] == 32.19
+    assert sum(kgz[f"points_{t}"] or 0 for t in ("previous", "level", "change", "live", "clipping")) == \
+        pytest.approx(float(kgz["score"]), abs=0.01)

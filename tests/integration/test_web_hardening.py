@@ -1,5 +1,5 @@
 """Web hardening: security headers on every public page (a strict CSP among them), HSTS and secure cookies under the
-production settings, sanitised Markdown, no user-controlled redirect targets, no file uploads."""
+production settings, sanitised Markdown, no user-controlled redirect targets, no file uploads but the intake form's."""
 import importlib
 import re
 
@@ -267,25 +267,32 @@ def test_invitation_and_signup_ignore_an_off_site_next(client, target):
 
 
 # --- Uploads -----------------------------------------------------------------------------------------------------
-def test_no_form_takes_a_file():
-    """No form of the site accepts a file (if one ever does, give it a size and content-type check first)."""
+def test_only_the_intake_form_takes_a_file():
+    """No form of the site accepts a file except the intake assistant's (issue 18), which takes one text file of
+    at most 1 MB through a handler that refuses files sent to any other page (any new one needs the same)."""
     import django.forms
     from django.apps import apps
 
+    from civicspace.intake import forms as intake_forms
+    from civicspace.intake.files import MAX_BYTES
+    from civicspace.intake.uploads import UPLOAD_VIEWS
     from civicspace.legislation import forms as legislation_forms
     from civicspace.monitoring import forms as monitoring_forms
     from civicspace.publishing import forms as publishing_forms
     from civicspace.watchlist import forms as watchlist_forms
 
-    for module in (monitoring_forms, legislation_forms, watchlist_forms, publishing_forms):
+    for module in (monitoring_forms, legislation_forms, watchlist_forms, publishing_forms, intake_forms):
         for form in vars(module).values():
             if isinstance(form, type) and issubclass(form, django.forms.BaseForm):
-                fields = form.base_fields.values()
-                assert not [f for f in fields if isinstance(f, django.forms.FileField)], form
+                fields = [name for name, f in form.base_fields.items() if isinstance(f, django.forms.FileField)]
+                expected = ["file"] if form is intake_forms.IntakeTextForm else []
+                assert fields == expected, form
     from django.db.models import FileField
 
     assert not [f for model in apps.get_models() for f in model._meta.fields if isinstance(f, FileField)]
-    assert django_settings.DATA_UPLOAD_MAX_NUMBER_FILES == 0
+    assert django_settings.DATA_UPLOAD_MAX_NUMBER_FILES == 1
+    assert django_settings.FILE_UPLOAD_HANDLERS[0] == "civicspace.intake.uploads.IntakeOnlyUploadHandler"
+    assert UPLOAD_VIEWS == {"intake:new"} and MAX_BYTES == 1024 * 1024
 
 
 def test_a_file_posted_anyway_is_refused(client, people):

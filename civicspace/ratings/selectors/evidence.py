@@ -172,10 +172,21 @@ def evidence_pack(proposal):
                         scores=list(reversed(scores)), score=score)
     if score is not None:
         result = score.result or {}
-        pack.contributions = [
-            {**c, "stream_name": STREAM_NAMES.get(c["stream"], c["stream"]),
-             "indicator_name": INDICATOR_NAMES.get(c["indicator"], c["indicator"]) if c.get("indicator") else ""}
-            for c in result.get("contributions", [])]
+        if result.get("model") == "transition":
+            # Transition versions: each term by its name, with the weight applied to it.
+            from civicspace.methodology import config as methodology_config
+
+            from .public import _term_label
+            methodology = methodology_config.load(score.version)
+            pack.contributions = [
+                {"stream": t["term"], "indicator": t["index"], "points": t["points"],
+                 "stream_name": _term_label(t, methodology), "indicator_name": f"× {t['weight']:.4g}"}
+                for t in result.get("terms", [])]
+        else:
+            pack.contributions = [
+                {**c, "stream_name": STREAM_NAMES.get(c["stream"], c["stream"]),
+                 "indicator_name": INDICATOR_NAMES.get(c["indicator"], c["indicator"]) if c.get("indicator") else ""}
+                for c in result.get("contributions", [])]
         pack.contributions_total = sum(c["points"] for c in pack.contributions)
         pack.stream_scores = result.get("stream_scores", {})
         pack.missing_streams = [STREAM_NAMES.get(s, s) for s in result.get("missing_streams", [])]

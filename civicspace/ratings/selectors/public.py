@@ -35,10 +35,41 @@ class ScoreExplained:
     missing: list  # names of streams with no evidence
     live: dict | None
     forms: int  # number of assessments used
+    # Transition versions (2026.3 on): the terms with the weight actually applied, the published score the
+    # guiding score starts from, and the band hysteresis.
+    transition: bool = False
+    terms: list = None  # [{"label", "weight", "value", "points"}]
+    published_score: float | None = None
+    published_band: str | None = None
+    hysteresis: float = 0.0
+    missing_inputs: list = None
+
+    @property
+    def difference(self):
+        if self.published_score is None:
+            return None
+        return float(self.row.score) - self.published_score
 
     @property
     def total(self):
+        if self.transition:
+            return sum(t["points"] for t in self.terms)
         return sum(p.points for p in self.parts)
+
+
+def _term_label(term, methodology):
+    from django.utils.translation import gettext as _
+    name = methodology.indices[term["index"]].publisher + ": " + methodology.indices[term["index"]].name \
+        if term.get("index") in methodology.indices else ""
+    return {
+        "previous": _("Previous published score"),
+        "level_intercept": _("Level implied by the indices: constant"),
+        "level": _("Level implied by the indices: %(index)s") % {"index": name},
+        "change_intercept": _("Average change between editions"),
+        "delta": _("Change since the previous edition: %(index)s") % {"index": name},
+        "live": _("Live evidence"),
+        "clipping": _("Kept within 1–100"),
+    }.get(term["term"]) or STREAM_NAMES.get(term["term"], term["term"])
 
 
 def _explain(row):
@@ -55,9 +86,18 @@ def _explain(row):
                       for c in items if c["indicator"]]
         parts.append(StreamPart(stream, STREAM_NAMES.get(stream, stream), sum(c["points"] for c in items),
                                 info["weight"] if info else None, info["score"] if info else None, indicators))
-    used = [{"rule": methodology.indices[i["index"]], **i} for i in result["index_scores"]
+    used = [{"rule": methodology.indices[i["index"]], **i,
+             "age": row.as_of.year - i["events_year"] if i.get("events_year") else None}
+            for i in result["index_scores"]
             if i["index"] in methodology.indices]
+    transition = result.get("model") == "transition"
     return ScoreExplained(
+        transition=transition,
+        terms=[{**t, "label": _term_label(t, methodology)} for t in result.get("terms", [])],
+        published_score=inputs.get("previous_score"), published_band=inputs.get("previous_band"),
+        hysteresis=result.get("hysteresis", 0.0),
+        missing_inputs=[methodology.indices[m].publisher + ": " + methodology.indices[m].name
+                        if m in methodology.indices else m for m in result.get("missing_inputs", [])],
         row=row, parts=parts,
         probabilities=[(b.code, result["probabilities"].get(b.code, 0.0)) for b in BANDS],
         inputs=used, external_only=set(result["stream_scores"]) == {"external"},
@@ -111,3 +151,38 @@ def edition_changes_explained(edition, previous):
     unchanged = [(d, *_rationale(d, lang)) for d in decisions.values() if d.rating == d.proposal.from_rating]
     errata = list(Erratum.objects.filter(edition=edition).select_related("country"))
     return changes, unchanged, errata
+
+
+MODEL_NAMES = {"persistence": "persistence", "level": "level", "transition": "transition"}
+
+
+def methodology_transition(methodology):
+    """What the methodology page shows of a transition version: each index's coefficient, level weight,
+    maximum age and vintage, the chosen hyper-parameters, and the evaluation against persistence (both folds).
+    None for a level version."""
+    if not methodology.is_transition:
+        return None
+    from django.utils.translation import gettext as _
+    fitted = methodology.model["fitted"]
+    calibration = methodology.model.get("calibration") or {}
+    names = {"persistence": _("Previous published score carried forward (persistence)"),
+             "level": _("Level model (2026.2, refitted)"), "transition": _("Transition model (this version)")}
+
+    def evaluation(block):
+        return [{"name": names[key], **block[key]} for key in ("persistence", "level", "transition") if key in block]
+    def loses(block):
+        return bool(block) and block.get("transition", {}).get("mae", 0) > block.get("persistence", {}).get("mae", 0)
+    return {
+        "loses_on_error": loses(calibration.get("evaluation", {}))
+        or loses((calibration.get("reverse_fold") or {}).get("evaluation", {})),
+        "fitted": fitted,
+        "indices": [{"rule": rule, "coefficient": fitted["coefficients"].get(code, 0.0),
+                     "level_weight": fitted["level"]["weights"].get(code), "max_age": methodology.max_age(code)}
+                    for code, rule in methodology.indices.items()],
+        "chosen": calibration.get("chosen", {}),
+        "fit": ", ".join(calibration.get("fit", [])), "evaluate": ", ".join(calibration.get("evaluate", [])),
+        "evaluation": evaluation(calibration.get("evaluation", {})),
+        "reverse_fit": ", ".join((calibration.get("reverse_fold") or {}).get("fit", [])),
+        "reverse_evaluate": ", ".join((calibration.get("reverse_fold") or {}).get("evaluate", [])),
+        "reverse": evaluation((calibration.get("reverse_fold") or {}).get("evaluation", {})),
+    }

@@ -42,6 +42,39 @@ def _index_inputs(as_of, methodology, country_ids):
     return result
 
 
+def _transition_index_inputs(as_of, previous_dates, methodology, country_ids):
+    """({country_id: [IndexInput]} now, {country_id: [IndexInput]} behind the previous edition).
+
+    Now: per index, the newest value public on `as_of`, from a vintage public by then, and whose events are at
+    most the index's maximum age old (older counts as missing). Behind the previous edition: per index, the
+    newest value that was public on that edition's date, read from the same (current) vintage, so that a
+    change is never a change of vintage."""
+    codes = [c for c in methodology.indices
+             if not methodology.indices[c].vintage_public_from
+             or dt.date.fromisoformat(methodology.indices[c].vintage_public_from) <= as_of]
+    rows = (IndexValue.objects.filter(index__in=codes, available_from__lte=as_of)
+            .order_by("country_id", "index", "available_from", "year"))
+    if country_ids is not None:
+        rows = rows.filter(country_id__in=country_ids)
+    now, before = {}, {}
+    for row in rows:
+        now[(row.country_id, row.index)] = row
+        previous_date = previous_dates.get(row.country_id)
+        if previous_date is not None and row.available_from <= previous_date:
+            before[(row.country_id, row.index)] = row
+
+    def item(row):
+        return engine.IndexInput(index=row.index, value=row.value, edition_year=row.edition_year,
+                                 events_year=row.events_year, source=f"{row.source_file}, line {row.source_line}")
+    current, previous = {}, {}
+    for (country_id, index), row in now.items():
+        if row.events_year >= as_of.year - methodology.max_age(index):
+            current.setdefault(country_id, []).append(item(row))
+    for (country_id, index), row in before.items():
+        previous.setdefault(country_id, []).append(item(row))
+    return current, previous
+
+
 def _form_inputs(as_of, country_ids):
     """{country_id: [FormInput]}: the newest submitted assessment per country, stream and organisation
     within the last year."""
@@ -132,15 +165,44 @@ def score_inputs(*, as_of, methodology=None, country_ids=None, live=True):
     """{country: ScoreInputs} as of a date (a handful of queries for all countries)."""
     methodology = methodology or methodology_config.load()
     countries = Country.objects.all() if country_ids is None else Country.objects.filter(pk__in=country_ids)
-    indices = _index_inputs(as_of, methodology, country_ids)
+    indices = {} if methodology.is_transition else _index_inputs(as_of, methodology, country_ids)
     forms = _form_inputs(as_of, country_ids)
     live_evidence = _live_inputs(as_of, _period_start(as_of), methodology, country_ids) if live else {}
+    if methodology.is_transition:
+        return _transition_inputs(as_of, methodology, countries, country_ids, forms, live_evidence)
     previous = _previous_scores(as_of, country_ids) if "published" in methodology.streams else {}
     return {c: engine.ScoreInputs(country=c.code, as_of=as_of.isoformat(), indices=tuple(indices.get(c.pk, ())),
                                   forms=tuple(forms.get(c.pk, ())), live=live_evidence.get(c.pk),
                                   previous_score=previous.get(c.pk, (None, ""))[0],
                                   previous_source=previous.get(c.pk, (None, ""))[1])
             for c in countries}
+
+
+def _transition_inputs(as_of, methodology, countries, country_ids, forms, live_evidence):
+    """Inputs of a transition version: the newest published rating before `as_of` (its score only when one
+    was published: a band's midpoint never stands in), its edition's date, and the index values then and now."""
+    rows = (PublishedRating.objects.filter(edition__published__lt=as_of).select_related("edition")
+            .order_by("country_id", "edition__published"))
+    if country_ids is not None:
+        rows = rows.filter(country_id__in=country_ids)
+    newest = {}
+    for row in rows:
+        newest[row.country_id] = row
+    current, previous = _transition_index_inputs(
+        as_of, {cid: row.edition.published for cid, row in newest.items()}, methodology, country_ids)
+    result = {}
+    for c in countries:
+        row = newest.get(c.pk)
+        has_score = row is not None and row.score is not None
+        result[c] = engine.ScoreInputs(
+            country=c.code, as_of=as_of.isoformat(), indices=tuple(current.get(c.pk, ())),
+            forms=tuple(forms.get(c.pk, ())), live=live_evidence.get(c.pk),
+            previous_score=float(row.score) if has_score else None,
+            previous_source=(f"published score, {row.edition.code}" if has_score else
+                             f"published rating {row.rating}, {row.edition.code} (no score)" if row else ""),
+            previous_band=row.rating if row else None,
+            previous_indices=tuple(previous.get(c.pk, ())) if has_score else ())
+    return result
 
 
 def _decimal(value):

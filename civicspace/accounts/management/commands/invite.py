@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils import translation
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 from civicspace.accounts.models import Role
 from civicspace.accounts.services import invitation_create
 from civicspace.countries.models import Country
+from civicspace.jobs.services import email_queue
 from civicspace.monitoring.models import Organisation
 
 
@@ -41,6 +41,7 @@ class Command(BaseCommand):
             subject = _("Invitation to the Civic Space Monitor")
             body = _("You are invited to the Civic Space Monitor. Open this link within 7 days to create your "
                      "account; it works once:") + f"\n\n{link}\n"
-        send_mail(subject, body, None, [invitation.email])
+        # Sent by a background job (at most once per invitation), not while the command waits on SMTP.
+        email_queue(key=f"invitation:{invitation.pk}", to=invitation.email, subject=subject, body=body)
         self.stdout.write(f"Invitation for {invitation.email} ({role}), valid until {invitation.expires_at:%Y-%m-%d}:")
         self.stdout.write(link)

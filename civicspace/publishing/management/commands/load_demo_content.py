@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from civicspace.legislation.reference import demo_bills_load
@@ -11,6 +12,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = demo_load()
+        # The intake development set's events, written up as published updates (issue 18; provenance in
+        # civicspace/data/demo/README.md). Same loader: found by key, never overwritten.
+        created += demo_load(path=settings.PACKAGE_DIR / "data" / "demo" / "intake-devset-updates.json")
         bills = demo_bills_load()
         releases = demo_press_release_attach()
         self.stdout.write(f"Demo content: {created} update(s), {bills} law(s) and {releases} press release(s) "

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from civicspace.watchlist.selectors import backtest_rows
+from civicspace.watchlist.selectors import backtest_rows, signals_backtest
 
 
 class Command(BaseCommand):
@@ -37,3 +37,23 @@ class Command(BaseCommand):
                 writer.writerow([r.edition, r.published.isoformat(), r.watchlisted, r.watchlisted_downgraded,
                                  r.all_compared, r.all_downgraded])
         self.stdout.write(f"Written to {path}")
+        self._signals()
+
+    def _signals(self):
+        """The signals' own backtest: ranked as of 1 June before each edition, precision and recall at 10
+        and 15 against the base rate; and whether the index changes would be admitted as a signal."""
+        rows, admitted = signals_backtest()
+        self.stdout.write("")
+        self.stdout.write("Signals ranked as of 1 June before each edition (downgrades found in the top k):")
+        for row in rows:
+            for name, r in (("signals", row["signals"]), ("+ index changes", row.get("with_index_changes"))):
+                if r is None:
+                    continue
+                self.stdout.write(
+                    f"  {row['edition']} {name:16} base rate {r['base_rate']:.1%} ({r['downgraded']} of "
+                    f"{r['compared']}); top 10: {r['hits_at_10']} (precision {r['precision_at_10']:.0%}, recall "
+                    f"{r['recall_at_10'] or 0:.0%}, {r['lift_at_10']}x); top 15: {r['hits_at_15']} (precision "
+                    f"{r['precision_at_15']:.0%}, recall {r['recall_at_15'] or 0:.0%}, {r['lift_at_15']}x)")
+        self.stdout.write("Index changes as a signal: " + (
+            "admitted (more downgrades found in every edition)." if admitted else
+            "not admitted: they do not find more downgrades in every edition, so the signals stay as they are."))

@@ -1,0 +1,621 @@
+"""The intake assistant's suggestions for one text. Pure Python (no Django), offline, deterministic.
+
+`suggest(text, ...)` returns plain data: the language, the countries, the text's own date, incidents (one per
+distinct event), laws with the stage the text reports, and Watchlist or rating mentions. Every suggestion carries
+its evidence (the sentence it came from, as character offsets into the text) and a confidence between 0 and 1.
+
+The rules are deliberately simple and the vocabulary is data (lexicons/): a sentence that names an act
+("detained", "обыск", "allanaron", "اعتقال") becomes an incident candidate; the victims named in the same clause
+(or sentence) give the victim types and counts and decide the violation code (detention of a journalist vs of a
+protester, act_types.csv); candidates with the same codes and a compatible date are one event.
+"""
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import LANGS, fold, lexicons, tokenize
+
+# Parameters chosen by leave-one-out on the development set (see README and `civicspace intake tune`).
+DEFAULTS = {
+    "country_ratio": 0.5,  # keep a country whose score is at least this share of the best country's score
+    "headline_weight": 2.0,  # mentions in the headline (first line) count this many times
+    "adjective_weight": 0.5,  # an adjective or demonym counts less than a name ("French broadcaster")
+    "place_weight": 1.0,  # a capital, city or region
+}
+
+VICTIM_GROUPS = {"journalist": "media", "media_outlet": "media", "blogger": "media", "protester": "protest"}
+FREEDOM_BY_VICTIM = {"journalist": "expression", "media_outlet": "expression", "blogger": "expression",
+                     "protester": "peaceful_assembly"}
+FREEDOM_BY_TYPE = {
+    "protest_disruption": "peaceful_assembly", "protest_prevented": "peaceful_assembly",
+    "protesters_detained": "peaceful_assembly", "excessive_force": "peaceful_assembly",
+    "protesters_killed": "peaceful_assembly", "protest_facilitated": "peaceful_assembly",
+    "journalist_detained": "expression", "journalist_attacked": "expression", "journalist_killed": "expression",
+    "censorship": "expression", "internet_shutdown": "expression", "defamation_charges": "expression",
+    "smear_campaign": "expression", "surveillance": "expression", "self_censorship": "expression",
+    "intimidation": "expression",
+}
+POSITIVE = {"positive_court_ruling", "release", "positive_law_change", "registration_restored", "acquittal",
+            "protest_facilitated"}
+ORG_VICTIMS = {"media_outlet", "cso"}
+PERSON_ACTS = {"detain", "attack", "kill", "travel_ban", "release", "acquit", "sentence", "prosecute", "defamation"}
+ORG_ACTS = {"liquidate", "seal", "censor", "block", "foreign_agent"}
+
+
+@dataclass
+class Evidence:
+    start: int
+    end: int
+
+    def as_dict(self, text):
+        return {"start": self.start, "end": self.end, "sentence": text[self.start:self.end]}
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    tokens: list
+    line: int  # 0 for the first line (the headline)
+
+
+def split_sentences(text):
+    """Sentences with their tokens: split at line breaks and at . ! ? ؟ followed by a space."""
+    sentences = []
+    all_tokens = tokenize(text)
+    bounds = []
+    line = 0
+    pos = 0
+    for m in re.finditer(r"\n+|(?<=[.!?؟…])[\"»”']?\s+(?=[\"«“A-ZА-ЯЁÀ-ÖØ-Þ\u0600-\u06ff0-9¿¡(])", text):
+        bounds.append((pos, m.start(), line))
+        if "\n" in m.group():
+            line += 1
+        pos = m.end()
+    bounds.append((pos, len(text), line))
+    ti = 0
+    for start, end, line_no in bounds:
+        while ti < len(all_tokens) and all_tokens[ti].start < start:
+            ti += 1
+        toks = []
+        while ti < len(all_tokens) and all_tokens[ti].end <= end:
+            toks.append(all_tokens[ti])
+            ti += 1
+        if toks:
+            sentences.append(Sentence(start, end, toks, line_no))
+    return sentences
+
+
+# --- language -----------------------------------------------------------------------------------------------------
+_DETECTOR = None
+
+
+def detect_language(text):
+    """(code, confidence). lingua (offline, restricted to the five languages); a script count if it is absent."""
+    global _DETECTOR
+    sample = text[:5000]
+    try:
+        from lingua import Language, LanguageDetectorBuilder
+    except ImportError:  # pragma: no cover - lingua is a declared dependency
+        Language = None
+    if Language is not None:
+        if _DETECTOR is None:
+            _DETECTOR = LanguageDetectorBuilder.from_languages(
+                Language.ENGLISH, Language.RUSSIAN, Language.FRENCH, Language.SPANISH, Language.ARABIC).build()
+        values = _DETECTOR.compute_language_confidence_values(sample)
+        if values:
+            best = values[0]
+            return best.language.iso_code_639_1.name.lower(), round(best.value, 2)
+    arabic = sum("\u0600" <= c <= "\u06ff" for c in sample)
+    cyrillic = sum("\u0400" <= c <= "\u04ff" for c in sample)
+    if arabic > cyrillic and arabic > 20:
+        return "ar", 0.6
+    if cyrillic > 20:
+        return "ru", 0.6
+    return "en", 0.3
+
+
+# --- dates --------------------------------------------------------------------------------------------------------
+@dataclass
+class FoundDate:
+    value: dt.date
+    precision: str  # "day" or "month"
+    start: int
+    end: int
+    has_year: bool = True
+
+
+def _alternation(forms):
+    return "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True))
+
+
+def find_dates(text, lang, *, reference=None):
+    """Dates written in the text (folded for matching; offsets are the text's). Dates without a year take the
+    reference date's year (the latest such date not after the reference)."""
+    lex = lexicons()
+    folded = fold(text)
+    months = dict(lex["months"][lang])
+    if lang != "en":
+        months.update({k: v for k, v in lex["months"]["en"].items() if len(k) > 3})
+    month_re = _alternation(months)
+    found = []
+
+    def add(m, year, month, day, precision="day", has_year=True):
+        try:
+            value = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            return
+        if not 1990 <= value.year <= 2100:
+            return
+        found.append(FoundDate(value, precision, m.start(), m.end(), has_year))
+
+    sep = r"[\s\-/.,]*"
+    patterns = [
+        (rf"\b(\d{{4}})-(\d{{2}})-(\d{{2}})\b", lambda m: add(m, m[1], m[2], m[3])),
+        (r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b", lambda m: add(m, m[3], m[2], m[1])),
+        (rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?{sep}(?:de\s+)?({month_re})(?:\s*/\s*[^\W\d]+(?:\s[^\W\d]+)?)?"
+         rf"{sep}(?:de\s+|del\s+)?(?:year\s+|года?\s+)?(\d{{4}})\b",
+         lambda m: add(m, m[3], months[m[2]], m[1])),
+        (rf"(?<!\w)({month_re})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b",
+         lambda m: add(m, m[3], months[m[1]], m[2])),
+    ]
+    taken = []
+    for regex, action in patterns:
+        for m in re.finditer(regex, folded):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            before = len(found)
+            action(m)
+            if len(found) > before:
+                taken.append((m.start(), m.end()))
+    # Month and year ("in January 2024", "в феврале 2024 года", "شباط/فيفري 2023").
+    for m in re.finditer(rf"(?<!\w)({month_re})(?:\s*/\s*[^\W\d]+)?{sep}(?:de\s+|del\s+)?(\d{{4}})\b", folded):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        add(m, m[2], months[m[1]], 1, "month")
+        taken.append((m.start(), m.end()))
+    # Day and month without a year ("On February 22", "9 июля", "el 14 de diciembre", "في 6 مارس").
+    if reference:
+        day_month = [
+            rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?:de\s+)?({month_re})(?!\w)",
+            rf"(?<!\w)({month_re})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d{{4}})",
+        ]
+        for k, regex in enumerate(day_month):
+            for m in re.finditer(regex, folded):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                day, month = (m[1], months[m[2]]) if k == 0 else (m[2], months[m[1]])
+                year = reference.year
+                try:
+                    if dt.date(year, month, int(day)) > reference:
+                        year -= 1
+                except ValueError:
+                    continue
+                add(m, year, month, day, has_year=False)
+                taken.append((m.start(), m.end()))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def relative_date(sentence_tokens, lang, reference):
+    """'yesterday', 'сегодня', 'el viernes', 'الأربعاء' in a sentence, resolved against the reference date."""
+    if not reference:
+        return None
+    lex = lexicons()
+    norms = [t.norm for t in sentence_tokens]
+    joined = " " + " ".join(norms) + " "
+    for form, offset in sorted(lex["relative_days"][lang].items(), key=lambda kv: -len(kv[0])):
+        key = " " + " ".join(t.norm for t in tokenize(form)) + " "
+        if key.strip() and key in joined:
+            return reference + dt.timedelta(days=offset)
+    weekdays = lex["weekdays"][lang]
+    for tok in sentence_tokens:
+        for form in tok.variants:
+            if form in weekdays:
+                back = (reference.weekday() - weekdays[form]) % 7
+                return reference - dt.timedelta(days=back)
+    return None
+
+
+def _dateline_prefix(lang):
+    weekdays = _alternation(lexicons()["weekdays"][lang])
+    return re.compile(
+        r"^[\W_]*(?:(?:[^\W\d_][\w.'’ -]{0,30}),\s*)?"
+        r"(?:(?:publish(?:ed)?\s+date|publicado|fecha\s+de\s+publicacion|опубликовано|date|في)\W*)?"
+        rf"(?:(?:{weekdays})\W*)?$", re.IGNORECASE)
+
+
+def published_date(text, lang, *, source_date=None):
+    """The text's own date: the date line given with it, else a full date that heads a line (a dateline such as
+    "New York, March 1, 2021 –", "Publicado: mayo 27, 2025", "09/07/2020 - 13:01")."""
+    if source_date:
+        return {"value": source_date.isoformat(), "confidence": 0.95, "evidence": None}
+    head = text[:1500]
+    for found in find_dates(head, lang):
+        if found.precision != "day":
+            continue
+        line_start = head.rfind("\n", 0, found.start) + 1
+        prefix = fold(head[line_start:found.start])
+        title_dash = re.match(r"^[^,.:;\d]{0,40}[–—-]\s*$", prefix)
+        if _dateline_prefix(lang).match(prefix) or title_dash:
+            line_end = head.find("\n", found.end)
+            return {"value": found.value.isoformat(), "confidence": 0.8,
+                    "evidence": Evidence(line_start, line_end if line_end != -1 else len(head)),
+                    "span": (found.start, found.end)}
+    return {"value": None, "confidence": 0.5, "evidence": None}
+
+
+# --- countries ----------------------------------------------------------------------------------------------------
+def dateline_span(text):
+    """The place of a dateline at the start of a paragraph ("Guatemala City, May 21, 2021 —"): reporters'
+    locations, not where events happened."""
+    spans = []
+    for m in re.finditer(r"(?m)^\(?([^\W\d][\w .'’-]{1,30}?)\)?\s*[,–—-]\s*(?=.{0,25}\d{4}|\s*(?:[-–—]|\())", text):
+        spans.append((m.start(1), m.end(1)))
+    for m in re.finditer(r"(?m)^\(([^\W\d][\w .'’-]{1,30}?)\)", text):
+        spans.append((m.start(1), m.end(1)))
+    return spans
+
+
+def _outlet_number(tokens, index, lang):
+    """A country name followed by a small number that is not a day of a date ("France 24", not "Беларуси 14
+    июля")."""
+    if index >= len(tokens) or not tokens[index].norm.isdigit() or int(tokens[index].norm) >= 100:
+        return False
+    months = lexicons()["months"]
+    following = tokens[index + 1].norm if index + 1 < len(tokens) else ""
+    return following not in months[lang] and following not in months["en"]
+
+
+def suggest_countries(text, lang, sentences, params):
+    lex = lexicons()["countries"]
+    skip = dateline_span(text)
+    scores, evidence = {}, {}
+    langs = [lang] + [x for x in ("en",) if x != lang]
+    for sentence in sentences:
+        seen = set()
+        tokens = _masked(sentence.tokens, lang)
+        for lx in langs:
+            for m in lex[lx].find(tokens):
+                if any(s <= m.start and m.end <= e for s, e in skip):
+                    continue
+                if m.kind == "name" and _outlet_number(tokens, m.last, lang):
+                    continue  # an outlet's name ("France 24", "France 3"), not the country
+                if (m.key, m.first) in seen:
+                    continue
+                seen.add((m.key, m.first))
+                weight = {"adjective": params["adjective_weight"], "capital": params["place_weight"],
+                          "city": params["place_weight"]}.get(m.kind, 1.0)
+                if sentence.line == 0:
+                    weight *= params["headline_weight"]
+                if lx != lang:
+                    weight *= 0.5
+                scores[m.key] = scores.get(m.key, 0) + weight
+                evidence.setdefault(m.key, Evidence(sentence.start, sentence.end))
+    if not scores:
+        return []
+    best = max(scores.values())
+    chosen = [code for code, score in scores.items() if score >= params["country_ratio"] * best]
+    total = sum(scores.values())
+    return sorted(({"code": code, "confidence": round(min(0.99, scores[code] / total + 0.2), 2),
+                    "evidence": evidence[code]} for code in chosen), key=lambda c: -c["confidence"])
+
+
+# --- incidents ----------------------------------------------------------------------------------------------------
+NUMBER = re.compile(r"^\d{1,6}$")
+
+
+def _count_before(tokens, index, lang):
+    """A count just before a victim word: digits, number words, 'a dozen', 'more than 400', 'по меньшей мере
+    пять', 'ستة'."""
+    numbers = lexicons()["numbers"][lang]
+    for back in (1, 2, 3):
+        j = index - back
+        if j < 0:
+            break
+        tok = tokens[j]
+        digits = tok.norm.replace(".", "").replace(",", "")
+        if NUMBER.match(digits):
+            value = int(digits)
+            if 1900 <= value <= 2100:
+                return None
+            return value if value > 0 else None
+        for form in tok.variants:
+            if form in numbers:
+                return numbers[form]
+    return None
+
+
+def _count_after(tokens, index, lang):
+    """Arabic puts the number after the noun in some constructions (صحفيين اثنين); also '15 صحافياً'."""
+    numbers = lexicons()["numbers"][lang]
+    if index + 1 < len(tokens):
+        for form in tokens[index + 1].variants:
+            if form in numbers and lang == "ar":
+                return numbers[form]
+    return None
+
+
+NAME_WORD = re.compile(r"^[A-ZА-ЯЁ][a-zа-яёáéíóúñçèêëïîôöüłśżź'’-]+$")
+
+
+def _names_near(sentence, text):
+    """Capitalised two- or three-word sequences in a sentence (people's names, to be checked and kept
+    confidential by default)."""
+    names, run = [], []
+    for i, tok in enumerate(sentence.tokens):
+        if NAME_WORD.match(tok.text) and i > 0:
+            gap_ok = run and text[run[-1].end:tok.start].strip() == ""
+            if run and not gap_ok:
+                if 2 <= len(run) <= 3:
+                    names.append(text[run[0].start:run[-1].end])
+                run = []
+            run.append(tok)
+        else:
+            if 2 <= len(run) <= 3:
+                names.append(text[run[0].start:run[-1].end])
+            run = []
+    if 2 <= len(run) <= 3:
+        names.append(text[run[0].start:run[-1].end])
+    return names
+
+
+def _clauses(sentence, lang):
+    """Split a sentence's tokens at coordinating words so 'raided three outlets and arrested seven journalists'
+    gives two clauses."""
+    joiners = {"en": {"and", "while"}, "ru": {"и", "а"}, "fr": {"et"}, "es": {"y", "e"}, "ar": set()}[lang]
+    clauses, current = [], []
+    for tok in sentence.tokens:
+        if tok.norm in joiners and current:
+            clauses.append(current)
+            current = []
+            continue
+        if lang == "ar" and tok.norm.startswith("و") and len(tok.norm) > 4 and current:
+            clauses.append(current)
+            current = []
+        current.append(tok)
+    if current:
+        clauses.append(current)
+    return clauses
+
+
+@dataclass
+class Candidate:
+    acts: list
+    types: set
+    victims: dict  # code -> count or None
+    perpetrators: set
+    date: object  # (date, precision) or None
+    place: str
+    evidence: Evidence
+    names: list = field(default_factory=list)
+    confidence: float = 0.5
+
+
+def _masked(tokens, lang):
+    masks = lexicons()["masks"][lang].find(tokens)
+    hidden = set()
+    for m in masks:
+        hidden.update(range(m.first, m.last))
+    return [t for i, t in enumerate(tokens) if i not in hidden]
+
+
+def suggest_incidents(text, lang, sentences, countries, reference, params, *, dateline=None):
+    lex = lexicons()
+    act_types = lex["act_types"]
+    # The text's own date (a dateline) is when it was written, not when its events happened.
+    dates = [d for d in find_dates(text, lang, reference=reference) if (d.start, d.end) != dateline]
+    places = lex["countries"][lang]
+    candidates = []
+    previous_victims = {}
+    for sentence in sentences:
+        tokens = _masked(sentence.tokens, lang)
+        if not tokens:
+            continue
+        sentence_victims = {}
+        for m in lex["victims"][lang].find(tokens):
+            count = _count_before(tokens, m.first, lang) or _count_after(tokens, m.last - 1, lang)
+            prior = sentence_victims.get(m.key)
+            sentence_victims[m.key] = max(filter(None, [prior, count]), default=None)
+        perpetrators = {m.key for m in lex["perpetrators"][lang].find(tokens)}
+        sentence_dates = [d for d in dates if sentence.start <= d.start < sentence.end]
+        rel = relative_date(tokens, lang, reference)
+        place = ""
+        for m in places.find(tokens):
+            if m.kind in ("capital", "city"):
+                place = text[m.start:m.end]
+                break
+        protest_context = bool(lex["contexts"][lang].find(tokens))
+        modal_ends = [m.last for m in lex["modals"][lang].find(tokens)]
+        for clause in _clauses(Sentence(sentence.start, sentence.end, tokens, sentence.line), lang):
+            clause_index = {id(t): k for k, t in enumerate(tokens)}
+            acts = []
+            for m in lex["acts"][lang].find(clause):
+                position = clause_index[id(clause[m.first])]
+                # "must release", "calls for the release", "ينبغي الإفراج": a demand, not an event.
+                if any(0 <= position - end <= 4 for end in modal_ends):
+                    continue
+                acts.append(m.key)
+            if not acts:
+                continue
+            victims = {}
+            for m in lex["victims"][lang].find(clause):
+                victims[m.key] = sentence_victims.get(m.key)
+            if not victims:
+                victims = dict(sentence_victims) or dict(previous_victims)
+            if "hrd" in victims and "woman_hrd" in victims:
+                victims.pop("hrd")
+            if protest_context and "ordinary_citizen" in victims and "protester" not in victims:
+                victims["protester"] = victims.pop("ordinary_citizen")
+            people = {v for v in victims if v not in ORG_VICTIMS}
+            orgs = {v for v in victims if v in ORG_VICTIMS}
+            if people and orgs and set(acts) <= PERSON_ACTS:
+                victims = {v: c for v, c in victims.items() if v in people}
+            elif people and orgs and set(acts) <= ORG_ACTS:
+                victims = {v: c for v, c in victims.items() if v in orgs}
+            groups = {VICTIM_GROUPS.get(v, "other") for v in victims} or {"other"}
+            types = set()
+            for act in acts:
+                if (act, "*") in act_types:
+                    types.add(act_types[(act, "*")])
+                    continue
+                for group in groups:
+                    code = act_types.get((act, group))
+                    if code:
+                        types.add(code)
+            if not types:
+                continue
+            clause_start = clause[0].start
+            clause_dates = [d for d in sentence_dates if d.start >= clause_start - 60] or sentence_dates
+            date = None
+            if clause_dates:
+                d = clause_dates[0]
+                date = (d.value, d.precision)
+            elif rel:
+                date = (rel, "day")
+            candidates.append(Candidate(acts, types, victims, perpetrators, date, place,
+                                        Evidence(sentence.start, sentence.end), _names_near(sentence, text),
+                                        confidence=0.7 if victims else 0.45))
+        if sentence_victims:
+            previous_victims = sentence_victims
+    # One incident per distinct event: same codes, compatible dates.
+    merged = []
+    for cand in candidates:
+        for inc in merged:
+            same_types = inc.types == cand.types or (inc.types & cand.types and
+                                                     set(inc.victims) == set(cand.victims))
+            compatible = inc.date is None or cand.date is None or inc.date[0] == cand.date[0] or (
+                "month" in (inc.date[1], cand.date[1]) and inc.date[0].replace(day=1) == cand.date[0].replace(day=1))
+            if same_types and compatible:
+                inc.types |= cand.types
+                for k, v in cand.victims.items():
+                    inc.victims[k] = max(filter(None, [inc.victims.get(k), v]), default=None)
+                inc.perpetrators |= cand.perpetrators
+                if inc.date is None or (cand.date and inc.date[1] == "month" and cand.date[1] == "day"):
+                    inc.date = cand.date
+                inc.place = inc.place or cand.place
+                inc.names += [n for n in cand.names if n not in inc.names]
+                inc.confidence = min(0.95, inc.confidence + 0.1)
+                break
+        else:
+            merged.append(cand)
+    country = countries[0]["code"] if countries else None
+    incidents = []
+    for inc in merged:
+        freedoms = {FREEDOM_BY_VICTIM[v] for v in inc.victims if v in FREEDOM_BY_VICTIM}
+        freedoms |= {FREEDOM_BY_TYPE[t] for t in inc.types if t in FREEDOM_BY_TYPE}
+        if not freedoms:
+            freedoms = {"association"}
+        incidents.append({
+            "date": inc.date[0].isoformat() if inc.date else None,
+            "date_precision": inc.date[1] if inc.date else None,
+            "place": inc.place,
+            "place_precision": "city" if inc.place else "country",
+            "country_iso3": country,
+            "violation_types": sorted(inc.types),
+            "freedoms": sorted(freedoms),
+            "victims": [{"type": v, "count": c} for v, c in sorted(inc.victims.items())],
+            "perpetrators": sorted(inc.perpetrators),
+            "names": inc.names,
+            "confidence": round(inc.confidence, 2),
+            "evidence": inc.evidence,
+        })
+    return incidents
+
+
+# --- laws and Watchlist -------------------------------------------------------------------------------------------
+DIRECTION_WORDS = {
+    "restrictive": ["repress", "restrict", "foreign agent", "иностранн", "ограничи", "репресс", "liberticide",
+                    "restrictiv", "attentatoire", "represiv", "mordaza", "تقييد", "قمع", "decri", "critiqu",
+                    "криминализ", "криминализ", "censure", "censura"],
+    "enabling": ["protect", "decriminali", "guarantee", "защит", "garanti", "protege", "حماية"],
+}
+
+
+def suggest_laws(text, lang, sentences, countries):
+    lex = lexicons()
+    laws = []
+    country = countries[0]["code"] if countries else None
+    for sentence in sentences:
+        tokens = sentence.tokens
+        nouns = lex["laws"][lang].find(tokens)
+        if not nouns:
+            continue
+        stages = lex["stages"][lang].find(tokens)
+        stage = None
+        for m in stages:
+            if m.key != "drafted":
+                stage = m.key
+        if stage is None and not any(m.key == "drafted" for m in stages) and len(nouns) == 1 and \
+                nouns[0].last - nouns[0].first == 1:
+            continue  # a bare "law" without a stage or "draft" is usually a mention, not a bill
+        noun = nouns[0]
+        end = min(len(tokens), noun.last + 8)
+        name = text[tokens[noun.first].start:tokens[end - 1].end]
+        lowered = fold(text[sentence.start:sentence.end])
+        direction = None
+        for label, words in DIRECTION_WORDS.items():
+            if any(w in lowered for w in words):
+                direction = label
+                break
+        dates = find_dates(text[sentence.start:sentence.end], lang)
+        laws.append({"country_iso3": country, "name": name.strip(), "stage": stage, "direction": direction,
+                     "stage_date": dates[0].value.isoformat()[:7 if dates[0].precision == "month" else 10]
+                     if dates and stage else None,
+                     "confidence": 0.7 if stage else 0.4, "evidence": Evidence(sentence.start, sentence.end)})
+    # One entry per (name start, stage): the same bill named twice with no new stage is one suggestion.
+    unique, seen = [], set()
+    for law in laws:
+        key = (law["stage"], fold(law["name"])[:20])
+        if key in seen or (law["stage"] is None and any(x["stage"] is None for x in unique)):
+            continue
+        seen.add(key)
+        unique.append(law)
+    return unique
+
+
+def suggest_watchlist(text, lang, sentences):
+    lex = lexicons()["watchlist"]
+    found = []
+    for sentence in sentences:
+        matches = lex[lang].find(sentence.tokens) + (lex["en"].find(sentence.tokens) if lang != "en" else [])
+        if any(m.key == "watchlist" for m in matches) or len({m.key for m in matches}) > 1:
+            found.append({"text": text[sentence.start:sentence.end].strip(), "confidence": 0.6,
+                          "evidence": Evidence(sentence.start, sentence.end)})
+    return found[:3]
+
+
+# --- everything ---------------------------------------------------------------------------------------------------
+def suggest(text, *, source_date=None, language=None, params=None):
+    """All suggestions for a text. `source_date` is a date known from outside the text (a site's metadata);
+    `language` forces the language. Returns plain data (Evidence objects for offsets; see as_dict)."""
+    params = {**DEFAULTS, **(params or {})}
+    lang, lang_conf = (language, 1.0) if language else detect_language(text)
+    if lang not in LANGS:
+        lang = "en"
+    sentences = split_sentences(text)
+    published = published_date(text, lang, source_date=source_date)
+    reference = dt.date.fromisoformat(published["value"]) if published["value"] else None
+    countries = suggest_countries(text, lang, sentences, params)
+    incidents = suggest_incidents(text, lang, sentences, countries, reference, params,
+                                  dateline=published.pop("span", None))
+    return {
+        "language": {"value": lang, "confidence": lang_conf},
+        "countries": countries,
+        "published_date": published,
+        "incidents": incidents,
+        "laws": suggest_laws(text, lang, sentences, countries),
+        "watchlist": suggest_watchlist(text, lang, sentences),
+    }
+
+
+def as_plain(result, text):
+    """The suggestions with evidence spelled out (JSON-ready)."""
+    def conv(value):
+        if isinstance(value, Evidence):
+            return value.as_dict(text)
+        if isinstance(value, dict):
+            return {k: conv(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [conv(v) for v in value]
+        return value
+    return conv(result)

@@ -1,0 +1,255 @@
+"""Loading the intake lexicons (data files in lexicons/, provenance in lexicons/README.md) and matching them.
+
+Pure Python: no Django. A lexicon pattern is a sequence of words. A word ending in `*` matches any token that
+starts with it, a word ending in `~` any token that starts with it and has at most three more letters (Russian
+and Arabic word forms: Беларусь → Беларуси, مصري → المصرية), and `_` skips up to three tokens. Matching is on
+normalised tokens: lower case, French and Spanish accents removed, ё → е, Arabic diacritics removed and alef,
+ta marbuta and alef maqsura unified; Arabic tokens are also tried without their clitics (و ف ب ل ك and ال).
+A pattern written in capitals of at most four letters (US, DRC, UAE) matches only in capitals.
+"""
+import csv
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
+LANGS = ("en", "ru", "fr", "es", "ar")
+
+ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fold(text):
+    """Normalise text without changing its length (so offsets stay valid)."""
+    text = text.translate(ARABIC_INDIC)
+    out = []
+    for ch in text:
+        low = ch.lower()
+        if len(low) != 1:
+            low = ch
+        if low in "أإآٱ":
+            low = "ا"
+        elif low == "ة":
+            low = "ه"
+        elif low == "ى":
+            low = "ي"
+        elif low == "ё":
+            low = "е"
+        elif "\u00c0" <= ch <= "\u024f":
+            base = unicodedata.normalize("NFD", low)[0]
+            low = base if base.isalpha() else low
+        elif ch in "\u2019\u02bc`":
+            low = "'"
+        out.append(low)
+    return "".join(out)
+
+
+def _strip_diacritics(token):
+    return ARABIC_DIACRITICS.sub("", token)
+
+
+def arabic_variants(token):
+    """The token and its forms without leading clitics (و/ف, then ب/ل/ك, then ال)."""
+    forms = [token]
+    current = token
+    if len(current) > 3 and current[0] in "وف":
+        current = current[1:]
+        forms.append(current)
+    if len(current) > 3 and current[0] in "بلك":
+        if current.startswith("لل") and len(current) > 4:
+            forms.append("ال" + current[2:])
+            current = current[2:]
+            forms.append(current)
+        else:
+            current = current[1:]
+            forms.append(current)
+    if current.startswith("ال") and len(current) > 4:
+        forms.append(current[2:])
+    return tuple(dict.fromkeys(forms))
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # as written
+    norm: str
+    variants: tuple
+    start: int
+    end: int
+
+
+def tokenize(text):
+    folded = fold(text)
+    tokens = []
+    for m in TOKEN.finditer(folded):
+        norm = _strip_diacritics(m.group())
+        if not norm:
+            continue
+        variants = arabic_variants(norm) if any("\u0600" <= c <= "\u06ff" for c in norm) else (norm,)
+        tokens.append(Token(text[m.start():m.end()], norm, variants, m.start(), m.end()))
+    return tokens
+
+
+def _pattern_core(norm):
+    """An Arabic pattern word is written as in running text; match it on its form without the article."""
+    for prefix in ("وال", "بال", "لل", "ال"):
+        if norm.startswith(prefix) and len(norm) - len(prefix) >= 3:
+            return norm[len(prefix):]
+    return norm
+
+
+@dataclass(frozen=True)
+class Word:
+    stem: str
+    mode: str  # "exact", "prefix", "short" (at most three more letters) or "gap"
+    case_sensitive: str = ""
+
+
+def compile_pattern(pattern):
+    words = []
+    for raw in pattern.split():
+        if raw == "_":
+            words.append(Word("", "gap"))
+            continue
+        mode = "exact"
+        if raw.endswith("*"):
+            mode, raw = "prefix", raw[:-1]
+        elif raw.endswith("~"):
+            mode, raw = "short", raw[:-1]
+        cased = raw if (raw.replace(".", "").isupper() and len(raw.replace(".", "")) <= 4
+                        and raw.replace(".", "").isalpha() and raw.isascii()) else ""
+        for tok in tokenize(raw):
+            core = _pattern_core(tok.norm)
+            words.append(Word(core, mode if tok.end == len(raw) else "exact",
+                              tok.text if cased else ""))
+    return tuple(words)
+
+
+def _word_matches(word, token):
+    if word.case_sensitive:
+        return token.text == word.case_sensitive
+    for form in token.variants:
+        if word.mode == "exact" and form == word.stem:
+            return True
+        if word.mode == "prefix" and form.startswith(word.stem):
+            return True
+        if word.mode == "short" and form.startswith(word.stem) and len(form) - len(word.stem) <= 3:
+            return True
+    return False
+
+
+def match_at(words, tokens, i):
+    """Return the index after the match of `words` starting at tokens[i], or None."""
+    if not words:
+        return i
+    word = words[0]
+    if word.mode == "gap":
+        for skip in range(0, 4):
+            end = match_at(words[1:], tokens, i + skip)
+            if end is not None:
+                return end
+        return None
+    if i >= len(tokens) or not _word_matches(word, tokens[i]):
+        return None
+    return match_at(words[1:], tokens, i + 1)
+
+
+@dataclass(frozen=True)
+class Match:
+    key: str
+    kind: str
+    first: int  # token index
+    last: int  # token index after the match
+    start: int  # character offsets in the text
+    end: int
+
+
+class Lexicon:
+    """Patterns of one language, each with a key (a code) and a kind."""
+
+    def __init__(self, entries):
+        self.entries = [(key, kind, compile_pattern(pattern)) for key, kind, pattern in entries]
+        self.by_first = {}
+        for entry in self.entries:
+            if entry[2]:
+                self.by_first.setdefault(entry[2][0].stem[:2], []).append(entry)
+
+    def find(self, tokens, *, longest=True):
+        found = []
+        for i, token in enumerate(tokens):
+            candidates = []
+            for form in token.variants:
+                candidates.extend(self.by_first.get(form[:2], ()))
+            for key, kind, words in dict.fromkeys(candidates):
+                end = match_at(words, tokens, i)
+                if end is not None and end > i:
+                    found.append(Match(key, kind, i, end, tokens[i].start, tokens[end - 1].end))
+        if not longest:
+            return found
+        # Longest match wins where matches overlap ("روسيا البيضاء" is Belarus, not Russia).
+        found.sort(key=lambda m: (-(m.last - m.first), m.first))
+        taken, kept = set(), []
+        for m in found:
+            span = set(range(m.first, m.last))
+            if span & taken:
+                continue
+            taken |= span
+            kept.append(m)
+        return sorted(kept, key=lambda m: m.first)
+
+
+def _read(name):
+    with open(LEXICON_DIR / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _expand(cell):
+    return [part.strip() for part in cell.split("/") if part.strip()]
+
+
+@functools.lru_cache(maxsize=None)
+def lexicons():
+    """Every lexicon, per language: {"countries": {lang: Lexicon}, ...} plus plain tables."""
+    data = {name: {lang: [] for lang in LANGS} for name in
+            ("countries", "acts", "victims", "perpetrators", "stages", "laws", "watchlist", "masks", "modals",
+             "contexts")}
+    for row in _read("country_names.csv"):
+        words = row["name"].split()
+        if row["lang"] in ("ru",):
+            # Russian names decline: Беларусь → Беларуси, Россия → России.
+            words = [w[:-1] + "~" if len(w) > 4 and w[-1] in "аяьйеоиы" else w + "~" for w in words]
+        data["countries"][row["lang"]].append((row["code"], "name", " ".join(words)))
+    for row in _read("country_forms.csv"):
+        data["countries"][row["lang"]].append((row["code"], row["kind"], row["pattern"]))
+    for name, key in (("acts", "act"), ("victims", "victim"), ("perpetrators", "perpetrator"),
+                      ("stages", "stage")):
+        for row in _read(f"{name}.csv"):
+            data[name][row["lang"]].append((row[key], name, row["pattern"]))
+    for row in _read("law_nouns.csv"):
+        data["laws"][row["lang"]].append((row["kind"], "law", row["pattern"]))
+    for row in _read("watchlist.csv"):
+        data["watchlist"][row["lang"]].append((row["kind"], "watchlist", row["pattern"]))
+    for row in _read("masks.csv"):
+        data["masks"][row["lang"]].append(("mask", "mask", row["pattern"]))
+    for row in _read("modals.csv"):
+        data["modals"][row["lang"]].append(("modal", "modal", row["pattern"]))
+    for row in _read("contexts.csv"):
+        data["contexts"][row["lang"]].append((row["context"], "context", row["pattern"]))
+    result = {name: {lang: Lexicon(entries) for lang, entries in per_lang.items()} for name, per_lang in data.items()}
+
+    def table(name, key, value):
+        out = {lang: {} for lang in LANGS}
+        for row in _read(name):
+            for form in _expand(row[key]):
+                for tok in [fold(form)]:
+                    out[row["lang"]][tok] = int(row[value])
+        return out
+
+    result["months"] = table("months.csv", "form", "month")
+    result["weekdays"] = table("weekdays.csv", "form", "weekday")
+    result["relative_days"] = table("relative_days.csv", "form", "offset")
+    result["numbers"] = table("numbers.csv", "form", "value")
+    result["act_types"] = {(row["act"], row["victim_group"]): row["code"] for row in _read("act_types.csv")}
+    return result

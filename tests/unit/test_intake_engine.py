@@ -1,0 +1,96 @@
+"""The intake assistant's rules (issue 18), one behaviour at a time, and its floors on the development set."""
+from pathlib import Path
+
+import pytest
+
+from civicspace.intake.engine import suggest
+from civicspace.intake.evaluation import evaluate, read_folder
+
+DEVSET = Path(__file__).resolve().parents[2] / "civicspace" / "intake" / "devset"
+
+
+def victims(result):
+    return {(v["type"], v["count"]) for inc in result["incidents"] for v in inc["victims"]}
+
+
+def types(result):
+    return {t for inc in result["incidents"] for t in inc["violation_types"]}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Police detained 11 journalists in Bishkek on Monday.", ("journalist", 11)),
+    ("Police detained more than 400 protesters in Minsk.", ("protester", 400)),
+    ("Security forces arrested a dozen activists in Cairo.", ("hrd", 12)),
+    ("Полиция задержала семерых журналистов в Минске.", ("journalist", 7)),
+    ("La police a interpellé trois journalistes à Conakry.", ("journalist", 3)),
+    ("La policía detuvo a dos periodistas en Managua.", ("journalist", 2)),
+    ("اعتقلت قوات الأمن ستة صحفيين في القاهرة.", ("journalist", 6)),
+])
+def test_victims_and_counts(text, expected):
+    assert expected in victims(suggest(text))
+
+
+def test_the_victim_decides_the_violation_code():
+    assert "journalist_detained" in types(suggest("Police detained two journalists in Baku."))
+    assert "protesters_detained" in types(suggest("Police detained 40 protesters in Baku."))
+    assert "hrd_detained" in types(suggest("Police detained two human rights defenders in Baku."))
+
+
+@pytest.mark.parametrize("text", [
+    "The authorities must release the journalists held in Baku.",
+    "Amnesty International said the Algerian authorities had criticised the report.",
+    "RSF a condamné cette arrestation au Cameroun.",
+])
+def test_demands_and_organisation_names_are_not_events(text):
+    assert not {"release", "negative_court_ruling"} & types(suggest(text))
+
+
+@pytest.mark.parametrize("text, country", [
+    ("Правозащитника задержали в Беларуси 14 июля.", "BLR"),
+    ("В Бишкеке задержали журналиста.", "KGZ"),
+    ("اعتقلت الشرطة المصرية صحفياً.", "EGY"),
+    ("Guatemala City, May 21, 2021 — Nicaraguan police raided the office of an outlet.", "NIC"),
+    ("Le journaliste de France 24 a été arrêté à Alger par la police algérienne.", "DZA"),
+])
+def test_countries_from_names_forms_capitals_not_datelines(text, country):
+    assert [c["code"] for c in suggest(text)["countries"]] == [country]
+
+
+@pytest.mark.parametrize("text, stage", [
+    ("Parliament adopted the draft law on foreign representatives in second reading in Kyrgyzstan.", "second_reading"),
+    ("Президент подписал закон, принятый Госдумой в третьем чтении в России.", "third_reading"),
+    ("La loi sur la sécurité globale a été promulguée en France.", "signed"),
+    ("The president signed into law the NGO bill in Georgia.", "signed"),
+])
+def test_law_stages(text, stage):
+    assert stage in {law["stage"] for law in suggest(text)["laws"]}
+
+
+def test_dates_datelines_and_relative_days():
+    result = suggest("New York, March 1, 2021 – Egyptian authorities arrested a journalist yesterday in Cairo.")
+    assert result["published_date"]["value"] == "2021-03-01"
+    assert result["incidents"][0]["date"] == "2021-02-28"
+    ru = suggest("Обыск у журналиста\n\n09/07/2020 - 13:01\n\n9 июля в редакцию пришли с обысками в Москве.")
+    assert ru["published_date"]["value"] == "2020-07-09"
+    assert ru["incidents"][0]["date"] == "2020-07-09"
+    # An event date in the first lines is not the text's own date.
+    assert suggest("On July 28, 2020, Algerian authorities detained a reporter.")["published_date"]["value"] is None
+
+
+def test_evidence_is_the_sentence():
+    text = "Headline about Armenia\n\nOn February 23, in Yerevan, protesters assaulted two journalists. Other news."
+    inc = suggest(text)["incidents"][0]
+    assert text[inc["evidence"].start:inc["evidence"].end] == ("On February 23, in Yerevan, protesters assaulted "
+                                                               "two journalists.")
+    assert 0 < inc["confidence"] <= 1
+
+
+def test_development_set_floors():
+    report = evaluate(read_folder(DEVSET))
+    overall = report["overall"]
+    assert overall["texts"] >= 25
+    assert all(report["per_language"][lang]["texts"] >= 4 for lang in ("en", "ru", "fr", "es", "ar"))
+    assert overall["country_accuracy"] >= 0.95
+    assert overall["published_date_accuracy"] >= 0.8
+    assert overall["violation_f1"] >= 0.6
+    assert overall["victim_f1"] >= 0.6
