@@ -38,9 +38,9 @@ def database_url():
 
 
 @pytest.fixture
-def server(django_db_setup, tmp_path):
+def server(db, tmp_path):
     """gunicorn on a loopback socket this test opened (port 0: the system picks a free one), reading this
-    worker's test database (it only reads: every request here is refused)."""
+    worker's test database (committed session data; it only reads: every request here is refused)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
