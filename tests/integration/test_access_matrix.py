@@ -336,7 +336,7 @@ def _submit(role, state):
 
 POST_DATA = {
     "<lang>/workspace/updates/<int:pk>/comments/": {"body": "Access matrix comment (test)."},
-    "<lang>/workspace/updates/<int:pk>/actions/<str:name>/": {},
+    "<lang>/workspace/updates/<int:pk>/actions/<str:name>/": {"version": "{update_version}"},  # what was read
     "<lang>/workspace/laws/<int:pk>/sources/": {"title": "Access matrix source (test)", "publisher": "Test",
                                                  "date": "2024-01-05", "url": "https://example.org/matrix"},
     "<lang>/workspace/laws/stages/<int:event_pk>/<str:decision>/": {},
@@ -609,7 +609,7 @@ def test_access_matrix(people, objects, settings, route):
     settings.API_RATE_LIMIT_PER_MINUTE = 0
     method, url, rule = all_rows()[route]
     stateful = "{update}" in url or "{incident}" in url
-    data = _post_data(route, objects) if method == "POST" else None
+    data = _post_data(route, objects) if method == "POST" and not stateful else None
     # GETs change nothing, so every role looks at the same updates; a POST gets fresh ones in its savepoint.
     shared = {state: make_update(people, state) for state in STATES} if stateful and method == "GET" else {}
     failures = []
@@ -621,8 +621,10 @@ def test_access_matrix(people, objects, settings, route):
                 if stateful:
                     update = shared.get(state) or make_update(people, state)
                     fill.update(update=update.pk, incident=update.incidents.first().pk,
-                                source=update.sources.first().pk)
+                                source=update.sources.first().pk, update_version=update.version)
                 concrete = url.format(**fill)
+                if method == "POST":
+                    data = _post_data(route, fill)
                 expected = rule(role, state) if stateful else rule[role]
                 where = f"{method} {concrete} as {role}" + (f", update {state}" if stateful else "")
                 before = (watched_state(), AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()

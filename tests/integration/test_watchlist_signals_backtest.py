@@ -31,12 +31,14 @@ def test_a_signal_is_admitted_only_if_it_finds_more_downgrades_in_every_edition(
 def test_the_signals_backtest_on_the_real_editions(tmp_path):
     rows, admitted = signals_backtest()
     by_edition = {r["edition"]: r for r in rows}
-    # As measured in issue 15: 4 of the 9 December 2024 downgrades and 5 of the 15 December 2025 downgrades
-    # in the top 15, from score momentum alone.
+    # As measured in issue 15 on the indices alone: 4 of the 9 December 2024 downgrades and 5 of the 15 December
+    # 2025 downgrades in the top 15, from score momentum. The demo corpus (issue 18: real events in 19 countries,
+    # most in 2025) adds violation surges for the countries it covers, which pushes one December 2025 downgrade
+    # out of the top 15: the signals see only what has been entered, and the backtest says so.
     assert by_edition["PPUA 2024"]["signals"]["downgraded"] == 9
     assert by_edition["PPUA 2024"]["signals"]["hits_at_15"] == 4
     assert by_edition["PPUA 2025"]["signals"]["downgraded"] == 15
-    assert by_edition["PPUA 2025"]["signals"]["hits_at_15"] == 5
+    assert by_edition["PPUA 2025"]["signals"]["hits_at_15"] == 4
     assert all(r["ranked_as_of"].month == 6 and r["ranked_as_of"].day == 1 for r in rows)
     # The index changes help in December 2024 only: not admitted.
     assert admitted is False
