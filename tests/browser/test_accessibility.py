@@ -45,14 +45,17 @@ def public_paths():
     from civicspace.monitoring.models import Update
     from civicspace.watchlist.models import WatchlistEdition
 
+    from civicspace.cases.selectors import published as published_cases
+
     update = Update.objects.filter(status="published").order_by("pk").first()
+    case = published_cases().order_by("pk").first()
     bill = Bill.objects.order_by("pk").first()
     edition = WatchlistEdition.objects.filter(status="published").order_by("-target_date").first()
     return ["", "countries/", "countries/kgz/", "ratings/", "ratings/repressed/?edition=2023-12",
             "ratings/changes/2023-12/", "methodology/", "updates/", f"updates/{update.pk}/", "laws/",
             f"laws/{bill.pk}/", "watchlist/", f"watchlist/{edition.slug}/", f"watchlist/{edition.slug}/press-release/",
             "findings/2025-12/", "findings/compare/?from=2020-12&to=2025-12", "data/", "search/?q=journalists",
-            "accessibility/", "accounts/login/", "no-such-page/"]
+            "cases/?country=kgz", f"cases/{case.pk}/", "accessibility/", "accounts/login/", "no-such-page/"]
 
 
 def check_pages(context, site, paths, report_name):
