@@ -57,8 +57,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         # pytest-django creates test databases only when a collected test asks for one; never load into the
         # database of `make run`.
+        # A test database: the name pytest-django gave it (xdist workers and SQLite set TEST NAME), or Django's
+        # own "test_<name>" (one process on PostgreSQL, where NAME already is the test name).
         tested = [alias for alias in connections
-                  if connections[alias].settings_dict["NAME"] == connections[alias].creation._get_test_db_name()]
+                  if connections[alias].settings_dict["NAME"] == connections[alias].creation._get_test_db_name()
+                  or str(connections[alias].settings_dict["NAME"]).startswith("test_")]
         if tested:
             load_session_data()
         snapshots = {alias: Snapshot(alias).take() for alias in tested}
