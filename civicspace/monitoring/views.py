@@ -311,26 +311,36 @@ def incident_form(request, pk, incident_pk=None):
         "lang": lang}, status=409 if conflict else 200)
 
 
+def _confirm_delete(request, update, obj, *, delete, changed, deleted, context):
+    """The one confirm-then-delete flow of an update's parts (incidents, sources): a GET shows what will go, a
+    POST deletes through `delete(expected_version=...)`, a stale version says `changed` and deletes nothing."""
+    form = DeleteForm(request.POST or None, initial={"version": obj.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            delete(expected_version=form.cleaned_data["version"])
+        except services.ConcurrentEditError:
+            messages.error(request, changed)
+        except ValidationError as error:
+            errors_to_messages(request, error)
+        else:
+            messages.success(request, deleted)
+        return redirect("monitoring:update_workspace", update.pk)
+    return render(request, "monitoring/confirm_delete.html", {"form": form, "update": update, "object": obj,
+                                                              **context})
+
+
 @login_required
 @state_aware
 def incident_delete(request, pk, incident_pk):
     update = _editable_update(request, pk)
     incident = get_object_or_404(Incident, pk=incident_pk, update=update)
-    form = DeleteForm(request.POST or None, initial={"version": incident.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.incident_delete(incident=incident, actor=request.user, expected_version=form.cleaned_data["version"])
-        except services.ConcurrentEditError:
-            messages.error(request, _("Someone changed this incident since you opened it; nothing was deleted. "
-                                      "Check it and try again."))
-        except ValidationError as error:
-            errors_to_messages(request, error)
-        else:
-            messages.success(request, _("Incident deleted."))
-        return redirect("monitoring:update_workspace", update.pk)
-    return render(request, "monitoring/confirm_delete.html", {
-        "form": form, "update": update, "what": _("this incident"), "object": incident,
-        "description": getattr(incident, f"description_{update.original_language}")})
+    return _confirm_delete(
+        request, update, incident,
+        delete=lambda **kw: services.incident_delete(incident=incident, actor=request.user, **kw),
+        changed=_("Someone changed this incident since you opened it; nothing was deleted. Check it and try again."),
+        deleted=_("Incident deleted."),
+        context={"what": _("this incident"),
+                 "description": getattr(incident, f"description_{update.original_language}")})
 
 
 @login_required
@@ -367,21 +377,12 @@ def source_form(request, pk, source_pk=None):
 def source_delete(request, pk, source_pk):
     update = _editable_update(request, pk)
     source = get_object_or_404(Source, pk=source_pk, update=update)
-    form = DeleteForm(request.POST or None, initial={"version": source.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.source_delete(source=source, actor=request.user, expected_version=form.cleaned_data["version"])
-        except services.ConcurrentEditError:
-            messages.error(request, _("Someone changed this source since you opened it; nothing was deleted. "
-                                      "Check it and try again."))
-        except ValidationError as error:
-            errors_to_messages(request, error)
-        else:
-            messages.success(request, _("Source deleted."))
-        return redirect("monitoring:update_workspace", update.pk)
-    return render(request, "monitoring/confirm_delete.html", {
-        "form": form, "update": update, "what": _("this source"), "object": source, "description": source.title,
-        "cited_by": source.incidents.count()})
+    return _confirm_delete(
+        request, update, source,
+        delete=lambda **kw: services.source_delete(source=source, actor=request.user, **kw),
+        changed=_("Someone changed this source since you opened it; nothing was deleted. Check it and try again."),
+        deleted=_("Source deleted."),
+        context={"what": _("this source"), "description": source.title, "cited_by": source.incidents.count()})
 
 
 @login_required
