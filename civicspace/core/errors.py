@@ -2,6 +2,30 @@
 messages. One place for what every domain's views did with their own loops."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class ConcurrentEditError(Exception):
+    """Someone saved the record after this person opened it (optimistic locking: the form carried the version
+    it was loaded at). Nothing was written; `current` is the stored record, for the conflict screen to show beside
+    the person's own input, which the form keeps."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(_("Someone else saved this while you were editing it."))
+
+
+def check_version(current, expected_version):
+    """`current` (re-read and locked by the caller's service) when the caller's copy is not older than it;
+    ConcurrentEditError otherwise. `expected_version=None` means the caller did not load the record (no check)."""
+    if expected_version is not None and current.version != int(expected_version):
+        raise ConcurrentEditError(current)
+    return current
+
+
+def bump_version(obj):
+    """Count one more saved version of a locked row (the row lock means no one else counts at the same time)."""
+    obj.version = (obj.version or 0) + 1
 
 
 def validation_messages(error):
@@ -61,3 +85,14 @@ def form_errors_to_messages(request, form, prefix=""):
         label = form.fields[field].label if field in form.fields else ""
         head = " — ".join(str(part) for part in (prefix, label) if part)
         messages.error(request, f"{head}: {' '.join(problems)}" if head else " ".join(problems))
+
+
+def conflict_form(form_class, request, current_version, **kwargs):
+    """After a ConcurrentEditError: the person's own input, kept, bound with the stored version number, so that
+    saving again keeps their text on purpose (they have now seen the other version)."""
+    data = request.POST.copy()
+    prefix = kwargs.get("prefix")
+    data[f"{prefix}-version" if prefix else "version"] = current_version
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return form

@@ -8,6 +8,7 @@ FIELDS = {
              "original_language": PUBLIC, "translation_status": PUBLIC, "number": PUBLIC, "category": PUBLIC,
              "direction": PUBLIC, "passed_with_improvements": PUBLIC, "import_key": CONFIDENTIAL,
              "created_at": CONFIDENTIAL, "freedoms": PUBLIC,
+             "version": CONFIDENTIAL,  # optimistic locking (issue 25)
              # derived from the verified (published) stage events only
              "current_stage": PUBLIC, "last_moved": PUBLIC, "last_moved_precision": PUBLIC,
              # links to updates and incidents: public only for the published ones (Update.objects.published())

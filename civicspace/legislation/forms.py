@@ -39,6 +39,8 @@ class BillForm(forms.Form):
     lang = forms.ChoiceField(label=_("Language of the titles and summary"), choices=settings.LANGUAGES)
     translation_status = forms.ChoiceField(label=_("Translation status (when not the original language)"),
                                            choices=TranslationStatus.choices, required=False)
+    # The version the form was loaded at (optimistic locking); empty for a new bill.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, countries, bill=None, **kwargs):
         super().__init__(*args, **kwargs)

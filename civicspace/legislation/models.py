@@ -75,6 +75,8 @@ class Bill(models.Model):
     incidents = models.ManyToManyField(Incident, related_name="bills", blank=True)
     import_key = models.CharField(max_length=100, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic locking: the edit form carries the version it was loaded at; a stale save is a conflict screen.
+    version = models.PositiveIntegerField(default=0)
     # Where the bill stands: derived by timeline.current_event from its verified stage events and stored by
     # services.bill_stage_refresh whenever an event is saved or deleted (signals.py), so that lists filter and
     # sort on it in the database. Never written anywhere else.

@@ -110,3 +110,20 @@ def proposals_visible_to(user, bill):
         own = organisation_id(user)
         events = events.filter(proposed_by__profile__organisation_id=own) if own else events.none()
     return _in_timeline_order(events)
+
+
+def bill_conflict_rows(bill, lang):
+    """The stored bill as label/value rows for the editors' conflict screen (core/_conflict_notice.html), texts
+    in the language being edited."""
+    from django.utils.translation import gettext as _
+
+    return [
+        {"label": _("Short title"), "value": getattr(bill, f"short_title_{lang}", ""), "lang": lang},
+        {"label": _("Official title"), "value": getattr(bill, f"official_title_{lang}", ""), "lang": lang},
+        {"label": _("Plain-language summary"), "value": getattr(bill, f"summary_{lang}", ""), "lang": lang,
+         "long": True},
+        {"label": _("Bill number"), "value": bill.number},
+        {"label": _("Category"), "value": bill.get_category_display()},
+        {"label": _("Direction"), "value": bill.get_direction_display()},
+        {"label": _("Country"), "value": bill.country.name},
+    ]

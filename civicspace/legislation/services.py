@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from civicspace.accounts.roles import assigned_country_ids, is_editor, is_partner
 from civicspace.audit.services import audit_event_record
+from civicspace.core.errors import bump_version, check_version
 from civicspace.search.services import index_mark_dirty
 
 from . import timeline
@@ -77,12 +78,21 @@ def _check_timeline(bill, *, adding=None, verifying=None):
 
 @transaction.atomic
 def bill_save(*, actor, bill=None, country, category, direction, number, passed_with_improvements, freedoms,
-              updates=(), incidents=(), lang, texts, translation_status=None):
-    """Create (bill=None) or change a bill. `texts` holds official_title, short_title, summary in `lang`."""
+              updates=(), incidents=(), lang, texts, translation_status=None, expected_version=None):
+    """Create (bill=None) or change a bill. `texts` holds official_title, short_title, summary in `lang`.
+    A change made from a copy older than the stored bill (`expected_version`) raises ConcurrentEditError."""
     if not is_editor(actor):
         raise PermissionDenied
     creating = bill is None
-    bill = Bill(original_language=lang) if creating else Bill.objects.select_for_update().get(pk=bill.pk)
+    if creating:
+        bill = Bill(original_language=lang)
+    else:
+        try:
+            bill = Bill.objects.select_for_update().get(pk=bill.pk)
+        except Bill.DoesNotExist:
+            raise ValidationError(_("This bill no longer exists.")) from None
+        check_version(bill, expected_version)
+        bump_version(bill)
     bill.country, bill.category, bill.direction, bill.number = country, category, direction, number
     bill.passed_with_improvements = passed_with_improvements
     for field in BILL_TEXT_FIELDS:

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicspace.accounts.roles import assigned_country_ids, is_editor, is_partner
-from civicspace.core.errors import form_errors_to_messages, submit_action, submit_form
+from civicspace.core.errors import (ConcurrentEditError, conflict_form, form_errors_to_messages, submit_action,
+                                    submit_form)
 from civicspace.countries.models import Country
 
 from . import selectors, services
@@ -46,24 +47,34 @@ def bill_form(request, pk=None):
     lang = request.POST.get("lang") or request.GET.get("lang") or (bill.original_language if bill else get_language())
     initial = {"lang": lang}
     if bill:
-        initial.update(country=bill.country, number=bill.number, category=bill.category, direction=bill.direction,
+        initial.update(version=bill.version, country=bill.country, number=bill.number, category=bill.category, direction=bill.direction,
                        passed_with_improvements=bill.passed_with_improvements, freedoms=list(bill.freedoms.all()),
                        updates=list(bill.updates.all()), incidents=list(bill.incidents.all()),
                        translation_status=bill.translation_status.get(lang, "missing"),
                        **{f: getattr(bill, f"{f}_{lang}", "") for f in services.BILL_TEXT_FIELDS})
     form = BillForm(request.POST or None, countries=Country.objects.all(), bill=bill, initial=initial)
+    context = {"form": form, "bill": bill}
     if request.method == "POST":
-        done, saved = submit_form(form, lambda data: services.bill_save(
-            actor=request.user, bill=bill, country=data["country"], category=data["category"],
-            direction=data["direction"], number=data["number"],
-            passed_with_improvements=data["passed_with_improvements"], freedoms=data["freedoms"],
-            updates=data["updates"], incidents=data["incidents"], lang=data["lang"],
-            texts={f: data[f] for f in services.BILL_TEXT_FIELDS}, translation_status=data["translation_status"]))
+        try:
+            done, saved = submit_form(form, lambda data: services.bill_save(
+                actor=request.user, bill=bill, country=data["country"], category=data["category"],
+                direction=data["direction"], number=data["number"],
+                passed_with_improvements=data["passed_with_improvements"], freedoms=data["freedoms"],
+                updates=data["updates"], incidents=data["incidents"], lang=data["lang"],
+                texts={f: data[f] for f in services.BILL_TEXT_FIELDS}, translation_status=data["translation_status"],
+                expected_version=data["version"] if bill else None))
+        except ConcurrentEditError as error:
+            stored, lang = error.current, form.cleaned_data["lang"]
+            context.update(form=conflict_form(BillForm, request, stored.version, countries=Country.objects.all(),
+                                              bill=bill, initial=initial),
+                           conflict_title=_("Someone else saved this law while you were editing it. Your changes "
+                                            "were not saved."),
+                           conflict_rows=selectors.bill_conflict_rows(stored, lang))
+            return render(request, "legislation/bill_form.html", context, status=409)
         if done:
             messages.success(request, _("Bill saved."))
             return redirect("legislation:bill_manage", saved.pk)
-    return render(request, "legislation/bill_form.html", {"form": form, "bill": bill},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "legislation/bill_form.html", context, status=400 if request.method == "POST" else 200)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from civicspace.accounts.roles import organisation_id
 from civicspace.audit.services import audit_event_record
+from civicspace.core.errors import ConcurrentEditError, check_version  # noqa: F401 (views catch services.ConcurrentEditError)
 from civicspace.search.services import index_mark_dirty
 
 from . import permissions
@@ -18,21 +19,6 @@ from .notifications import send_transition_emails
 from .models import Comment, Incident, Organisation, Source, Status, TrendCall, Update, Victim
 
 TEXT_FIELDS = ("title", "summary", "body")
-
-
-class ConcurrentEditError(Exception):
-    """Someone saved the record (an update, incident or source) after this user opened it. Nothing was written;
-    `current` is the stored record, to show beside the person's own input."""
-
-    def __init__(self, current):
-        self.current = current
-        super().__init__(_("Someone else saved this while you were editing it."))
-
-
-def _check_version(current, expected_version):
-    if expected_version is not None and current.version != int(expected_version):
-        raise ConcurrentEditError(current)
-    return current
 
 
 def _locked(model, pk, message):
@@ -46,7 +32,7 @@ def _locked(model, pk, message):
 def _lock(update, expected_version):
     """Lock the update's row; refuse when the caller's copy is older than the stored one."""
     current = _locked(Update, update.pk, _("This update no longer exists."))
-    return _check_version(current, expected_version)
+    return check_version(current, expected_version)
 
 
 def _bump(update, fields):
@@ -215,7 +201,7 @@ def source_create(*, update, actor, **fields):
 def source_edit(*, source, actor, expected_version, **fields):
     """Change a source. Raises ConcurrentEditError when someone saved it since `expected_version`."""
     update = _editable(source.update, actor)
-    source = _check_version(_locked(Source, source.pk, _("This source no longer exists.")), expected_version)
+    source = check_version(_locked(Source, source.pk, _("This source no longer exists.")), expected_version)
     changed = [k for k in SOURCE_FIELDS if k in fields and getattr(source, k) != fields[k]]
     for k in changed:
         setattr(source, k, fields[k])
@@ -231,7 +217,7 @@ def source_edit(*, source, actor, expected_version, **fields):
 def source_delete(*, source, actor, expected_version):
     """Remove a source from an update that was never public (its incidents stop citing it)."""
     update = _editable(source.update, actor)
-    source = _check_version(_locked(Source, source.pk, _("This source no longer exists.")), expected_version)
+    source = check_version(_locked(Source, source.pk, _("This source no longer exists.")), expected_version)
     if update.published_at is not None or update.status in (Status.PUBLISHED, Status.RETRACTED):
         raise ValidationError(_("A source of a published update cannot be deleted; edit it or retract the update."))
     audit_event_record(action="monitoring.source_delete", actor=actor, target=update,
@@ -275,7 +261,7 @@ def incident_save(*, update, actor, incident=None, expected_version=None, date, 
     if creating:
         incident = Incident(update=update)
     else:
-        incident = _check_version(_locked(Incident, incident.pk, _("This incident no longer exists.")),
+        incident = check_version(_locked(Incident, incident.pk, _("This incident no longer exists.")),
                                   expected_version)
         if incident.update_id != update.pk:
             raise PermissionDenied
@@ -296,7 +282,7 @@ def incident_save(*, update, actor, incident=None, expected_version=None, date, 
 @transaction.atomic
 def incident_delete(*, incident, actor, expected_version=None):
     update = _editable(incident.update, actor)
-    incident = _check_version(_locked(Incident, incident.pk, _("This incident no longer exists.")),
+    incident = check_version(_locked(Incident, incident.pk, _("This incident no longer exists.")),
                               expected_version)
     audit_event_record(action="monitoring.incident_delete", actor=actor, target=incident,
                        data={"update": update.pk})

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicspace.accounts.roles import assigned_country_ids, is_editor
-from civicspace.core.errors import errors_to_form, errors_to_messages
+from civicspace.core.errors import conflict_form, errors_to_form, errors_to_messages
 from civicspace.countries.models import Country
 
 from . import permissions, selectors, services
@@ -242,15 +242,6 @@ def _incident_victims(formset):
     ]
 
 
-def _conflict_form(form_class, request, current_version, **kwargs):
-    """The person's own input, kept, with the stored version number: saving again keeps their text on purpose."""
-    data = request.POST.copy()
-    data["version"] = current_version
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    return form
-
-
 def _incident_initial(incident, lang):
     date_text = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[incident.date_precision]
     return {"date": incident.date.strftime(date_text), "place": incident.place,
@@ -300,7 +291,7 @@ def incident_form(request, pk, incident_pk=None):
                                    victims=_incident_victims(formset))
         except services.ConcurrentEditError as error:
             conflict = error.current
-            form = _conflict_form(IncidentForm, request, conflict.version, update=update)
+            form = conflict_form(IncidentForm, request, conflict.version, update=update)
         except ValidationError as error:
             errors_to_form(form, error)
         else:
@@ -362,7 +353,7 @@ def source_form(request, pk, source_pk=None):
                 services.source_create(update=update, actor=request.user, **data)
         except services.ConcurrentEditError as error:
             conflict = error.current
-            form = _conflict_form(SourceForm, request, conflict.version)
+            form = conflict_form(SourceForm, request, conflict.version)
         except ValidationError as error:
             errors_to_form(form, error)
         else:

@@ -8,9 +8,11 @@ FIELDS = {
                          "hrc_session": PUBLISHED, "status": PUBLISHED, "published_at": PUBLISHED,
                          "pr_title": PUBLISHED, "pr_dateline": PUBLISHED, "pr_lead": PUBLISHED, "pr_about": PUBLISHED,
                          "pr_contact": PUBLISHED, "press_release_text": PUBLISHED, "source_note": CONFIDENTIAL,
-                         "import_key": CONFIDENTIAL, "created_by": PERSONAL},
+                         "import_key": CONFIDENTIAL, "created_by": PERSONAL,
+                         "version": CONFIDENTIAL},  # optimistic locking of the press release (issue 25)
     "WatchlistEntry": {"id": PUBLISHED, "edition": PUBLISHED, "country": PUBLISHED, "position": PUBLISHED,
                        "rationale": PUBLISHED, "translation_status": PUBLISHED, "confirmed": PUBLISHED,
                        "source_url": PUBLISHED, "note": PUBLISHED, "rating_at_publication": PUBLISHED,
-                       "score_at_publication": PUBLISHED, "rating_edition": PUBLISHED},
+                       "score_at_publication": PUBLISHED, "rating_edition": PUBLISHED,
+                       "version": CONFIDENTIAL},  # optimistic locking of the rationale (issue 25)
 }

@@ -29,6 +29,7 @@ class RationaleForm(forms.Form):
     text = forms.CharField(label=_("Rationale"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     status = forms.ChoiceField(label=_("Translation status"), choices=TranslationStatus.choices,
                                initial=TranslationStatus.REVIEWED)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)  # optimistic locking
 
 
 class PressReleaseForm(forms.Form):
@@ -40,3 +41,4 @@ class PressReleaseForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 3}))
     pr_contact = forms.CharField(label=_("Media contact"), max_length=1000, required=False,
                                  widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)  # optimistic locking

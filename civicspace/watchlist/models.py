@@ -58,6 +58,8 @@ class WatchlistEdition(models.Model):
                                     related_name="watchlist_editions", verbose_name=_("Human Rights Council session"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking of the press release: its form carries the version it was loaded at.
+    version = models.PositiveIntegerField(default=0)
     # The press release (translated: pr_title_en, ...). `press_release_text` holds a published release verbatim
     # (historical editions); otherwise the page is composed from the parts and each country's rationale.
     pr_title = models.CharField(_("press release title"), max_length=300, blank=True)
@@ -105,6 +107,8 @@ class WatchlistEntry(models.Model):
     # Frozen when the edition is published.
     rating_at_publication = models.CharField(max_length=10, choices=RATING_CHOICES, blank=True)
     score_at_publication = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    # Optimistic locking of the rationale: its form carries the version it was loaded at.
+    version = models.PositiveIntegerField(default=0)
     rating_edition = models.ForeignKey(RatingEdition, null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="+")
     history = HistoricalRecords()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from civicspace.accounts.roles import is_editor
 from civicspace.audit.services import audit_event_record
+from civicspace.core.errors import bump_version, check_version
 from civicspace.ratings.models import PublishedRating
 
 from .models import WatchlistEdition, WatchlistEntry
@@ -73,8 +74,10 @@ def entry_remove(*, entry, actor):
 
 
 @transaction.atomic
-def entry_rationale_save(*, entry, actor, lang, text, status):
-    entry = _entry_locked(entry, actor)
+def entry_rationale_save(*, entry, actor, lang, text, status, expected_version=None):
+    """A stale copy (`expected_version` older than the stored entry) raises ConcurrentEditError."""
+    entry = check_version(_entry_locked(entry, actor), expected_version)
+    bump_version(entry)
     setattr(entry, f"rationale_{lang}", text)
     entry.translation_status = {**entry.translation_status, lang: status}
     entry.save()
@@ -84,8 +87,10 @@ def entry_rationale_save(*, entry, actor, lang, text, status):
 
 
 @transaction.atomic
-def press_release_save(*, edition, actor, lang, **fields):
-    edition = _editable(edition, actor)
+def press_release_save(*, edition, actor, lang, expected_version=None, **fields):
+    """A stale copy (`expected_version` older than the stored edition) raises ConcurrentEditError."""
+    edition = check_version(_editable(edition, actor), expected_version)
+    bump_version(edition)
     for field in PRESS_FIELDS:
         setattr(edition, f"{field}_{lang}", fields.get(field, ""))
     edition.save()

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicspace.accounts.roles import is_editor
-from civicspace.core.errors import form_errors_to_messages, submit_action, submit_form
+from civicspace.core.errors import (ConcurrentEditError, conflict_form, form_errors_to_messages, submit_action,
+                                    submit_form)
 from civicspace.countries.models import Country
 
 from . import selectors, services
@@ -53,11 +54,12 @@ def compose(request, slug):
         "candidates": [(country, c, country.pk in on_edition) for country, c in ranked],
         "countries": Country.objects.exclude(pk__in=on_edition),
         "rationale_forms": [(e, RationaleForm(initial={"lang": lang, "text": getattr(e, f"rationale_{lang}"),
-                                                       "status": e.translation_status.get(lang, "reviewed")},
+                                                       "status": e.translation_status.get(lang, "reviewed"),
+                                                       "version": e.version},
                                               prefix=f"entry{e.pk}"))
                             for e in edition.entries.all()],
-        "press_form": PressReleaseForm(initial={"lang": lang, **{f: getattr(edition, f"{f}_{lang}")
-                                                                for f in services.PRESS_FIELDS}}),
+        "press_form": PressReleaseForm(initial={"lang": lang, "version": edition.version,
+                                                **{f: getattr(edition, f"{f}_{lang}") for f in services.PRESS_FIELDS}}),
         "lang": lang,
     })
 
@@ -85,8 +87,20 @@ def entry_update(request, slug, entry_pk, action):
         submit_action(request, lambda: services.entry_remove(entry=entry, actor=request.user))
     elif action == "rationale":
         form = RationaleForm(request.POST, prefix=f"entry{entry.pk}")
-        done, _entry = submit_form(form, lambda data: services.entry_rationale_save(
-            entry=entry, actor=request.user, lang=data["lang"], text=data["text"], status=data["status"]))
+        try:
+            done, _entry = submit_form(form, lambda data: services.entry_rationale_save(
+                entry=entry, actor=request.user, lang=data["lang"], text=data["text"], status=data["status"],
+                expected_version=data["version"]))
+        except ConcurrentEditError as error:
+            lang = form.cleaned_data["lang"]
+            return _conflict(request, entry.edition, conflict_form(
+                RationaleForm, request, error.current.version, prefix=f"entry{entry.pk}"),
+                action=reverse("watchlist:entry_update", args=[slug, entry.pk, "rationale"]),
+                title=_("Someone else saved the rationale for %(country)s while you were editing it. Your changes "
+                        "were not saved.") % {"country": entry.country.name},
+                rows=[{"label": _("Rationale"), "value": getattr(error.current, f"rationale_{lang}"), "lang": lang,
+                       "long": True},
+                      {"label": _("Translation status"), "value": error.current.translation_status.get(lang, "—")}])
         if done:
             messages.success(request, _("Rationale saved."))
         else:
@@ -102,13 +116,30 @@ def press_release_save(request, slug):
     _editor_only(request)
     edition = get_object_or_404(WatchlistEdition, slug=slug)
     form = PressReleaseForm(request.POST)
-    done, _edition = submit_form(form, lambda data: services.press_release_save(
-        edition=edition, actor=request.user, lang=data["lang"], **{f: data[f] for f in services.PRESS_FIELDS}))
+    try:
+        done, _edition = submit_form(form, lambda data: services.press_release_save(
+            edition=edition, actor=request.user, lang=data["lang"], expected_version=data["version"],
+            **{f: data[f] for f in services.PRESS_FIELDS}))
+    except ConcurrentEditError as error:
+        lang = form.cleaned_data["lang"]
+        return _conflict(request, edition, conflict_form(PressReleaseForm, request, error.current.version),
+                         action=reverse("watchlist:press_release_save", args=[slug]),
+                         title=_("Someone else saved the press release while you were editing it. Your changes "
+                                 "were not saved."),
+                         rows=[{"label": form.fields[f].label, "value": getattr(error.current, f"{f}_{lang}"),
+                                "lang": lang, "long": f != "pr_title"} for f in services.PRESS_FIELDS])
     if done:
         messages.success(request, _("Press release saved."))
     else:
         form_errors_to_messages(request, form)
     return redirect(reverse("watchlist:compose", args=[slug]) + f"?lang={_language(request.POST.get('lang'))}")
+
+
+def _conflict(request, edition, form, *, action, title, rows):
+    """A stale save of a rationale or the press release: the stored version beside the editor's kept input."""
+    return render(request, "watchlist/conflict.html", {
+        "edition": edition, "form": form, "action": action, "conflict_title": title, "conflict_rows": rows},
+        status=409)
 
 
 @login_required
