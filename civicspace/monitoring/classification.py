@@ -12,7 +12,7 @@ FIELDS = {
     "Update": {"id": PUBLISHED, "country": PUBLISHED, "date": PUBLISHED, "original_language": PUBLISHED,
                "title": PUBLISHED, "summary": PUBLISHED, "body": PUBLISHED, "translation_status": PUBLISHED,
                "freedoms": PUBLISHED, "organisation": PUBLISHED, "created_by": PERSONAL, "status": PUBLISHED,
-               "retraction_reason": PUBLISHED, "published_at": PUBLISHED, "version": CONFIDENTIAL,
+               "retraction_reason": PUBLISHED, "published_at": PUBLISHED, "version": CONFIDENTIAL, "submission_key": CONFIDENTIAL,
                "import_key": CONFIDENTIAL, "created_at": CONFIDENTIAL, "updated_at": CONFIDENTIAL},
     # A confidential source's title, publisher and URL are filtered out row by row (Source.objects.public());
     # the note is for editors only.

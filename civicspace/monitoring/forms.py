@@ -44,6 +44,8 @@ class UpdateForm(forms.Form):
     freedoms = TermMultipleChoiceField(label=_("Freedoms affected"), queryset=None,
                                        widget=forms.CheckboxSelectMultiple)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # One-time key of a new-draft form (a double submit finds the first draft); a UUID made when the form is shown.
+    submission_key = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, countries, editing=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -133,9 +133,12 @@ class Update(models.Model):
     version = models.PositiveIntegerField(default=1)
     # Set for records loaded from a file (demo content, imports) so that a second load finds them.
     import_key = models.CharField(max_length=100, blank=True, db_index=True)
+    # The new-draft form's one-time key: the same form submitted twice (a double click, a resent request) finds
+    # the draft it already made instead of making a second one.
+    submission_key = models.CharField(max_length=36, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "submission_key"])
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -143,6 +146,9 @@ class Update(models.Model):
         # from the index instead of sorting every update; benchmarked in bench/).
         indexes = [models.Index(fields=["status", "date", "id"], name="update_status_date"),
                    models.Index(fields=["country", "status", "date", "id"], name="update_country_status_date")]
+        constraints = [models.UniqueConstraint(fields=["created_by", "submission_key"],
+                                               condition=~models.Q(submission_key=""),
+                                               name="update_one_draft_per_submission")]
 
     def __str__(self):
         # The interface language's title, else the original one (never an empty "Update 11" for staff).

@@ -4,7 +4,7 @@ Every service takes keyword arguments, runs in one transaction, checks the actor
 audit event. Revision history is kept by django-simple-history on every save.
 """
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,14 +42,26 @@ def _bump(update, fields):
 
 
 @transaction.atomic
-def update_create(*, actor, country, date, original_language, title, summary, body, freedoms):
+def update_create(*, actor, country, date, original_language, title, summary, body, freedoms, submission_key=""):
+    """A new draft. A second submit of the same form (same `submission_key`) returns the draft the first one
+    made and writes nothing more, also when both arrive at once (the unique constraint decides)."""
     if not permissions.can_create_in(actor, country):
         raise PermissionDenied
+    if submission_key:
+        earlier = Update.objects.filter(created_by=actor, submission_key=submission_key).first()
+        if earlier is not None:
+            return earlier
     update = Update(country=country, date=date, original_language=original_language,
-                    organisation_id=organisation_id(actor), created_by=actor)
+                    organisation_id=organisation_id(actor), created_by=actor, submission_key=submission_key)
     for field, value in zip(TEXT_FIELDS, (title, summary, body)):
         setattr(update, f"{field}_{original_language}", value)
-    update.save()
+    try:
+        with transaction.atomic():  # a savepoint: the twin request that lost the race leaves no trace
+            update.save()
+    except IntegrityError:
+        if not submission_key:
+            raise
+        return Update.objects.get(created_by=actor, submission_key=submission_key)
     update.freedoms.set(freedoms)
     audit_event_record(action="monitoring.update_create", actor=actor, target=update,
                        data={"country": country.code, "status": update.status})

@@ -1,5 +1,6 @@
 """Partner workspace and editor review screens. Thin: authorise, validate a form, call a service, render."""
 import functools
+import uuid
 
 from django import forms
 from django.conf import settings
@@ -119,7 +120,7 @@ def update_new(request):
     if not countries.exists():
         raise PermissionDenied
     form = UpdateForm(request.POST or None, countries=countries,
-                      initial={"original_language": request.LANGUAGE_CODE})
+                      initial={"original_language": request.LANGUAGE_CODE, "submission_key": uuid.uuid4().hex})
     if request.method == "POST" and "preview" in request.POST:
         form.is_valid()
         return render(request, "monitoring/update_form.html", {
@@ -129,7 +130,8 @@ def update_new(request):
         data = form.cleaned_data
         update = services.update_create(actor=request.user, country=data["country"], date=data["date"],
                                         original_language=data["original_language"], title=data["title"],
-                                        summary=data["summary"], body=data["body"], freedoms=data["freedoms"])
+                                        summary=data["summary"], body=data["body"], freedoms=data["freedoms"],
+                                        submission_key=data["submission_key"] or "")
         messages.success(request, _("Draft saved. Add incidents and sources, then submit it for review."))
         return redirect("monitoring:update_workspace", update.pk)
     return render(request, "monitoring/update_form.html", {"form": form, "update": None})

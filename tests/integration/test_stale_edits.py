@@ -113,3 +113,26 @@ def test_two_tabs_on_one_press_release_end_in_a_conflict_screen(people, draft_ed
     assert second.post(url, data("Title from tab two (synthetic)", hidden_version(stale))).status_code == 302
     draft_edition.refresh_from_db()
     assert draft_edition.pr_title_en == "Title from tab two (synthetic)" and draft_edition.version == 2
+
+
+def test_a_new_draft_submitted_twice_makes_one_draft(people):
+    from civicspace.monitoring.models import Update
+    from tests.integration.test_monitoring_forms import update_data
+
+    partner = Client()
+    partner.force_login(people["partner"])
+    form = partner.get("/en/workspace/updates/new/").content.decode()
+    key = re.search(r'name="submission_key" value="([0-9a-f]{32})"', form).group(1)
+    before = Update.objects.count()
+    data = update_data(people, title="Double-clicked draft (synthetic)", submission_key=key)
+    first, second = partner.post("/en/workspace/updates/new/", data), partner.post("/en/workspace/updates/new/", data)
+    assert first.status_code == second.status_code == 302 and first.url == second.url
+    assert Update.objects.count() == before + 1
+    assert AuditEvent.objects.filter(action="monitoring.update_create",
+                                     target_id=first.url.rstrip("/").rsplit("/", 1)[1]).count() == 1
+    # A fresh form (a new key) is a new draft, as the person means it to be.
+    fresh = re.search(r'name="submission_key" value="([0-9a-f]{32})"',
+                      partner.get("/en/workspace/updates/new/").content.decode()).group(1)
+    assert fresh != key
+    partner.post("/en/workspace/updates/new/", {**data, "submission_key": fresh})
+    assert Update.objects.count() == before + 2
