@@ -12,7 +12,7 @@ CIVICSPACE := $(BIN)/civicspace
 # Root runs apt-get directly; others through sudo when it is there.
 APT := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
 
-.PHONY: stack stack-stop stack-deps bench-stack run test setup install data messages fonts static browser-deps axe test-sqlite test-postgres map clean lock bench bench-deps
+.PHONY: test-durations stack stack-stop stack-deps bench-stack run test setup install data messages fonts static browser-deps axe test-sqlite test-postgres map clean lock bench bench-deps
 
 run: setup
 	@echo "Serving the Civic Space Monitor on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
@@ -81,6 +81,11 @@ tests/browser/axe/node_modules/.installed: tests/browser/axe/package-lock.json
 test-sqlite: install
 	@echo "=== Test suite on SQLite (unit, integration, browser) ==="
 	$(BIN)/pytest $(PYTEST_PARALLEL)
+
+# After a whole `make test`: each test file's measured seconds per pass into tests/file_durations.json, which
+# orders the files longest first in the next runs (commit it when files were added or got slower).
+test-durations:
+	$(BIN)/python -c "import json,os; d={e: json.load(open(f'var/test-durations-{e}.json')) for e in ('sqlite','postgresql') if os.path.exists(f'var/test-durations-{e}.json')}; json.dump(d, open('tests/file_durations.json','w'), indent=1, sort_keys=True); print({e: round(sum(v.values())) for e, v in d.items()}, 'seconds per pass')"
 
 test-postgres: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \

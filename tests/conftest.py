@@ -103,6 +103,7 @@ def pytest_report_header(config):
 
 def pytest_sessionfinish(session, exitstatus):
     """Under CI a skipped test is a failure: nothing required may pass by not running."""
+    _record_file_seconds(session)
     if not IN_CI:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
@@ -115,15 +116,58 @@ def pytest_sessionfinish(session, exitstatus):
 from tests.monitoring_fixtures import people  # noqa: E402,F401  (shared fixture)
 
 
+DURATIONS_FILE = os.path.join(os.path.dirname(__file__), "file_durations.json")
+
+
+def _engine():
+    from django.conf import settings
+
+    return "postgresql" if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") else "sqlite"
+
+
+def measured_file_seconds():
+    """Each test file's seconds in an earlier run of this pass, from tests/file_durations.json (written by
+    `make test-durations` from the last run's var/test-durations-<database>.json)."""
+    import json
+
+    try:
+        with open(DURATIONS_FILE) as handle:
+            return json.load(handle).get(_engine(), {})
+    except (OSError, ValueError):
+        return {}
+
+
+_file_seconds = {}
+
+
+def pytest_runtest_logreport(report):
+    """Sum set-up, call and tear-down time per test file (on the xdist controller, which sees every report)."""
+    path = report.nodeid.split("::", 1)[0]
+    _file_seconds[path] = _file_seconds.get(path, 0.0) + (report.duration or 0.0)
+
+
+def _record_file_seconds(session):
+    import json
+
+    if hasattr(session.config, "workerinput") or not _file_seconds or session.config.getoption("-k") or \
+            session.config.args not in ([], ["tests"]):
+        return  # a worker, or a partial run: only a whole pass says how long each file takes
+    target = os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", f"test-durations-{_engine()}.json")
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "w") as handle:
+        json.dump({path: round(seconds, 1) for path, seconds in sorted(_file_seconds.items())}, handle, indent=0)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """Order the tests for the parallel run (`make test`: `-n 2 --dist loadfile --no-loadscope-reorder`, so
     each file's tests run on one worker, in the order of this list, and a module-scoped fixture is built once).
 
-    Heavy files go first, so that the workers finish together instead of one running a long tail alone: files
-    with transactional tests (the browser suite) or a module- or class-scoped fixture of their own (a migrated
-    SQLite file, a generated benchmark database), then the others, most tests first. Within a file the order
-    is pytest's. This replaces pytest-django's ordering (database tests before transactional ones), which the
+    Longest files first (each worker takes the next file when it has fewer than two queued), so that the
+    workers finish together instead of one running a long tail alone: by the seconds each file took in an
+    earlier whole run of the same pass (tests/file_durations.json, refreshed with `make test-durations`), and
+    for a file not measured yet by a guess (files with transactional tests or a module- or class-scoped fixture
+    of their own count as heavy). Within a file the order is pytest's. This replaces pytest-django's ordering (database tests before transactional ones), which the
     snapshot restore makes unnecessary."""
     def transactional(item):
         marker = item.get_closest_marker("django_db")
@@ -139,15 +183,25 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
     heavy = {path: any(transactional(item) or wide_fixture(item) for item in group) for path, group in files.items()}
-    order = sorted(files, key=lambda path: (not heavy[path], -len(files[path])))  # stable for ties
+    measured = measured_file_seconds()
+
+    def cost(path):
+        # Seconds measured in an earlier run of this pass (tests/file_durations.json), else a guess: a heavy
+        # file about as long as a browser module, others a second per test.
+        return measured.get(path, 60.0 if heavy[path] else float(len(files[path])))
+
+    # Longest first: the workers then finish together instead of one running a long tail alone.
+    order = sorted(files, key=lambda path: -cost(path))  # stable for ties
     items[:] = [item for path in order for item in files[path]]
 
     # Tests of PostgreSQL itself run in make test's PostgreSQL pass; the SQLite pass leaves them out
     # (deselected, not skipped: they are not counted as passing here).
     from django.conf import settings
 
-    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        postgres_only = [item for item in items if item.get_closest_marker("postgres")]
-        if postgres_only:
-            config.hook.pytest_deselected(items=postgres_only)
-            items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+    # Browser tests of page rendering run in the SQLite pass only (marker "rendering", see pyproject.toml);
+    # the journeys through the workspace run in both.
+    leave_out = "rendering" if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") else "postgres"
+    left_out = [item for item in items if item.get_closest_marker(leave_out)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker(leave_out)]

@@ -66,7 +66,9 @@ def update_detail(request, pk):
     lang = title_lang
     incidents = [{"incident": i, **{field: selectors.incident_text(i, field, shown=lang,
                                                                    original=update.original_language)
-                                    for field in ("description", "outcome")}}
+                                    for field in ("description", "outcome")},
+                  # the language the description is shown in (its lang attribute)
+                  "lang": lang if getattr(i, f"description_{lang}", "") else update.original_language}
                  for i in update.incidents.all()]
     return render(request, "publishing/update_detail.html", {
         "update": update, "title": title, "title_lang": title_lang, "summary": summary,

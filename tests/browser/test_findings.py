@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 
 @pytest.mark.browser
+@pytest.mark.rendering
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("lang, closed", [("en", "Closed"), ("ar", "مغلق")])
 def test_findings_page(page, site, lang, closed):
@@ -24,6 +25,7 @@ def test_findings_page(page, site, lang, closed):
 
 
 @pytest.mark.browser
+@pytest.mark.rendering
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang, phrase", [("en", "Closed 33"), ("ru", "Закрытое 33")])
 def test_report_pdf_renders_to_png_pages(tmp_path, lang, phrase):

@@ -26,10 +26,18 @@ def score(value):
 
 @register.simple_tag
 def localised(update, field):
-    """An update's text in the active language when its translation is reviewed, else in the original."""
+    """An update's text in the active language when its translation is reviewed, else in the original, marked
+    with its language (and isolated, dir="auto") when that is not the page's, so that screen readers pronounce it
+    and its punctuation lands on the right side in a right-to-left page."""
+    from django.utils.html import format_html
+    from django.utils.translation import get_language
+
     from civicspace.monitoring.selectors import update_text
 
-    return update_text(update, field)[0]
+    text, lang = update_text(update, field)
+    if not text or lang == (get_language() or "en")[:2]:
+        return text
+    return format_html('<span lang="{}" dir="auto">{}</span>', lang, text)
 
 
 @register.simple_tag
