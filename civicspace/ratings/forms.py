@@ -43,6 +43,9 @@ class DecideForm(forms.Form):
                 required=code == "en", widget=forms.Textarea(attrs={"rows": 3, "lang": code,
                                                                     "dir": "rtl" if code == "ar" else "ltr"}))
 
+        # The panel's votes as this page showed them (services.decisions.votes_version): optimistic locking.
+        self.fields["version"] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=16)
+
     def rationale(self):
         return {code: self.cleaned_data.get(f"rationale_{code}", "") for code, _name in settings.LANGUAGES}
 

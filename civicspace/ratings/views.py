@@ -16,7 +16,8 @@ from civicspace.accounts.roles import (
     is_partner,
     is_staff_reviewer,
 )
-from civicspace.core.errors import form_errors_to_messages, submit_action, submit_form
+from civicspace.core.errors import (ConcurrentEditError, conflict_form, form_errors_to_messages, submit_action,
+                                    submit_form)
 from civicspace.countries.models import Country
 from civicspace.methodology import config as methodology_config
 
@@ -146,7 +147,8 @@ def _detail_page(request, proposal, *, vote_form=None, decide_form=None, withdra
     if panel and is_open and vote_form is None:
         vote_form = VoteForm(initial={"vote": mine.vote, "comment": mine.comment} if mine else None)
     if editor and is_open:
-        decide_form = decide_form or DecideForm(initial={"rating": proposal.to_rating})
+        decide_form = decide_form or DecideForm(initial={"rating": proposal.to_rating,
+                                                         "version": decisions.votes_version(proposal)})
         withdraw_form = withdraw_form or WithdrawForm()
     return render(request, "ratings/proposal_detail.html", {
         "proposal": proposal, "pack": pack, "row": row, "my_vote": mine, "is_open": is_open,
@@ -186,9 +188,17 @@ def proposal_decide(request, pk):
     _editor_only(request)
     proposal = evidence.proposal_get(pk)
     form = DecideForm(request.POST)
-    done, _decision = submit_form(form, lambda data: decisions.proposal_decide(
-        actor=request.user, proposal=proposal, draft=data["draft"], rating=data["rating"],
-        rationale=form.rationale()))
+    try:
+        done, _decision = submit_form(form, lambda data: decisions.proposal_decide(
+            actor=request.user, proposal=proposal, draft=data["draft"], rating=data["rating"],
+            rationale=form.rationale(), votes_seen=data["version"] or None))
+    except ConcurrentEditError:
+        messages.error(request, _("The panel's votes or comments changed since you opened this page. Nothing was "
+                                  "decided: read them again below; your decision and rationale are kept in the "
+                                  "form."))
+        return _detail_page(request, proposal, decide_form=conflict_form(DecideForm, request,
+                                                                         decisions.votes_version(proposal)),
+                            status=409)
     if done:
         messages.success(request, _("Decision recorded."))
         return redirect("ratings:proposal_detail", proposal.pk)

@@ -9,6 +9,7 @@ from django.test import Client
 from civicspace.audit.models import AuditEvent
 from civicspace.legislation.models import Bill
 from civicspace.watchlist.models import HRCSession, WatchlistEdition
+from tests.integration.test_rating_decisions import current, draft, kgz, panel, proposal  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,31 @@ def test_a_new_draft_submitted_twice_makes_one_draft(people):
     assert fresh != key
     partner.post("/en/workspace/updates/new/", {**data, "submission_key": fresh})
     assert Update.objects.count() == before + 2
+
+
+def test_a_decision_on_votes_that_changed_since_the_page_was_opened_is_refused(people, panel, proposal, draft):
+    """Rating decisions (issue 25): the editor's page showed a tally; a panel member changes a vote before the
+    editor submits; nothing is decided, the page shows the new vote and keeps the editor's rationale."""
+    from civicspace.ratings.models import RatingProposal
+    from tests.integration.test_rating_decisions import vote_all
+
+    vote_all(proposal, panel, ["agree", "agree", "agree"])
+    url = f"/en/workspace/ratings/proposals/{proposal.pk}/"
+    editor = editor_client(people)
+    seen = re.search(r'name="version" value="([0-9a-f]{16})"', editor.get(url).content.decode()).group(1)
+    member = Client()
+    member.force_login(panel[2])
+    assert member.post(url + "vote/", {"vote": "disagree", "comment": "New facts: I disagree now (test)."}).status_code == 302
+    data = {"rating": proposal.to_rating, "draft": draft.pk, "rationale_en": "Rationale typed meanwhile (test).",
+            "version": seen}
+    stale = editor.post(url + "decide/", data)
+    assert stale.status_code == 409
+    page = visible_text(stale)
+    assert "votes or comments changed since you opened this page" in page
+    assert "New facts: I disagree now (test)." in page and "Rationale typed meanwhile (test)." in stale.content.decode()
+    assert RatingProposal.objects.get(pk=proposal.pk).status == "open"
+    assert not AuditEvent.objects.filter(action="ratings.proposal_decide", target_id=str(proposal.pk)).exists()
+    fresh = re.search(r'name="version" value="([0-9a-f]{16})"', stale.content.decode()).group(1)
+    assert fresh != seen
+    assert editor.post(url + "decide/", {**data, "version": fresh}).status_code == 302
+    assert RatingProposal.objects.get(pk=proposal.pk).status == "decided"

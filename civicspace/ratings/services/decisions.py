@@ -3,6 +3,8 @@ decision with a public rationale in five languages, editions that collect decisi
 and errata. Every step is one transaction that re-reads and locks the rows it changes, validates them there
 (so a second, concurrent submit gets a clear message, never a database error), and writes an audit event
 named ratings.<service>."""
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from civicspace.accounts.roles import is_editor, is_panel_member
 from civicspace.audit.services import audit_event_record
+from civicspace.core.errors import ConcurrentEditError
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology.bands import RATING_CODES, band_for_score
 from civicspace.methodology.engine import proposal_due
@@ -153,9 +156,17 @@ def proposal_tally(proposal, votes=None):
             "majority": rules.majority, "carried": carried}
 
 
-def proposal_decide(*, actor, proposal, draft, rating, rationale):
+def votes_version(proposal):
+    """A fingerprint of the panel's votes and comments as they stand. The decide form carries the one its page
+    showed, so a decision is never taken on a tally or a comment that changed since (optimistic locking)."""
+    rows = sorted(PanelVote.objects.filter(proposal=proposal).values_list("member_id", "vote", "comment"))
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+
+
+def proposal_decide(*, actor, proposal, draft, rating, rationale, votes_seen=None):
     """The editor records the decision (which may differ from the proposal and the score) with a public
-    rationale: `rationale` is {lang: text}; English is required, other languages when available."""
+    rationale: `rationale` is {lang: text}; English is required, other languages when available. When the
+    votes changed since the editor's page showed them (`votes_seen`), nothing is decided: ConcurrentEditError."""
     _editor(actor)
     _rating(rating, "rating")
     if not (rationale.get("en") or "").strip():
@@ -163,7 +174,9 @@ def proposal_decide(*, actor, proposal, draft, rating, rationale):
     with transaction.atomic():
         # The draft first, as draft_publish does: a decision and a publication of the same draft serialise.
         draft = _draft_locked(draft)
-        proposal = _open_locked(proposal)
+        proposal = _open_locked(proposal)  # votes lock it too: no vote can land between this check and the save
+        if votes_seen and votes_seen != votes_version(proposal):
+            raise ConcurrentEditError(proposal)
         if not proposal_tally(proposal)["quorum_met"]:
             raise ValidationError({"proposal": _("The panel has not reached its quorum yet.")})
         score = proposal.score.score if proposal.score_id else None
