@@ -102,4 +102,5 @@ class CaseEventsFeed(Feed):
         return datetime.combine(event.date, time(), tzinfo=dt_timezone.utc)
 
     def item_updateddate(self, event):
-        return event.created_at
+        # The event's own date: when the record was entered (created_at) is confidential in the field registry.
+        return self.item_pubdate(event)

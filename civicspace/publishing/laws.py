@@ -108,7 +108,8 @@ class StageChangesFeed(Feed):
         return datetime.combine(event.date, time(), tzinfo=timezone.utc)
 
     def item_updateddate(self, event):
-        return event.created_at
+        # The event's own date: when the record was entered (created_at) is confidential in the field registry.
+        return self.item_pubdate(event)
 
 
 class StageChangesRss(StageChangesFeed):

@@ -96,6 +96,33 @@ def plantable_fields():
     return found
 
 
+# Dates and times of non-public fields get a year no real record has: 1911 (the monitor's data starts in 2020).
+DATE_MARKER_YEAR = 1911
+DATE_MARKER = re.compile(rf"(?<![\d.,]){DATE_MARKER_YEAR}(?![\d])")
+
+
+def plantable_date_fields():
+    """[(model, field name)] of every confidential or personal date or date-time field."""
+    return [(model, name) for model, name in fields_of_class(CONFIDENTIAL, PERSONAL)
+            if isinstance(model._meta.get_field(name), (models.DateField, models.DateTimeField))
+            and model._meta.get_field(name).concrete]
+
+
+def plant_date_markers():
+    """Every confidential or personal date set to 11 November 1911 (a time of day 11:11 UTC): any public output
+    that shows one of them shows the year 1911. Returns the labels planted."""
+    import datetime
+
+    planted = []
+    for model, name in plantable_date_fields():
+        field = model._meta.get_field(name)
+        value = (datetime.datetime(DATE_MARKER_YEAR, 11, 11, 11, 11, tzinfo=datetime.timezone.utc)
+                 if isinstance(field, models.DateTimeField) else datetime.date(DATE_MARKER_YEAR, 11, 11))
+        if model.objects.update(**{name: value}):
+            planted.append(f"{model._meta.label}.{name}")
+    return planted
+
+
 def plant_registry_markers():
     """A marker in every plantable confidential and personal field of every row. Returns ({label: marker},
     [labels of fields without a row])."""
@@ -109,7 +136,8 @@ def plant_registry_markers():
             empty.append(label)
             continue
         columns = _translated_columns(model, name)
-        if field.unique or (field.max_length or 999) < len(marker) + 12:
+        in_unique_constraint = any(name in getattr(c, "fields", ()) for c in model._meta.constraints)
+        if field.unique or in_unique_constraint or (field.max_length or 999) < len(marker) + 12:
             for pk in pks:  # one value per row where values must differ
                 model.objects.filter(pk=pk).update(**{c: _value(field, f"{marker}{pk}") for c in columns})
         else:
@@ -198,7 +226,8 @@ def canaries(people, settings, tmp_path):
     WorkerHeartbeat.objects.create(worker_id="synthetic-worker", seen_at=timezone.now())
     call_command("search_reindex", stdout=io.StringIO())
     planted, empty = plant_registry_markers()
-    return {"objects": objects, "updates": updates, "planted": planted, "empty": empty,
+    planted_dates = plant_date_markers()
+    return {"objects": objects, "updates": updates, "planted": planted, "planted_dates": planted_dates, "empty": empty,
             "hidden": {"ids": ids, "paths": paths}}
 
 
@@ -244,6 +273,8 @@ def leaks(text, planted=None, hidden=None, *, asked=""):
     /updates/8700001/ may name the id it was asked for)."""
     found = [label for label, marker in CANARIES.items() if marker in text]
     found += [label for label, marker in (planted or {}).items() if marker in text]
+    if DATE_MARKER.search(text):
+        found.append(f"a confidential or personal date (year {DATE_MARKER_YEAR})")
     for label, pattern in (hidden_record_patterns(hidden) if hidden else {}).items():
         if pattern.search(text) and not pattern.search(asked):
             found.append(label)
@@ -308,6 +339,8 @@ def test_no_canary_in_any_public_output(canaries, settings, tmp_path, caplog):
 def test_markers_are_planted_in_every_confidential_and_personal_field_the_registry_names(canaries):
     plantable = {f"{model._meta.label}.{name}" for model, name in plantable_fields()}
     assert plantable <= set(canaries["planted"])
+    # Dates and times too: every confidential or personal date or time that has a row holds 11 November 1911.
+    assert {"monitoring.Update.created_at", "monitoring.Update.updated_at"} <= set(canaries["planted_dates"])
     assert {"monitoring.Source.note", "monitoring.Comment.body", "monitoring.TrendCall.note",
             "ratings.RatingProposal.reason", "ratings.PanelVote.comment", "ratings.AssessmentAnswer.justification",
             "accounts.Invitation.email", "audit.AuditEvent.data"} <= plantable
