@@ -34,14 +34,11 @@ def localised(update, field):
 
 @register.simple_tag
 def partial_date(value, precision):
-    """A date shown only as precisely as it is known: 15 January 2024, January 2024, or 2024."""
-    from django.utils.formats import date_format
+    """A date shown only as precisely as it is known: 15 January 2024, January 2024, or 2024 (in the language's
+    own formats: civicspace/core/l10n.py)."""
+    from civicspace.core.l10n import partial_date_text
 
-    if precision == "year":
-        return value.year
-    if precision == "month":
-        return date_format(value, "F Y")
-    return date_format(value, "DATE_FORMAT")
+    return partial_date_text(value, precision)
 
 
 @register.filter
