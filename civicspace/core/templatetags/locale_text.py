@@ -36,3 +36,15 @@ def arrow():
 @register.simple_tag
 def partial_date(value, precision):
     return l10n.partial_date_text(value, precision)
+
+
+@register.filter
+def isodate(value):
+    """An ISO date string ("2025-03-01", as the methodology versions write dates) in the language's DATE_FORMAT;
+    anything else unchanged."""
+    import datetime as dt
+
+    try:
+        return l10n.partial_date_text(dt.date.fromisoformat(str(value)), "day")
+    except ValueError:
+        return value
