@@ -43,7 +43,8 @@ LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-']*")
 
 
 class VisibleText(HTMLParser):
-    SKIP = {"script", "style", "code", "kbd", "samp", "template", "cite"}
+    # <title> cannot carry a lang attribute; the same text is marked in the page's <h1>.
+    SKIP = {"script", "style", "title", "code", "kbd", "samp", "template", "cite"}
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
     def __init__(self, lang):

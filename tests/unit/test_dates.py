@@ -61,3 +61,13 @@ def test_no_literal_date_pattern_in_templates_or_code():
         patterns += re.findall(r"date_format\([^,()]+,\s*[\"']([^\"']+)[\"']", text)
         found += [f"{path.relative_to(ROOT)}: {p!r}" for p in patterns if p not in NAMED | MACHINE]
     assert not found, "use a named format (DATE_FORMAT, YEAR_MONTH_FORMAT ...):\n" + "\n".join(found)
+
+
+def test_no_russian_message_puts_a_period_after_a_date():
+    """Russian dates end in «г.»: a message whose date placeholder is followed by a period prints «г..»."""
+    from tests.unit.test_glossary import read_po
+
+    dates = r"%\((date|since|released|start|end|until|published|end_date|previous_date|expires)\)s\."
+    po = ROOT / "locale" / "ru" / "LC_MESSAGES" / "django.po"
+    bad = [english for _context, english, texts in read_po(po) for text in texts if re.search(dates, text)]
+    assert not bad, bad
