@@ -114,3 +114,26 @@ def test_glossary_terms_are_well_formed(lang):
         re.compile(term["en"])
         assert term.get("required") or term.get("forbidden"), term
         assert term.get("note"), term
+
+
+def _messages(lang):
+    """The translated text of every catalogue entry but the header, without placeholders, tags and addresses."""
+    po = ROOT / "locale" / lang / "LC_MESSAGES" / "django.po"
+    for _context, english, translations in read_po(po):
+        for text in translations:
+            yield english, re.sub(r"%\(\w+\)[sd]|<[^>]+>|https?://\S+|\{[^}]*\}", "", text)
+
+
+def test_french_punctuation_has_its_no_break_space():
+    """« : », « ; », « ? », « ! » take a no-break space before them in French (a plain space lets the line break
+    before the colon; none at all is English typography)."""
+    bad = [english for english, text in _messages("fr")
+           if re.search(r"[:;?!](?=\s|$)", re.sub(r"[\u00a0\u202f][:;?!]", "", text))]
+    assert not bad, bad[:20]
+
+
+def test_arabic_text_uses_arabic_punctuation():
+    """Arabic text takes «،», «؛» and «؟», not the Latin comma, semicolon and question mark."""
+    bad = [english for english, text in _messages("ar")
+           if re.search(r"[\u0600-\u06ff]\s?[,;?]|[,;?]\s?[\u0600-\u06ff]", text)]
+    assert not bad, bad[:20]
