@@ -1,7 +1,8 @@
 """Every translation follows its language's glossary (civicspace/locale/glossary/<lang>.toml).
 
 A string whose English matches a term's `en` must contain one of the term's required words and none of its
-forbidden ones: in the gettext catalogues, the taxonomy labels, the region names and the methodology versions.
+forbidden ones: in the gettext catalogues, the taxonomy labels, the region names, the methodology versions and the
+demo content (civicspace/data/demo, <app>/demo).
 """
 import ast
 import csv
@@ -44,15 +45,16 @@ def read_po(path):
     return entries
 
 
-def _translated_dicts(value):
+def _translated_dicts(value, lang):
+    """Every {"en": ..., "<lang>": ...} text in a JSON document."""
     if isinstance(value, dict):
-        if "en" in value and all(isinstance(value.get(lang), str) for lang in LANGS):
+        if isinstance(value.get("en"), str) and isinstance(value.get(lang), str):
             yield value
         for child in value.values():
-            yield from _translated_dicts(child)
+            yield from _translated_dicts(child, lang)
     elif isinstance(value, list):
         for child in value:
-            yield from _translated_dicts(child)
+            yield from _translated_dicts(child, lang)
 
 
 def pairs(lang):
@@ -65,8 +67,10 @@ def pairs(lang):
         with open(ROOT / "data" / "reference" / name, encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
                 yield f"{name} {row[en_col]!r}", None, row[en_col], row[col]
-    for path in sorted((ROOT / "methodology" / "versions").glob("*.json")):
-        for item in _translated_dicts(json.loads(path.read_text(encoding="utf-8"))):
+    documents = [*sorted((ROOT / "methodology" / "versions").glob("*.json")),
+                 *sorted((ROOT / "data" / "demo").glob("*.json")), *sorted(ROOT.glob("*/demo/*.json"))]
+    for path in documents:
+        for item in _translated_dicts(json.loads(path.read_text(encoding="utf-8")), lang):
             yield f"{path.name} {item['en'][:60]!r}", None, item["en"], item[lang]
 
 
