@@ -14,6 +14,7 @@ from django.utils.translation import get_language, get_language_bidi
 NBSP = "\u00a0"
 COLONS = {"fr": NBSP + ":"}
 LIST_SEPARATORS = {"ar": "، "}
+CLAUSE_SEPARATORS = {"ar": "؛ ", "fr": "\u00a0; "}  # between items that contain commas themselves
 
 
 def _lang():
@@ -41,6 +42,15 @@ def list_separator():
 
 def join_list(items):
     return list_separator().join(str(item) for item in items)
+
+
+def clause_separator():
+    return CLAUSE_SEPARATORS.get(_lang(), "; ")
+
+
+def join_clauses(items):
+    """Items that may contain commas, joined with the language's semicolon (Arabic «؛», French « ; »)."""
+    return clause_separator().join(str(item) for item in items)
 
 
 def change_arrow():

@@ -3,6 +3,7 @@
     {% translate "Source" %}{% colon %} …                   «Source : …» in French
     {% for x in xs %}{{ x }}{% if not forloop.last %}{% list_sep %}{% endif %}{% endfor %}
     {{ names|join_list }}                                   «أ، ب» in Arabic
+    {{ clauses|join_clauses }}                              «أ؛ ب» in Arabic, «a ; b» in French
     {% arrow %}                                             → or ← by the reading direction
     {% partial_date value precision %}                      10 марта 2025 г. / diciembre de 2025 / 2024
 """
@@ -26,6 +27,16 @@ def list_sep():
 @register.filter
 def join_list(items):
     return l10n.join_list(items)
+
+
+@register.simple_tag
+def clause_sep():
+    return l10n.clause_separator()
+
+
+@register.filter
+def join_clauses(items):
+    return l10n.join_clauses(items)
 
 
 @register.simple_tag
