@@ -1,20 +1,11 @@
 """How a case is described in public: a person not named with a reason is described by role, organisation and
 status ("a journalist of Temirov Live, detained since January 2024"); the confidential name is never read here
 except through Case.public_name()."""
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from civicspace.core.l10n import partial_date_text
+
 from .models import STATUS_LABELS, SubjectType
-
-
-def partial_date_text(value, precision):
-    if value is None:
-        return ""
-    if precision == "year":
-        return str(value.year)
-    if precision == "month":
-        return date_format(value, "F Y")
-    return date_format(value, "DATE_FORMAT")
 
 
 def role_text(case):

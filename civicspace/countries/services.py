@@ -35,8 +35,31 @@ def _iso_names(iso2):
     return names
 
 
-def _read_countries(countries_path, overrides_path, region_by_monitor_name, region_codes):
+NAME_LANGUAGES = [code for code in LANGUAGE_CODES if code != "en"]
+
+
+def read_name_corrections(path):
+    """{(code, lang): name} from country_names.csv: where django-countries' name in a language is wrong (a
+    genitive, a catalogue inversion, a misspelling). Each row also names the library value it replaces."""
+    errors, names = [], {}
+    for line, row in read_rows(path, ["code", "lang", "library", "name", "reason"]):
+        key = (row["code"].upper(), row["lang"])
+        if row["lang"] not in NAME_LANGUAGES:
+            errors.append(RowError(path.name, line, "lang", f"'{row['lang']}' is not one of {NAME_LANGUAGES}"))
+        elif not row["name"] or not row["reason"]:
+            errors.append(RowError(path.name, line, "name", "name and reason are required"))
+        elif key in names:
+            errors.append(RowError(path.name, line, "code", f"a second name for {key[0]} in {key[1]}"))
+        else:
+            names[key] = row["name"]
+    return names, errors
+
+
+def _read_countries(countries_path, overrides_path, region_by_monitor_name, region_codes, names_path=None):
     errors = []
+    corrections = {}
+    if names_path is not None:
+        corrections, errors = read_name_corrections(names_path)
     overrides = {}
     for line, row in read_rows(
         overrides_path, ["monitor_name", "code", "iso3", "iso2", "iso_numeric", "region", *NAME_FIELDS, "reason"]
@@ -85,6 +108,8 @@ def _read_countries(countries_path, overrides_path, region_by_monitor_name, regi
                 # English follows the monitor's published spelling (django-countries says "Naoero" for Nauru).
                 "name_en": name,
             }
+            for lang in NAME_LANGUAGES:
+                record[f"name_{lang}"] = corrections.get((iso3, lang), record[f"name_{lang}"])
         if record["code"] in seen_codes:
             errors.append(
                 RowError(countries_path.name, line, "iso3",
@@ -107,6 +132,7 @@ def countries_load_registry(*, reference_dir=None, actor_label="load_reference_d
         reference_dir / "country_overrides.csv",
         region_by_monitor_name,
         {r["code"] for r in regions},
+        reference_dir / "country_names.csv",
     )
     errors += country_errors
     if errors:

@@ -69,8 +69,12 @@ def bill_public_get(pk):
 
 def bill_text(bill, field, lang=None):
     """A bill's text in the reader's language when translated (and reviewed), else in the original."""
-    return public_text(bill, field, original=bill.original_language, statuses=bill.translation_status,
-                       lang=lang)[0]
+    return bill_text_with_language(bill, field, lang)[0]
+
+
+def bill_text_with_language(bill, field, lang=None):
+    """(text, language of that text): what bill_text shows and the language to mark it with."""
+    return public_text(bill, field, original=bill.original_language, statuses=bill.translation_status, lang=lang)
 
 
 def _in_timeline_order(events):

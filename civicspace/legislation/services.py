@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from civicspace.accounts.roles import assigned_country_ids, is_editor, is_partner
 from civicspace.audit.services import audit_event_record
 from civicspace.core.errors import bump_version, check_version
+from civicspace.core.l10n import join_list
 from civicspace.search.services import index_mark_dirty
 
 from . import timeline
@@ -55,7 +56,7 @@ def timeline_message(error):
             "stage": stage(p[0]), "date": date_format(p[1]), "end": stage(p[2]), "end_date": date_format(p[3])}
     if error.code == "requires":
         return _("“%(stage)s” needs an earlier stage: %(required)s.") % {
-            "stage": stage(p[0]), "required": ", ".join(str(stage(r)) for r in p[1])}
+            "stage": stage(p[0]), "required": join_list(stage(r) for r in p[1])}
     if error.code == "backwards":
         return _("“%(stage)s” on %(date)s cannot come after “%(previous)s” on %(previous_date)s.") % {
             "stage": stage(p[0]), "date": date_format(p[1]), "previous": stage(p[2]),

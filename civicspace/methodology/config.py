@@ -54,6 +54,12 @@ class IndexRule:
     max_age_years: int | None = None
     vintage: str = ""  # e.g. "V-Dem v15"
     vintage_public_from: str = ""  # ISO date; "" when every value counts from its own release date
+    # The name, publisher and release rule in the five languages: {"name": {"en": ..., "ru": ...}, ...}.
+    texts: MappingProxyType = field(default_factory=lambda: MappingProxyType({}), hash=False)
+
+    def text(self, key, lang):
+        """`name`, `publisher` or `available` in the language (the English field when it has no translation)."""
+        return (self.texts.get(key) or {}).get(lang) or getattr(self, key)
 
     def available_from(self, *, edition_year, events_year):
         """(year, month) from which a value was public, by the declared release rule."""
@@ -115,6 +121,12 @@ class Methodology:
     # The transition model (2026.3 on): {"kind": "transition", "delta_indices", "level_indices", "signs",
     # "grid", "fitted": {...}, "calibration": {...}}; None for the level model of older versions.
     model: MappingProxyType | None = None
+    # What the population figures' source notes say, in five languages: {note: {lang: text}}.
+    population_sources: MappingProxyType = field(default_factory=lambda: MappingProxyType({}), hash=False)
+
+    def population_source(self, note, lang):
+        """A population figure's source note (e.g. "World Bank SP.POP.TOTL") in the language."""
+        return (self.population_sources.get(note) or {}).get(lang) or note
 
     @property
     def is_transition(self):
@@ -159,6 +171,8 @@ def parse(data):
             fields["columns"] = tuple(rule.get("columns", ()))
             if "release" in rule:
                 fields["release"] = MappingProxyType(dict(rule["release"]))
+            if "texts" in rule:
+                fields["texts"] = MappingProxyType({k: MappingProxyType(dict(v)) for k, v in rule["texts"].items()})
             indices[code] = IndexRule(code=code, **fields)
         live, unc, dec, form = data["live"], data["uncertainty"], data["decisions"], data["form"]
         methodology = Methodology(
@@ -184,6 +198,8 @@ def parse(data):
             changelog=tuple(data["changelog"]),
             raw=MappingProxyType(data),
             model=MappingProxyType(data["model"]) if data.get("model") else None,
+            population_sources=MappingProxyType(
+                {k: MappingProxyType(dict(v)) for k, v in (data.get("population_sources") or {}).items()}),
         )
     except KeyError as missing:
         raise ConfigError(f"methodology version is missing the key {missing}") from None

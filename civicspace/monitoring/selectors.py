@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from civicspace.accounts.roles import assigned_country_ids, is_editor, organisation_id
+from civicspace.core.l10n import join_list
 from civicspace.core.text import REVIEWED, clean_markdown, public_text
 
 from .models import Incident, Source, Status, Term, TrendCall, Update, Victim, published_q
@@ -164,7 +165,7 @@ def update_checklist(update):
                if code != lang and update.language_status(code) != "reviewed"]
     if missing:
         items.append((None, _("Not yet translated (or not reviewed): %(languages)s. Readers of those languages "
-                              "see the original.") % {"languages": ", ".join(str(m) for m in missing)}))
+                              "see the original.") % {"languages": join_list(missing)}))
     return items
 
 

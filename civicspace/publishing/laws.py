@@ -42,7 +42,7 @@ def law_list(request):
     filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
     page = Paginator(selectors.bill_list(**filters), 30).get_page(request.GET.get("page"))
     for bill in page.object_list:
-        bill.title_shown = bill_text(bill, "short_title")
+        bill.title_shown, bill.title_lang = selectors.bill_text_with_language(bill, "short_title")
     return render(request, "publishing/law_list.html", {
         "form": form, "page": page, "counts": selectors.headline_counts(), "stage_labels": STAGE_LABELS,
         "feed_query": f"?country={filters['country'].slug}" if "country" in filters else "",
@@ -57,6 +57,8 @@ def bill_detail(request, pk):
     return render(request, "publishing/bill_detail.html", {
         "bill": bill, "title": bill_text(bill, "short_title"), "official_title": bill_text(bill, "official_title"),
         "summary": bill_text(bill, "summary"), "events": events,
+        "langs": {field: selectors.bill_text_with_language(bill, field)[1]
+                  for field in ("short_title", "official_title", "summary")},
         "phase": timeline.STAGE_BY_CODE[current].phase if current else None,
         "public_sources": [s for s in bill.sources.all()],
         "updates": list(bill.updates.all()), "incidents": list(bill.incidents.all()),  # published only

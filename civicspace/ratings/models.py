@@ -64,7 +64,7 @@ class RatingEdition(models.Model):
     @property
     def title(self):
         """'December 2023' in the active language."""
-        return formats.date_format(self.published, "F Y")
+        return formats.date_format(self.published, "YEAR_MONTH_FORMAT")
 
     @property
     def is_complete(self):
@@ -201,7 +201,7 @@ class EditionDraft(models.Model):
 
     @property
     def title(self):
-        return formats.date_format(self.publish_on, "F Y")
+        return formats.date_format(self.publish_on, "YEAR_MONTH_FORMAT")
 
 
 class RatingProposal(models.Model):

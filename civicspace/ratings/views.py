@@ -18,6 +18,7 @@ from civicspace.accounts.roles import (
 )
 from civicspace.core.errors import (ConcurrentEditError, conflict_form, form_errors_to_messages, submit_action,
                                     submit_form)
+from civicspace.core.l10n import join_list
 from civicspace.countries.models import Country
 from civicspace.methodology import config as methodology_config
 
@@ -67,7 +68,7 @@ def proposals_open_due(request):
     created = decisions.proposals_open_due(actor=request.user, actor_label="editor")
     if created:
         messages.success(request, _("Opened %(count)s proposal(s): %(countries)s.") % {
-            "count": len(created), "countries": ", ".join(p.country.name for p in created)})
+            "count": len(created), "countries": join_list(p.country.name for p in created)})
     else:
         messages.success(request, _("No country's guiding score calls for a new proposal."))
     return redirect("ratings:proposal_list")

@@ -143,6 +143,8 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
+# Date and number formats per language over Django's own (civicspace/formats/__init__.py says why).
+FORMAT_MODULE_PATH = ["civicspace.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 

@@ -82,7 +82,7 @@ class WatchlistEdition(models.Model):
 
     @property
     def title(self):
-        fmt = "j F Y" if self.date_precision == self.Precision.DAY else "F Y"
+        fmt = "DATE_FORMAT" if self.date_precision == self.Precision.DAY else "YEAR_MONTH_FORMAT"
         return _("Watchlist of %(date)s") % {"date": formats.date_format(self.target_date, fmt)}
 
     @property

@@ -69,7 +69,7 @@ def test_top_violations_in_the_reporting_window_come_from_published_incidents(cl
     n = updates.count()
     assert n >= 2
     page = text(client.get("/en/findings/2024-12/"))
-    assert f"From {n} published updates between Nov. 1, 2023 and Oct. 31, 2024." in page
+    assert f"From {n} published updates between 1 November 2023 and 31 October 2024." in page
     raids = Incident.objects.filter(update__status="published", date__range=(start, end),
                                     types__code="raid_search").count()
     assert raids >= 2 and f"Raid or search {raids}" in page

@@ -42,14 +42,11 @@ def localised(update, field):
 
 @register.simple_tag
 def partial_date(value, precision):
-    """A date shown only as precisely as it is known: 15 January 2024, January 2024, or 2024."""
-    from django.utils.formats import date_format
+    """A date shown only as precisely as it is known: 15 January 2024, January 2024, or 2024 (in the language's
+    own formats: civicspace/core/l10n.py)."""
+    from civicspace.core.l10n import partial_date_text
 
-    if precision == "year":
-        return value.year
-    if precision == "month":
-        return date_format(value, "F Y")
-    return date_format(value, "DATE_FORMAT")
+    return partial_date_text(value, precision)
 
 
 @register.filter
@@ -82,6 +79,22 @@ def bill_title(bill):
     return bill_text(bill, "short_title")
 
 
+@register.simple_tag
+def bill_title_lang(bill):
+    """The language of what bill_title shows (its original when the reader's translation is not reviewed)."""
+    from civicspace.legislation.selectors import bill_text_with_language
+
+    return bill_text_with_language(bill, "short_title")[1]
+
+
+@register.simple_tag
+def localised_lang(update, field):
+    """The language of what `localised` shows, for the element's lang attribute."""
+    from civicspace.monitoring.selectors import update_text
+
+    return update_text(update, field)[1]
+
+
 @register.filter
 def percent(value):
     """0.4321 -> '43.2%' in the active language's number format; '—' when unknown."""
@@ -102,3 +115,23 @@ def markdown(text):
     from civicspace.core.text import render_markdown
 
     return render_markdown(text)
+
+
+@register.filter
+def index_text(rule, key):
+    """An external index's `name`, `publisher` or `available` in the active language (from the methodology
+    version's own translations)."""
+    from django.utils.translation import get_language
+
+    return rule.text(key, (get_language() or "en").split("-")[0])
+
+
+@register.filter
+def population_source(note):
+    """A population figure's source ("World Bank SP.POP.TOTL") in the active language, as the active methodology
+    version translates it."""
+    from django.utils.translation import get_language
+
+    from civicspace.methodology import config as methodology_config
+
+    return methodology_config.load().population_source(note, (get_language() or "en").split("-")[0])

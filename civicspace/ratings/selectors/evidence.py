@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import get_language
 
 from civicspace.legislation.models import StageEvent
 from civicspace.methodology import config as methodology_config
@@ -133,6 +134,7 @@ def _index_movements(country, score):
     for row in IndexValue.objects.filter(country=country, index__in=codes).order_by("index", "year"):
         values.setdefault(row.index, []).append(row)
     movements = []
+    lang = (get_language() or "en").split("-")[0]
     for item in items:
         rule = methodology.indices.get(item["index"]) if methodology else None
         rows = values.get(item["index"], [])
@@ -140,7 +142,8 @@ def _index_movements(country, score):
                      if r.events_year == item.get("events_year") and r.value == item["value"]), None)
         previous = rows[used - 1] if used else None
         movements.append(IndexMovement(
-            index=item["index"], name=rule.name if rule else item["index"], publisher=rule.publisher if rule else "",
+            index=item["index"], name=rule.text("name", lang) if rule else item["index"],
+            publisher=rule.text("publisher", lang) if rule else "",
             value=item["value"], rebased=item["rebased"], edition_year=item.get("edition_year"),
             events_year=item.get("events_year"), previous_value=previous.value if previous else None,
             previous_events_year=previous.events_year if previous else None, source=item.get("source", "")))

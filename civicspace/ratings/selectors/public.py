@@ -1,14 +1,16 @@
 """Reads for the public pages about scores and decisions: a country's guiding score explained (interval, band
 probabilities, contributions, inputs with their sources), its rating decisions with rationales, and the
 changes of one edition. Nothing here exposes assessment justifications or who voted how."""
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
+from civicspace.core.l10n import colon, join_list
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology.bands import BANDS
 
-from ..labels import INDICATOR_NAMES, STREAM_NAMES
+from ..labels import INDICATOR_NAMES, RATING_NAMES, STREAM_NAMES
 from ..models import Erratum, GuidingScore, RatingDecision
 from .editions import edition_changes
 
@@ -45,6 +47,21 @@ class ScoreExplained:
     missing_inputs: list = None
 
     @property
+    def previous_source_label(self):
+        """Where the previous published score came from, in the active language (stored in English, as the
+        engine's input record: "published score, PPUA 2025" or "published rating narrowed, PPUA 2023 (no score)")."""
+        from django.utils.translation import gettext as _
+        text = (self.row.inputs or {}).get("previous_source") or ""
+        match = re.fullmatch(r"published score, (.+)", text)
+        if match:
+            return _("published score, %(edition)s") % {"edition": match.group(1)}
+        match = re.fullmatch(r"published rating (\w+), (.+) \(no score\)", text)
+        if match:
+            return _("published rating “%(rating)s”, %(edition)s (no score)") % {
+                "rating": RATING_NAMES.get(match.group(1), match.group(1)), "edition": match.group(2)}
+        return text
+
+    @property
     def difference(self):
         if self.published_score is None:
             return None
@@ -57,10 +74,15 @@ class ScoreExplained:
         return sum(p.points for p in self.parts)
 
 
+def _index_label(rule):
+    """"Publisher: index name" in the active language (the methodology version's own translations)."""
+    lang = (get_language() or "en").split("-")[0]
+    return f"{rule.text('publisher', lang)}{colon()} {rule.text('name', lang)}"
+
+
 def _term_label(term, methodology):
     from django.utils.translation import gettext as _
-    name = methodology.indices[term["index"]].publisher + ": " + methodology.indices[term["index"]].name \
-        if term.get("index") in methodology.indices else ""
+    name = _index_label(methodology.indices[term["index"]]) if term.get("index") in methodology.indices else ""
     return {
         "previous": _("Previous published score"),
         "level_intercept": _("Level implied by the indices: constant"),
@@ -96,8 +118,8 @@ def _explain(row):
         terms=[{**t, "label": _term_label(t, methodology)} for t in result.get("terms", [])],
         published_score=inputs.get("previous_score"), published_band=inputs.get("previous_band"),
         hysteresis=result.get("hysteresis", 0.0),
-        missing_inputs=[methodology.indices[m].publisher + ": " + methodology.indices[m].name
-                        if m in methodology.indices else m for m in result.get("missing_inputs", [])],
+        missing_inputs=[_index_label(methodology.indices[m]) if m in methodology.indices else m
+                        for m in result.get("missing_inputs", [])],
         row=row, parts=parts,
         probabilities=[(b.code, result["probabilities"].get(b.code, 0.0)) for b in BANDS],
         inputs=used, external_only=set(result["stream_scores"]) == {"external"},
@@ -180,9 +202,9 @@ def methodology_transition(methodology):
                      "level_weight": fitted["level"]["weights"].get(code), "max_age": methodology.max_age(code)}
                     for code, rule in methodology.indices.items()],
         "chosen": calibration.get("chosen", {}),
-        "fit": ", ".join(calibration.get("fit", [])), "evaluate": ", ".join(calibration.get("evaluate", [])),
+        "fit": join_list(calibration.get("fit", [])), "evaluate": join_list(calibration.get("evaluate", [])),
         "evaluation": evaluation(calibration.get("evaluation", {})),
-        "reverse_fit": ", ".join((calibration.get("reverse_fold") or {}).get("fit", [])),
-        "reverse_evaluate": ", ".join((calibration.get("reverse_fold") or {}).get("evaluate", [])),
+        "reverse_fit": join_list((calibration.get("reverse_fold") or {}).get("fit", [])),
+        "reverse_evaluate": join_list((calibration.get("reverse_fold") or {}).get("evaluate", [])),
         "reverse": evaluation((calibration.get("reverse_fold") or {}).get("evaluation", {})),
     }

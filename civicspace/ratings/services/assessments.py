@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from civicspace.accounts.roles import assigned_country_ids, is_editor, is_partner, organisation_id
 from civicspace.audit.services import audit_event_record
+from civicspace.core.l10n import join_list
 from civicspace.methodology import config as methodology_config
 
 from ..models import Assessment, AssessmentAnswer
@@ -76,7 +77,7 @@ def _clean_answers(answers, methodology, *, submit):
     known = {q.code for q in methodology.questions}
     unknown = sorted(set(answers) - known)
     if unknown:
-        raise ValidationError({"answers": _("Unknown question: %(codes)s.") % {"codes": ", ".join(unknown)}})
+        raise ValidationError({"answers": _("Unknown question: %(codes)s.") % {"codes": join_list(unknown)}})
     for question in methodology.questions:
         value, justification = answers.get(question.code, (None, ""))
         justification = (justification or "").strip()
