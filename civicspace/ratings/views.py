@@ -188,7 +188,7 @@ def proposal_decide(request, pk):
     form = DecideForm(request.POST)
     done, _decision = submit_form(form, lambda data: decisions.proposal_decide(
         actor=request.user, proposal=proposal, draft=data["draft"], rating=data["rating"],
-        rationale=form.rationale()))
+        rationale=form.rationale(), challenge_answer=data.get("challenge_answer", "")))
     if done:
         messages.success(request, _("Decision recorded."))
         return redirect("ratings:proposal_detail", proposal.pk)

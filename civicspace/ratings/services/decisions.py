@@ -153,9 +153,18 @@ def proposal_tally(proposal, votes=None):
             "majority": rules.majority, "carried": carried}
 
 
-def proposal_decide(*, actor, proposal, draft, rating, rationale):
+def _open_challenges(proposal):
+    """Governments' challenges to the rating attached to this proposal as evidence (issue 21: the corrections
+    app attaches them; a declined one is detached). Read through the reverse relation, so that ratings imports
+    nothing of corrections."""
+    related = getattr(proposal, "challenges", None)
+    return related.count() if related is not None else 0
+
+
+def proposal_decide(*, actor, proposal, draft, rating, rationale, challenge_answer=""):
     """The editor records the decision (which may differ from the proposal and the score) with a public
-    rationale: `rationale` is {lang: text}; English is required, other languages when available."""
+    rationale: `rationale` is {lang: text}; English is required, other languages when available. When
+    governments' challenges are attached to the proposal, `challenge_answer` (public) must answer them."""
     _editor(actor)
     _rating(rating, "rating")
     if not (rationale.get("en") or "").strip():
@@ -166,8 +175,13 @@ def proposal_decide(*, actor, proposal, draft, rating, rationale):
         proposal = _open_locked(proposal)
         if not proposal_tally(proposal)["quorum_met"]:
             raise ValidationError({"proposal": _("The panel has not reached its quorum yet.")})
+        challenges = _open_challenges(proposal)
+        if challenges and not (challenge_answer or "").strip():
+            raise ValidationError({"challenge_answer": _(
+                "A government's challenge to this rating is attached: the decision must answer it publicly.")})
         score = proposal.score.score if proposal.score_id else None
-        decision = RatingDecision(proposal=proposal, draft=draft, rating=rating, score=score, decided_by=actor)
+        decision = RatingDecision(proposal=proposal, draft=draft, rating=rating, score=score, decided_by=actor,
+                                  challenge_answer=(challenge_answer or "").strip())
         # The base field first: modeltranslation also writes it into the *active* language's field, which the
         # loop then sets to what was given (else an editor working in Russian got English in rationale_ru).
         decision.rationale = (rationale.get("en") or "").strip()
@@ -177,7 +191,8 @@ def proposal_decide(*, actor, proposal, draft, rating, rationale):
         proposal.status = RatingProposal.Status.DECIDED
         proposal.save(update_fields=["status"])
         audit_event_record(action="ratings.proposal_decide", actor=actor, target=proposal,
-                           data={"rating": rating, "proposed": proposal.to_rating, "draft": draft.pk})
+                           data={"rating": rating, "proposed": proposal.to_rating, "draft": draft.pk,
+                                 "challenges_answered": challenges})
     return decision
 
 
