@@ -20,6 +20,9 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # erasure goes through the audited service (the action below)
+
     @admin.action(description=_("Erase the requesters' personal data (on their request)"))
     def erase_requesters(self, request, queryset):
         emails = {e for e in queryset.values_list("requester_email", flat=True) if e}
