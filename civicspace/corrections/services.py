@@ -21,6 +21,7 @@ from civicspace.accounts.roles import is_editor
 from civicspace.audit.services import audit_event_record
 from civicspace.jobs.models import OutgoingEmail
 from civicspace.jobs.services import email_queue
+from civicspace.pagecache.services import generation_bump
 from civicspace.ratings.models import RatingProposal
 
 from . import selectors
@@ -157,6 +158,9 @@ def _decide(request, actor, state, fields):
     request.state, request.decided_at, request.decided_by = state, now, actor
     if state != State.DECLINED:
         request.published_at = now
+        # The item's page, the record and the feed change: a new publication generation (pagecache), in this
+        # transaction. Filing and confirming requests change no public page, so a flood of them bumps nothing.
+        generation_bump()
     request.version = F("version") + 1
     request.save(update_fields=[*fields, "state", "decided_at", "decided_by", "published_at", "version"])
     request.refresh_from_db(fields=["version"])

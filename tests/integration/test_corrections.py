@@ -132,9 +132,12 @@ def test_honeypot_throttle_and_bad_input_save_nothing(update, settings):
     assert not CorrectionRequest.objects.filter(requester_email="last@test.invalid").exists()
 
 
-def test_publish_reply_accept_with_note_and_decline(people, update, smtp_inbox,
+def test_publish_reply_accept_with_note_and_decline(people, update, smtp_inbox, settings,
                                                     django_capture_on_commit_callbacks):
     client, editor = Client(), signed_in(people["editor"])
+    settings.PAGE_CACHE_SECONDS = 600  # the whole-page cache on: a decision must start a new generation
+    assert client.get(f"/en/updates/{update.pk}/")["X-Page-Cache"] == "miss"
+    assert client.get(f"/en/updates/{update.pk}/")["X-Page-Cache"] == "hit"
     reply = filed(update, request_type="reply", language="ru", text="Ответ министерства (тест).")
     correction = filed(update)
     declined = filed(update, email="declined@test.invalid", text="CANARY-declined-3b9f wrong everything")
