@@ -125,7 +125,6 @@ class RecordFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request):
-        self.request = request
         return _filters(request)[1]
 
     def title(self, obj):

@@ -286,3 +286,50 @@ def test_a_requester_is_erased_on_request(people, update):
     assert published.reply_text == "Published reply (test)."
     assert not OutgoingEmail.objects.filter(to="requester@test.invalid").exists()
     assert AuditEvent.objects.filter(action="corrections.requester_erase").exists()
+
+
+def test_an_administrator_erases_from_the_admin(people, update):
+    admin = people["admin"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    request = filed(update, email="admin-erase@test.invalid")
+    client = signed_in(admin)
+    listing = client.get("/en/admin/corrections/correctionrequest/")
+    assert listing.status_code == 200
+    response = client.post("/en/admin/corrections/correctionrequest/", {
+        "action": "erase_requesters", "_selected_action": [request.pk]})
+    assert response.status_code == 302
+    assert not CorrectionRequest.objects.filter(pk=request.pk).exists()
+    event = AuditEvent.objects.get(action="corrections.requester_erase")
+    assert event.actor_id == admin.pk and event.data == {"requests": [request.pk]}
+
+
+def test_the_public_record_does_not_query_per_row(people, update):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from civicspace.cases.models import Case
+    from civicspace.legislation.models import Bill
+
+    law = Bill.objects.filter(country__code="KGZ").first()
+    case = Case.objects.published().first()
+
+    def publish(kind, ref):
+        request = filed(update, item_kind=kind, item_ref=ref)
+        services.correction_accept(request=request, actor=people["editor"], expected_version=request.version,
+                                   note=f"Note on a {kind} (test).")
+
+    for kind, ref in (("update", update.pk), ("law", law.pk), ("case", case.pk), ("rating", "kgz"),
+                      ("incident", update.incidents.first().pk)):
+        publish(kind, ref)
+    client = Client()
+    client.get("/en/corrections/")  # warm caches of reference data
+    with CaptureQueriesContext(connection) as first:
+        page = client.get("/en/corrections/").content.decode()
+    assert all(f"Note on a {kind} (test)." in page for kind in ("update", "law", "case", "rating", "incident"))
+    for kind, ref in (("update", update.pk), ("law", law.pk), ("case", case.pk), ("rating", "kgz")):
+        publish(kind, ref)
+    with CaptureQueriesContext(connection) as second:
+        client.get("/en/corrections/")
+    assert len(second) == len(first), [q["sql"] for q in second]
+    assert len(first) <= 12, [q["sql"] for q in first]
