@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from .models import RequestType
 from .services import LINKS_MAX, TEXT_MAX
@@ -22,14 +22,17 @@ class RequestForm(forms.Form):
                     "proposal for the country, and the panel's decision must answer it."))
     language = forms.ChoiceField(label=_("Language of your text"), choices=settings.LANGUAGES)
     text = forms.CharField(label=_("Your correction or reply"), max_length=TEXT_MAX,
-                           widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
-                           help_text=_("At most %(max)s characters, in any of the five languages.") % {"max": TEXT_MAX})
+                           widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}))
     evidence_links = forms.CharField(
         label=_("Links to evidence"), required=False, max_length=(LINKS_MAX * 510),
-        widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr"}),
-        help_text=_("One web address per line, at most %(max)s.") % {"max": LINKS_MAX})
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr"}))
     def __init__(self, *args, rating=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Formatted per request, in the reader's language (a lazy string formatted at import would be English).
+        self.fields["text"].help_text = gettext("At most %(max)s characters, in any of the five languages.") % {
+            "max": TEXT_MAX}
+        self.fields["evidence_links"].help_text = gettext("One web address per line, at most %(max)s.") % {
+            "max": LINKS_MAX}
         if not rating:
             del self.fields["represents_government"]
 

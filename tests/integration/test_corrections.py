@@ -160,6 +160,7 @@ def test_publish_reply_accept_with_note_and_decline(people, update, smtp_inbox, 
     assert "The ministry&#x27;s reply (test)." in page and "Translated by the editors from Russian" in page
     assert "Ответ министерства" in client.get(f"/ru/updates/{update.pk}/").content.decode()
     assert "Corrected on" in page and "corrected from 15 to 16 January" in page
+    assert page.index("corrected-banner") < page.index("<h2")  # also said under the title, linked to the note
     everything = public_outputs(client, update)
     assert "CANARY-declined-3b9f" not in everything and "The sources confirm" not in everything
     assert "requester@test.invalid" not in everything and "Requester (test)" not in everything
