@@ -228,6 +228,11 @@ def test_a_governments_challenge_goes_to_the_panel_and_must_be_answered(people, 
                        ).status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == "decided" and "not yet in force" in proposal.decision.challenge_answer
+    # The answer is public with the decision, once its edition is published; the challenge itself never is.
+    assert "not yet in force" not in Client().get("/en/countries/kgz/").content.decode()
+    decisions.draft_publish(actor=people["editor"], draft=draft)
+    country_page = Client().get("/en/countries/kgz/").content.decode()
+    assert "not yet in force" in country_page and "CANARY-challenge-5e2a" not in country_page
     # A challenge confirmed while a proposal is open joins it at once; a declined one leaves the evidence.
     other = Country.objects.get(code="KAZ")
     kaz_proposal = decisions.proposal_open(actor=people["editor"], country=other, to_rating="closed",
