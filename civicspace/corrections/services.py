@@ -7,12 +7,15 @@ Every service takes keyword arguments, runs in one transaction, re-reads and loc
 (select_for_update), validates there, and writes an audit event `corrections.<service>`. Audit data never
 carries what the requester typed or who they are.
 """
+import datetime
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -71,7 +74,7 @@ def correction_request_submit(*, request_type, item_kind, item_ref, name, organi
         raise ValidationError({"item": _("Nothing can be corrected here.")})
     try:
         item = selectors.item_resolve(item_kind, item_ref)
-    except Exception:
+    except Http404:
         raise ValidationError({"item": _("This item is not published (any more).")}) from None
     text = (text or "").strip()
     if not text:
@@ -271,3 +274,20 @@ def requester_erase(*, email, actor=None, actor_label="erasure request"):
     audit_event_record(action="corrections.requester_erase", actor=actor, actor_label=actor_label,
                        target=None, data={"requests": ids})
     return len(ids)
+
+
+@transaction.atomic
+def requests_expired_delete(*, now=None, actor_label="expiry"):
+    """Unconfirmed requests whose link has expired are deleted with their e-mails' contents: an address nobody
+    confirmed is kept no longer than its link. Returns the number deleted."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=CONFIRM_MAX_AGE)
+    ids = list(CorrectionRequest.objects.select_for_update().filter(state=State.UNCONFIRMED, created_at__lt=cutoff)
+               .values_list("pk", flat=True))
+    if ids:
+        CorrectionRequest.objects.filter(pk__in=ids).delete()
+        for pk in ids:
+            OutgoingEmail.objects.filter(key__startswith=f"corrections:{pk}:").update(to="erased@invalid", body="")
+        audit_event_record(action="corrections.requests_expired_delete", actor=None, actor_label=actor_label,
+                           data={"requests": ids})
+    return len(ids)
+

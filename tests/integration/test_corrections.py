@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from civicspace.audit.models import AuditEvent
 from civicspace.corrections import services
@@ -292,6 +293,12 @@ def test_a_requester_is_erased_on_request(people, update):
     assert published.reply_text == "Published reply (test)."
     assert not OutgoingEmail.objects.filter(to="requester@test.invalid").exists()
     assert AuditEvent.objects.filter(action="corrections.requester_erase").exists()
+    # Unconfirmed requests are kept no longer than their link: deleted once it expired.
+    stale = filed(update, confirm=False, email="stale@test.invalid")
+    fresh = filed(update, confirm=False, email="fresh@test.invalid")
+    CorrectionRequest.objects.filter(pk=stale.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    call_command("corrections_erase", "--expired", stdout=io.StringIO())
+    assert list(CorrectionRequest.objects.filter(state=State.UNCONFIRMED).values_list("pk", flat=True)) == [fresh.pk]
 
 
 def test_an_administrator_erases_from_the_admin(people, update):
