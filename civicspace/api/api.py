@@ -494,3 +494,5 @@ def taxonomy(request, lang: str = Query("en", description=LANG_HELP)):
 
 from civicspace.cases.api import router as cases_router  # noqa: E402  (issue 20: cases)
 api.add_router("/cases", cases_router)
+from civicspace.corrections.api import router as corrections_router  # noqa: E402  (issue 21: corrections)
+api.add_router("/corrections", corrections_router)

@@ -20,8 +20,8 @@ def index(request, **kwargs):
     return JsonResponse({
         "docs": absolute("openapi-view"),
         "openapi": absolute("openapi-json"),
-        "endpoints": {name: absolute(name) for name in ("countries", "editions", "updates", "laws", "cases", "watchlist",
-                                                         "taxonomy")},
+        "endpoints": {name: absolute(name) for name in ("countries", "editions", "updates", "laws", "cases",
+                                                         "corrections", "watchlist", "taxonomy")},
     })
 
 

@@ -312,6 +312,8 @@ TABLES = [
 ]
 from civicspace.cases.exports import export_tables as case_tables  # noqa: E402  (issue 20: the cases tables)
 TABLES += case_tables()
+from civicspace.corrections.exports import export_tables as correction_tables  # noqa: E402  (issue 21)
+TABLES += correction_tables()
 TABLE_NAMES = [t.name for t in TABLES]
 
 

@@ -10,6 +10,7 @@ None or a list of str/int), in a stable order.
 from django.conf import settings
 
 from civicspace.cases.exports import case_events, cases  # noqa: F401  (issue 20: the cases tables)
+from civicspace.corrections.exports import corrections  # noqa: F401  (issue 21: the corrections table)
 from civicspace.core.text import clean_markdown, shown_languages
 from civicspace.countries.models import Country, Region
 from civicspace.legislation.models import StageEvent

@@ -43,6 +43,10 @@ class DecideForm(forms.Form):
                 required=code == "en", widget=forms.Textarea(attrs={"rows": 3, "lang": code,
                                                                     "dir": "rtl" if code == "ar" else "ltr"}))
 
+        self.fields["challenge_answer"] = forms.CharField(
+            label=_("Answer to challenges"), max_length=5000, required=False,
+            help_text=_("Public. Required when a government's challenge to the rating is attached (see the "
+                        "evidence below)."), widget=forms.Textarea(attrs={"rows": 3}))
         # The panel's votes as this page showed them (services.decisions.votes_version): optimistic locking.
         self.fields["version"] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=16)
 

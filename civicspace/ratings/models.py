@@ -253,6 +253,9 @@ class RatingDecision(models.Model):
     rating = models.CharField(max_length=10, choices=RATING_CHOICES)
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     rationale = models.TextField(_("public rationale"))  # translated (see translation.py)
+    # Issue 21: the public answer to the governments' challenges attached to the proposal (proposal.challenges,
+    # from the corrections app); required when there is one.
+    challenge_answer = models.TextField(_("answer to challenges"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
 

@@ -192,7 +192,8 @@ def proposal_decide(request, pk):
     try:
         done, _decision = submit_form(form, lambda data: decisions.proposal_decide(
             actor=request.user, proposal=proposal, draft=data["draft"], rating=data["rating"],
-            rationale=form.rationale(), votes_seen=data["version"] or None))
+            rationale=form.rationale(), challenge_answer=data.get("challenge_answer", ""),
+            votes_seen=data["version"] or None))
     except ConcurrentEditError:
         messages.error(request, _("The panel's votes or comments changed since you opened this page. Nothing was "
                                   "decided: read them again below; your decision and rationale are kept in the "

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "civicspace.search",
     "civicspace.pagecache",
     "civicspace.intake",  # intake assistant (issue 18)
+    "civicspace.corrections",  # issue 21: right of reply and corrections (helper "corrections")
     # Findable and shareable (robots.txt, sitemaps, canonical links, social cards, structured data, icons).
     "django.contrib.sitemaps",
     "civicspace.seo",

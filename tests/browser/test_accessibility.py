@@ -55,7 +55,8 @@ def public_paths():
             "ratings/changes/2023-12/", "methodology/", "updates/", f"updates/{update.pk}/", "laws/",
             f"laws/{bill.pk}/", "watchlist/", f"watchlist/{edition.slug}/", f"watchlist/{edition.slug}/press-release/",
             "findings/2025-12/", "findings/compare/?from=2020-12&to=2025-12", "data/", "search/?q=journalists",
-            "cases/?country=kgz", f"cases/{case.pk}/", "accessibility/", "accounts/login/", "no-such-page/"]
+            "cases/?country=kgz", f"cases/{case.pk}/", "accessibility/", "accounts/login/", "no-such-page/",
+            "corrections/", f"corrections/new/update/{update.pk}/"]  # issue 21
 
 
 def check_pages(context, site, paths, report_name):
@@ -113,6 +114,7 @@ def test_axe_finds_nothing_serious_on_the_staff_pages(browser, site, lang):
     check_pages(editor_context, site, [f"/{lang}/{p}" for p in [
         "workspace/", "workspace/review/", f"workspace/updates/{update.pk}/", f"workspace/updates/{update.pk}/history/",
         "workspace/laws/", "workspace/watchlist/", "workspace/ratings/", f"workspace/ratings/proposals/{proposal.pk}/",
+        "workspace/corrections/",
     ]], f"staff-editor-{lang}")
     editor_context.close()
 

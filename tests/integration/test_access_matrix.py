@@ -225,6 +225,19 @@ ROWS = {
     "<lang>/workspace/cases/": ("GET", "/en/workspace/cases/", EDITORS_AND_PARTNERS),
     "<lang>/workspace/cases/new/": ("GET", "/en/workspace/cases/new/", EDITORS_AND_PARTNERS),
     "<lang>/workspace/cases/<int:pk>/": ("GET", "/en/workspace/cases/{case}/", KGZ_BILL),
+    # Corrections and right of reply (issue 21): the public form, its thank-you and confirmation pages, the
+    # public record and its feed; the editors' queue (404 for everyone else: requests are not public)
+    "<lang>/corrections/": ("GET", "/en/corrections/?country=kgz", PUBLIC),
+    "<lang>/corrections/feed/": ("GET", "/en/corrections/feed/", PUBLIC),
+    "<lang>/corrections/new/<slug:kind>/<slug:ref>/": ("GET", "/en/corrections/new/update/{published_update}/",
+                                                      PUBLIC),
+    "<lang>/corrections/sent/": ("GET", "/en/corrections/sent/", PUBLIC),
+    "<lang>/corrections/confirm/<str:token>/": ("GET", "/en/corrections/confirm/{correction_token}/", PUBLIC),
+    "<lang>/workspace/corrections/": ("GET", "/en/workspace/corrections/", EDITORS_ONLY),
+    "<lang>/workspace/corrections/<int:pk>/": ("GET", "/en/workspace/corrections/{correction}/", EDITORS_ONLY),
+    "<lang>/workspace/corrections/<int:pk>/<slug:action>/": (
+        "POST", "/en/workspace/corrections/{correction}/accept/", EDITORS_ONLY),
+    "api/v1/corrections": ("GET", "/api/v1/corrections", PUBLIC),
     # Legislation workspace
     "<lang>/workspace/laws/": ("GET", "/en/workspace/laws/", EDITORS_AND_PARTNERS),
     "<lang>/workspace/laws/new/": ("GET", "/en/workspace/laws/new/", EDITORS_ONLY_403),
@@ -358,6 +371,8 @@ POST_DATA = {
     "<lang>/workspace/ratings/errata/new/": {"edition": "2025-12", "country": "KGZ", "rating": "repressed",
                                              "score": "", "reason": "Access matrix (test)."},
     "<lang>/admin/logout/": {},
+    "<lang>/workspace/corrections/<int:pk>/<slug:action>/": {"version": "1",
+                                                           "note": "Access matrix correction note (test)."},
 }
 EFFECTS = {
     "<lang>/workspace/updates/<int:pk>/comments/": lambda role, state: "monitoring.comment_add",
@@ -376,10 +391,11 @@ EFFECTS = {
     "<lang>/workspace/ratings/editions/new/": "ratings.draft_create",
     "<lang>/workspace/ratings/errata/new/": "ratings.erratum_record",
     "<lang>/admin/logout/": _admin_logout,
+    "<lang>/workspace/corrections/<int:pk>/<slug:action>/": "corrections.correction_accept",
 }
 # Tables whose every row is compared before and after each request (the reference tables that only the
 # loaders write, and whose rows number in the thousands, are left out).
-WATCHED_APPS = ("accounts", "audit", "legislation", "monitoring", "ratings", "watchlist")
+WATCHED_APPS = ("accounts", "audit", "legislation", "monitoring", "ratings", "watchlist", "corrections")
 UNWATCHED = {"ratings.publishedrating", "ratings.indexvalue", "ratings.guidingscore", "monitoring.term"}
 
 
@@ -432,7 +448,10 @@ READ_ONLY_IN_ADMIN = {"audit/auditevent", "ratings/ratingedition", "ratings/publ
                       "ratings/guidingscore", "ratings/ratingproposal", "ratings/panelvote",
                       "ratings/ratingdecision", "ratings/erratum",
                       # Background jobs: the queue (django-tasks-db) and the e-mails sent, written only by jobs.
-                      "django_tasks_database/dbtaskresult", "jobs/outgoingemail"}
+                      "django_tasks_database/dbtaskresult", "jobs/outgoingemail",
+                      # Issue 21: correction requests are decided in the workspace and erased by the admin's
+                      # action (the audited service), never added or deleted by hand.
+                      "corrections/correctionrequest"}
 PREFIX_RULES = {"<lang>/admin/": ADMIN_SITE}
 
 
@@ -559,11 +578,48 @@ def make_objects(people, settings, tmp_path):
     rating_draft = EditionDraft.objects.create(publish_on=dt.date(2031, 6, 1))
     assessment = Assessment.objects.create(country=bill.country, stream="partner", organisation=people["kgz_org"],
                                            period_end=dt.date(2025, 10, 31), form_version="2026.1")
+    # Issue 21: a confirmed correction request on the published Kyrgyz demo update (waiting for an editor), a
+    # published reply and an accepted correction on it, and an unconfirmed request (its confirmation link).
+    correction, token = _corrections(people)
     return {"partner_user": people["partner"].pk, "proposal": proposal.pk, "rating_draft": rating_draft.pk, "assessment": assessment.pk,
             "country_type": ContentType.objects.get_for_model(Country).pk, "country": country.pk,
             "audit_event": audit.pk, "bill": bill.pk, "draft_edition": draft.slug, "entry": entry.pk, "published_edition": published.slug,
             "stage_event": event.pk, "token": invitation.token, "release": "2031.01.01",
-            "case": Case.objects.get(import_key="temirov-live-director").pk}  # issue 20: a published Kyrgyz case
+            "case": Case.objects.get(import_key="temirov-live-director").pk,  # issue 20: a published Kyrgyz case
+            "correction": correction.pk, "correction_token": token, "published_update": _demo_update().pk}
+
+
+def _demo_update():
+    from civicspace.monitoring.models import Update
+
+    return Update.objects.get(import_key="kgz-2024-03-05")
+
+
+def _corrections(people):
+    from civicspace.corrections import services as correction_services
+
+    update = _demo_update()
+
+    def filed(request_type="correction", confirm=True):
+        request = correction_services.correction_request_submit(
+            request_type=request_type, item_kind="update", item_ref=update.pk, name="Requester (test)",
+            organisation="Requester organisation (test)", role="Role (test)", email="requester@test.invalid",
+            text="Request text (test).", language="en", evidence_links=["https://example.org/evidence"])
+        return correction_services.correction_request_confirm(
+            token=correction_services.confirm_token(request.pk)) if confirm else request
+
+    reply = filed("reply")
+    correction_services.correction_reply_publish(request=reply, actor=people["editor"],
+                                                 expected_version=reply.version, party="Party (test)",
+                                                 text="Published reply (test).", translations={"ru": "Ответ."})
+    accepted = filed()
+    correction_services.correction_accept(request=accepted, actor=people["editor"],
+                                          expected_version=accepted.version, note="Correction note (test).")
+    declined = filed()
+    correction_services.correction_decline(request=declined, actor=people["editor"],
+                                           expected_version=declined.version, reason="Declined (test).")
+    unconfirmed = filed(confirm=False)
+    return filed(), correction_services.confirm_token(unconfirmed.pk)
 
 
 def client_for(people, role):

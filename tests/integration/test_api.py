@@ -385,7 +385,8 @@ def test_openapi_document_is_valid_openapi_3_1(client):
     jsonschema.Draft202012Validator(OPENAPI_31).validate(document)
     assert {"/api/v1/countries", "/api/v1/countries/{code}", "/api/v1/editions", "/api/v1/editions/{slug}",
             "/api/v1/updates", "/api/v1/updates/{id}", "/api/v1/laws", "/api/v1/laws/{id}", "/api/v1/watchlist",
-            "/api/v1/taxonomy", "/api/v1/cases", "/api/v1/cases/{id}"} == set(document["paths"])  # cases: issue 20
+            "/api/v1/taxonomy", "/api/v1/cases", "/api/v1/cases/{id}",  # cases: issue 20
+            "/api/v1/corrections"} == set(document["paths"])  # corrections: issue 21
     assert all(set(operation) == {"get"} for operation in document["paths"].values())
     for schema in document["components"]["schemas"].values():
         jsonschema.Draft202012Validator.check_schema(schema)
@@ -430,7 +431,7 @@ def test_no_server_error_for_any_generated_request(api_schema, mode):
     """Schemathesis's pytest plugin (its parametrize) does not run under pytest 9, so each operation's strategy
     is driven with Hypothesis directly: 25 derandomized examples per operation and mode, no 5xx."""
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 12  # +2: /cases and /cases/{id} (issue 20)
+    assert len(operations) == 13  # +2: /cases and /cases/{id} (issue 20); +1: /corrections (issue 21)
     for operation in operations:
         if mode == schemathesis.GenerationMode.NEGATIVE and not operation.definition.raw.get("parameters"):
             continue  # nothing to make invalid (GET /editions)

@@ -108,9 +108,10 @@ def test_query_counts_are_pinned(client, django_assert_max_num_queries):
     with CaptureQueriesContext(connection) as detail:
         client.get(url)
     # list: the country filter, cases, events, charges, plus the form's choices; detail: case, events, charges,
-    # sources, updates, incidents and their updates. Neither grows with the number of cases or events.
+    # sources, updates, incidents and their updates, its published corrections and replies (issue 21). Neither
+    # grows with the number of cases or events.
     assert len(listed) == 7, [q["sql"] for q in listed]
-    assert len(detail) == 7, [q["sql"] for q in detail]
+    assert len(detail) == 8, [q["sql"] for q in detail]
     with CaptureQueriesContext(connection) as api:
         client.get("/api/v1/cases?country=KGZ")
     assert len(api) == 4, [q["sql"] for q in api]

@@ -148,6 +148,7 @@ class PublicDecision:
     rating: str
     rationale: str
     rationale_lang: str
+    challenge_answer: str = ""  # the public answer to a government's challenge (issue 21), in its own language
 
 
 def country_decisions(country):
@@ -156,7 +157,8 @@ def country_decisions(country):
     lang = get_language() or "en"
     rows = (RatingDecision.objects.published().filter(proposal__country=country)
             .select_related("draft__edition", "proposal").order_by("-draft__publish_on"))
-    return [PublicDecision(d.draft.edition, d.proposal.from_rating, d.rating, *_rationale(d, lang)) for d in rows]
+    return [PublicDecision(d.draft.edition, d.proposal.from_rating, d.rating, *_rationale(d, lang),
+                           challenge_answer=d.challenge_answer) for d in rows]
 
 
 def edition_changes_explained(edition, previous):

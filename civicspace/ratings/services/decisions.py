@@ -163,9 +163,18 @@ def votes_version(proposal):
     return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
 
 
-def proposal_decide(*, actor, proposal, draft, rating, rationale, votes_seen=None):
+def _open_challenges(proposal):
+    """Governments' challenges to the rating attached to this proposal as evidence (issue 21: the corrections
+    app attaches them; a declined one is detached). Read through the reverse relation, so that ratings imports
+    nothing of corrections."""
+    related = getattr(proposal, "challenges", None)
+    return related.count() if related is not None else 0
+
+
+def proposal_decide(*, actor, proposal, draft, rating, rationale, challenge_answer="", votes_seen=None):
     """The editor records the decision (which may differ from the proposal and the score) with a public
-    rationale: `rationale` is {lang: text}; English is required, other languages when available. When the
+    rationale: `rationale` is {lang: text}; English is required, other languages when available. When
+    governments' challenges are attached to the proposal, `challenge_answer` (public) must answer them. When the
     votes changed since the editor's page showed them (`votes_seen`), nothing is decided: ConcurrentEditError."""
     _editor(actor)
     _rating(rating, "rating")
@@ -179,8 +188,13 @@ def proposal_decide(*, actor, proposal, draft, rating, rationale, votes_seen=Non
             raise ConcurrentEditError(proposal)
         if not proposal_tally(proposal)["quorum_met"]:
             raise ValidationError({"proposal": _("The panel has not reached its quorum yet.")})
+        challenges = _open_challenges(proposal)
+        if challenges and not (challenge_answer or "").strip():
+            raise ValidationError({"challenge_answer": _(
+                "A government's challenge to this rating is attached: the decision must answer it publicly.")})
         score = proposal.score.score if proposal.score_id else None
-        decision = RatingDecision(proposal=proposal, draft=draft, rating=rating, score=score, decided_by=actor)
+        decision = RatingDecision(proposal=proposal, draft=draft, rating=rating, score=score, decided_by=actor,
+                                  challenge_answer=(challenge_answer or "").strip())
         # The base field first: modeltranslation also writes it into the *active* language's field, which the
         # loop then sets to what was given (else an editor working in Russian got English in rationale_ru).
         decision.rationale = (rationale.get("en") or "").strip()
@@ -190,7 +204,8 @@ def proposal_decide(*, actor, proposal, draft, rating, rationale, votes_seen=Non
         proposal.status = RatingProposal.Status.DECIDED
         proposal.save(update_fields=["status"])
         audit_event_record(action="ratings.proposal_decide", actor=actor, target=proposal,
-                           data={"rating": rating, "proposed": proposal.to_rating, "draft": draft.pk})
+                           data={"rating": rating, "proposed": proposal.to_rating, "draft": draft.pk,
+                                 "challenges_answered": challenges})
     return decision
 
 
