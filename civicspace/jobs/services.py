@@ -40,14 +40,16 @@ def job_retry_or_raise(task, *, attempt, error, **kwargs):
 
 
 @transaction.atomic
-def email_queue(*, key, to, subject, body, actor=None):
+def email_queue(*, key, to, subject, body, html="", headers=None, actor=None, audit=True):
     """Record an e-mail under an idempotency key and queue its sending. Queueing the same key again changes
-    nothing and sends nothing more."""
+    nothing and sends nothing more. `html` is an optional HTML alternative, `headers` extra headers (e.g.
+    List-Unsubscribe). `audit=False` for mass mailings that keep their own record (alerts' fan-out)."""
     from .tasks import send_email
 
-    email, created = OutgoingEmail.objects.get_or_create(key=key, defaults={"to": to, "subject": subject,
-                                                                            "body": body})
+    email, created = OutgoingEmail.objects.get_or_create(key=key, defaults={
+        "to": to, "subject": subject, "body": body, "html": html or "", "headers": headers or {}})
     if created:
-        audit_event_record(action="jobs.email_queue", actor=actor, target=email, data={"key": key})
+        if audit:
+            audit_event_record(action="jobs.email_queue", actor=actor, target=email, data={"key": key})
         job_enqueue(send_email, key=key)
     return email

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from civicspace.accounts.roles import assigned_country_ids, is_editor, is_partner
 from civicspace.audit.services import audit_event_record
+from civicspace.core.events import public_event
 from civicspace.search.services import index_mark_dirty
 
 from . import timeline
@@ -155,6 +156,7 @@ def stage_event_verify(*, event, actor):
     audit_event_record(action="legislation.stage_verify", actor=actor, target=event.bill,
                        data={"stage": event.stage, "date": event.date.isoformat()})
     index_mark_dirty(event.bill)
+    public_event(kind="law.stage_verified", instance=event)
     return event
 
 
