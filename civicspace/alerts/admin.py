@@ -43,6 +43,7 @@ class EventAdmin(ReadOnly):
 
 
 class EndpointForm(forms.ModelForm):
+    url = forms.URLField(label="Endpoint URL (HTTPS)", max_length=500, assume_scheme="https")
     event_types = forms.MultipleChoiceField(choices=[(k, k) for k in KINDS], required=False,
                                             widget=forms.CheckboxSelectMultiple,
                                             help_text="None chosen: every event type.")
