@@ -314,6 +314,19 @@ ROWS = {
     "<lang>/laws/feed/rss/": ("GET", "/en/laws/feed/rss/", PUBLIC),
     "<lang>/laws/<int:pk>/": ("GET", "/en/laws/{bill}/", PUBLIC),
     "<lang>/laws/<int:pk>/feed/": ("GET", "/en/laws/{bill}/feed/", PUBLIC),
+    # Alerts (issue 19): anyone may subscribe; the pages of one subscription answer whoever holds its token
+    # (it came by e-mail), and the one-click unsubscribe POST needs no session or CSRF token.
+    "<lang>/alerts/": ("GET", "/en/alerts/", PUBLIC),
+    "<lang>/alerts/ (subscribe)": ("POST", "/en/alerts/", PUBLIC),
+    "<lang>/alerts/sent/": ("GET", "/en/alerts/sent/", PUBLIC),
+    "<lang>/alerts/confirm/<str:token>/": ("GET", "/en/alerts/confirm/{alerts_token}/", PUBLIC),
+    "<lang>/alerts/confirm/<str:token>/ (confirm)": ("POST", "/en/alerts/confirm/{alerts_token}/", PUBLIC),
+    "<lang>/alerts/manage/<str:token>/": ("GET", "/en/alerts/manage/{alerts_token}/", PUBLIC),
+    "<lang>/alerts/manage/<str:token>/ (save)": ("POST", "/en/alerts/manage/{alerts_token}/", PUBLIC),
+    "<lang>/alerts/unsubscribe/<str:token>/": ("GET", "/en/alerts/unsubscribe/{alerts_token}/", PUBLIC),
+    "<lang>/alerts/unsubscribe/<str:token>/ (one click)": ("POST", "/en/alerts/unsubscribe/{alerts_token}/",
+                                                            PUBLIC),
+    "<lang>/alerts/manage/<str:token>/ (no such token)": ("GET", "/en/alerts/manage/no-such-token/", NOWHERE),
     # Draft objects that the public pages must not reveal (extra rows: same patterns, other objects).
     "<lang>/watchlist/<slug:slug>/ (draft)": ("GET", "/en/watchlist/{draft_edition}/", policy(HIDE)),
     "<lang>/watchlist/<slug:slug>/press-release/ (draft)": (
@@ -358,6 +371,11 @@ POST_DATA = {
     "<lang>/workspace/ratings/errata/new/": {"edition": "2025-12", "country": "KGZ", "rating": "repressed",
                                              "score": "", "reason": "Access matrix (test)."},
     "<lang>/admin/logout/": {},
+    "<lang>/alerts/ (subscribe)": {"email": "matrix-subscriber@test.invalid", "countries": "{country}",
+                                   "language": "en", "frequency": "instant"},
+    "<lang>/alerts/confirm/<str:token>/ (confirm)": {},
+    "<lang>/alerts/manage/<str:token>/ (save)": {"countries": "{country}", "language": "ru", "frequency": "daily"},
+    "<lang>/alerts/unsubscribe/<str:token>/ (one click)": {"List-Unsubscribe": "One-Click"},
 }
 EFFECTS = {
     "<lang>/workspace/updates/<int:pk>/comments/": lambda role, state: "monitoring.comment_add",
@@ -376,10 +394,14 @@ EFFECTS = {
     "<lang>/workspace/ratings/editions/new/": "ratings.draft_create",
     "<lang>/workspace/ratings/errata/new/": "ratings.erratum_record",
     "<lang>/admin/logout/": _admin_logout,
+    "<lang>/alerts/ (subscribe)": "alerts.subscriber_subscribe",
+    "<lang>/alerts/confirm/<str:token>/ (confirm)": "alerts.subscriber_confirm",
+    "<lang>/alerts/manage/<str:token>/ (save)": "alerts.subscriber_edit",
+    "<lang>/alerts/unsubscribe/<str:token>/ (one click)": "alerts.subscriber_unsubscribe",
 }
 # Tables whose every row is compared before and after each request (the reference tables that only the
 # loaders write, and whose rows number in the thousands, are left out).
-WATCHED_APPS = ("accounts", "audit", "legislation", "monitoring", "ratings", "watchlist")
+WATCHED_APPS = ("accounts", "audit", "legislation", "monitoring", "ratings", "watchlist", "alerts")
 UNWATCHED = {"ratings.publishedrating", "ratings.indexvalue", "ratings.guidingscore", "monitoring.term"}
 
 
@@ -414,6 +436,8 @@ ROWS.update({
     "<lang>/admin/r/<path:content_type_id>/<path:object_id>/": ("GET", "/en/admin/r/{country_type}/{country}/",
                                                                ADMIN_SITE),
     "<lang>/admin/(?P<url>.*)$": ("GET", "/en/admin/no-such-page", policy(LOGIN, admin=HIDE)),
+    # Subscribers come only through the double opt-in: nobody adds one in the admin (deleting is allowed).
+    "<lang>/admin/alerts/subscriber/add/": ("GET", "/en/admin/alerts/subscriber/add/", policy(LOGIN, admin=DENY)),
     # A real user: this view answers 404 for an id that does not exist (ids differ between databases).
     "<lang>/admin/auth/user/<id>/password/": ("GET", "/en/admin/auth/user/{partner_user}/password/", ADMIN_SITE),
 })
@@ -432,7 +456,9 @@ READ_ONLY_IN_ADMIN = {"audit/auditevent", "ratings/ratingedition", "ratings/publ
                       "ratings/guidingscore", "ratings/ratingproposal", "ratings/panelvote",
                       "ratings/ratingdecision", "ratings/erratum",
                       # Background jobs: the queue (django-tasks-db) and the e-mails sent, written only by jobs.
-                      "django_tasks_database/dbtaskresult", "jobs/outgoingemail"}
+                      "django_tasks_database/dbtaskresult", "jobs/outgoingemail",
+                      # Alerts: the outbox and the webhook delivery log are written only by their services.
+                      "alerts/event", "alerts/webhookdelivery"}
 PREFIX_RULES = {"<lang>/admin/": ADMIN_SITE}
 
 
@@ -557,13 +583,20 @@ def make_objects(people, settings, tmp_path):
         member = make_user(f"matrix-panel{n}@test.invalid", Role.PANEL, totp=True)
         PanelVote.objects.create(proposal=proposal, member=member, vote="agree", comment="Matrix (test).")
     rating_draft = EditionDraft.objects.create(publish_on=dt.date(2031, 6, 1))
+    # Alerts: an unconfirmed subscription to Kyrgyzstan; the subscribe form may be posted once per role.
+    from civicspace.alerts.models import Subscriber
+
+    settings.ALERTS_SUBSCRIBE_PER_ADDRESS_PER_DAY = 0
+    subscriber = Subscriber.objects.create(email="matrix-reader@test.invalid", token="matrix-alerts-token-test")
+    subscriber.countries.set([country])
     assessment = Assessment.objects.create(country=bill.country, stream="partner", organisation=people["kgz_org"],
                                            period_end=dt.date(2025, 10, 31), form_version="2026.1")
     return {"partner_user": people["partner"].pk, "proposal": proposal.pk, "rating_draft": rating_draft.pk, "assessment": assessment.pk,
             "country_type": ContentType.objects.get_for_model(Country).pk, "country": country.pk,
             "audit_event": audit.pk, "bill": bill.pk, "draft_edition": draft.slug, "entry": entry.pk, "published_edition": published.slug,
             "stage_event": event.pk, "token": invitation.token, "release": "2031.01.01",
-            "case": Case.objects.get(import_key="temirov-live-director").pk}  # issue 20: a published Kyrgyz case
+            "case": Case.objects.get(import_key="temirov-live-director").pk,
+            "alerts_token": subscriber.token, "alerts_subscriber": subscriber.pk}  # issue 20: a published Kyrgyz case
 
 
 def client_for(people, role):
