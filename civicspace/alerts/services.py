@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from civicspace.audit.services import audit_event_record
 from civicspace.core.throttle import throttle_hit
 from civicspace.jobs.models import OutgoingEmail
-from civicspace.jobs.services import email_queue, job_enqueue
+from civicspace.jobs.services import email_queue, email_queue_many, job_enqueue
 
 from . import messages, payloads, selectors, webhooks
 from .models import Delivery, Event, Subscriber, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -72,18 +72,24 @@ def event_fan_out(*, event_id, batch_size=500, max_batches=None):
         if max_batches is not None and number >= max_batches:
             return queued
         with transaction.atomic():
-            for subscriber in Subscriber.objects.filter(pk__in=batch, confirmed_at__isnull=False):
-                key = f"alerts:{kind}:{event.pk}:{subscriber.pk}"
-                _delivery, created = Delivery.objects.get_or_create(subscriber=subscriber, event=event, kind=kind,
-                                                                    defaults={"email_key": key})
-                if not created:
-                    continue
+            # The Delivery rows are the idempotency record: unique per subscriber, event and kind, so a second
+            # fan-out running at the same moment fails on its batch (rolled back, nothing queued) instead of
+            # sending twice.
+            sent = set(Delivery.objects.filter(event=event, kind=kind, subscriber_id__in=batch)
+                       .values_list("subscriber_id", flat=True))
+            subscribers = [s for s in Subscriber.objects.filter(pk__in=batch, confirmed_at__isnull=False)
+                           if s.pk not in sent]
+            emails = []
+            for subscriber in subscribers:
                 if subscriber.language not in rendered:
                     rendered[subscriber.language] = messages.event_message(event, subscriber.language)
                 subject, text, html = messages.personalise(rendered[subscriber.language], subscriber.token)
-                email_queue(key=key, to=subscriber.email, subject=subject, body=text, html=html,
-                            headers=messages.headers(subscriber.language, subscriber.token), audit=False)
-                queued += 1
+                emails.append({"key": f"alerts:{kind}:{event.pk}:{subscriber.pk}", "to": subscriber.email,
+                               "subject": subject, "body": text, "html": html,
+                               "headers": messages.headers(subscriber.language, subscriber.token)})
+            Delivery.objects.bulk_create([Delivery(subscriber=s, event=event, kind=kind, email_key=e["key"])
+                                          for s, e in zip(subscribers, emails)])
+            queued += len(email_queue_many(emails))
     with transaction.atomic():
         for endpoint in WebhookEndpoint.objects.filter(active=True):
             if endpoint.wants(event.kind):
@@ -135,14 +141,18 @@ def digest_send(*, period, day=None):
     for event in events:
         for subscriber_id in selectors.matching_ids(event.kind, event.match) & wanted:
             by_subscriber.setdefault(subscriber_id, []).append(event)
+    emails = []
     for subscriber in Subscriber.objects.filter(frequency=period, confirmed_at__isnull=False).iterator():
         if subscriber.pk not in by_subscriber:
             continue
         parts = messages.digest_message(by_subscriber[subscriber.pk], subscriber.language, period)
         subject, text, html = messages.personalise(parts, subscriber.token)
-        email_queue(key=f"alerts:digest:{period}:{label}:{subscriber.pk}", to=subscriber.email,
-                    subject=subject, body=text, html=html,
-                    headers=messages.headers(subscriber.language, subscriber.token), audit=False)
+        emails.append({"key": f"alerts:digest:{period}:{label}:{subscriber.pk}", "to": subscriber.email,
+                       "subject": subject, "body": text, "html": html,
+                       "headers": messages.headers(subscriber.language, subscriber.token)})
+    for batch in _chunks(emails, 500):
+        with transaction.atomic():
+            email_queue_many(batch)
     return {"period": label, "subscribers": len(by_subscriber), "events": len(events)}
 
 

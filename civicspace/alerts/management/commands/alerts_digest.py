@@ -13,8 +13,20 @@ class Command(BaseCommand):
         parser.add_argument("--period", choices=["daily", "weekly"], required=True)
         parser.add_argument("--date", help="pretend today is this date (YYYY-MM-DD): the digest of the period "
                                            "before it")
+        parser.add_argument("--queue", action="store_true",
+                            help="queue the digest on the task worker instead of sending it from this process")
 
-    def handle(self, *args, period, date=None, **options):
+    def handle(self, *args, period, date=None, queue=False, **options):
+        if queue:
+            from django.db import transaction
+
+            from civicspace.alerts.tasks import alerts_digest
+            from civicspace.jobs.services import job_enqueue
+
+            with transaction.atomic():
+                job_enqueue(alerts_digest, period=period)
+            self.stdout.write(f"Queued the {period} digest")
+            return
         try:
             day = dt.date.fromisoformat(date) if date else None
         except ValueError:
