@@ -55,7 +55,8 @@ def public_paths():
             "ratings/changes/2023-12/", "methodology/", "updates/", f"updates/{update.pk}/", "laws/",
             f"laws/{bill.pk}/", "watchlist/", f"watchlist/{edition.slug}/", f"watchlist/{edition.slug}/press-release/",
             "findings/2025-12/", "findings/compare/?from=2020-12&to=2025-12", "data/", "search/?q=journalists",
-            "cases/?country=kgz", f"cases/{case.pk}/", "accessibility/", "accounts/login/", "no-such-page/"]
+            "cases/?country=kgz", f"cases/{case.pk}/", "accessibility/", "accounts/login/", "no-such-page/",
+            "alerts/", "alerts/sent/"]
 
 
 def check_pages(context, site, paths, report_name):
