@@ -11,7 +11,8 @@ import time
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +44,10 @@ def event_from_signal(sender, *, kind, instance, **_kwargs):
 def event_record(*, kind, instance):
     """Write the outbox row in the caller's transaction (it commits or rolls back with the change) and queue
     its fan-out for after the commit. Only public fields are stored (payloads.py reads through published())."""
-    object_id, payload, match = payloads.build(kind, instance)
+    try:
+        object_id, payload, match = payloads.build(kind, instance)
+    except (ObjectDoesNotExist, Http404):  # not public (e.g. an event verified on a case not yet published)
+        return None
     related = None
     if kind == "update.retracted":
         related = Event.objects.filter(kind="update.published", object_id=object_id).order_by("-pk").first()
