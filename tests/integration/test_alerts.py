@@ -237,6 +237,11 @@ def test_a_webhook_receives_a_signed_event(people, kgz, receiver, django_capture
     assert payload["data"]["update"]["id"] == update.pk and payload["data"]["update"]["country"]["code"] == "kgz"
     assert CONFIDENTIAL_TITLE.encode() not in body and SENSITIVE_NAME.encode() not in body
     assert WebhookDelivery.objects.get().state == "succeeded"
+    # The events and their headers are documented in the OpenAPI 3.1 webhooks section.
+    webhooks_doc = Client().get("/api/v1/openapi.json").json()["webhooks"]
+    assert "update.published" in webhooks_doc and "law.stage_verified" in webhooks_doc
+    headers_doc = {p["name"] for p in webhooks_doc["update.published"]["post"]["parameters"]}
+    assert headers_doc == {"webhook-id", "webhook-timestamp", "webhook-signature"}
 
 
 def test_webhook_retries_with_back_off_then_disable_and_replay(people, kgz, receiver, settings, smtp_inbox,
@@ -291,3 +296,22 @@ def test_the_ssrf_guard_refuses_private_addresses(settings, people):
                                                                 url="https://127.0.0.1/"), actor=people["admin"])
     assert not WebhookEndpoint.objects.exists()
     assert webhooks.post("https://127.0.0.1:9/hook", b"{}", {})[0] is None  # checked again when sending
+
+
+def test_a_subscribers_data_is_exported_and_erased_on_request(people, kgz, django_capture_on_commit_callbacks):
+    import io
+
+    from django.core.management import call_command
+
+    reader = subscriber("erase-me@test.invalid", ["KGZ"], rating_changes=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(people)
+    out = io.StringIO()
+    call_command("alerts_subscriber", "--export", "Erase-Me@test.invalid", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["email"] == "erase-me@test.invalid" and data["countries"] == ["KGZ"] and data["rating_changes"]
+    assert len(data["emails"]) == 1
+    call_command("alerts_subscriber", "--delete", "erase-me@test.invalid", stdout=io.StringIO())
+    assert not Subscriber.objects.filter(pk=reader.pk).exists()
+    assert not OutgoingEmail.objects.filter(to="erase-me@test.invalid").exists()
+    assert not Delivery.objects.filter(subscriber_id=reader.pk).exists()
