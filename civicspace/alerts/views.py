@@ -57,6 +57,18 @@ def sent(request):
     return render(request, "alerts/sent.html")
 
 
+def _private(view):
+    """A page reached by a subscriber's secret link: never cached (never_cache), never indexed."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = never_cache(view)(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+    return wrapped
+
+
 def _subscriber(token):
     subscriber = selectors.subscriber_by_token(token)
     if subscriber is None:
@@ -64,7 +76,7 @@ def _subscriber(token):
     return subscriber
 
 
-@never_cache
+@_private
 def confirm(request, token):
     subscriber = _subscriber(token)
     if request.method == "POST":
@@ -74,7 +86,7 @@ def confirm(request, token):
     return render(request, "alerts/confirm.html", {"subscriber": subscriber, "token": token})
 
 
-@never_cache
+@_private
 def manage(request, token):
     subscriber = _subscriber(token)
     status = 200
@@ -97,7 +109,7 @@ def manage(request, token):
 
 
 @csrf_exempt
-@never_cache
+@_private
 def unsubscribe(request, token):
     """GET: a page with one button (mail scanners that follow links unsubscribe nobody). POST: unsubscribe,
     from that button or from the mail client's one-click request, without a session or CSRF token."""
