@@ -16,7 +16,10 @@ class _Inbox:
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         self.messages.append({"to": list(envelope.rcpt_tos), "subject": " ".join(str(message["subject"]).split()),
                               "body": message.get_body(preferencelist=("plain",)).get_content(),
-                              "language": message.get("Content-Language", "")})
+                              "language": message.get("Content-Language", ""),
+                              "headers": {k.lower(): str(v) for k, v in message.items()},
+                              "html": (lambda part: part.get_content() if part else "")(
+                                  message.get_body(preferencelist=("html",)))})
         return "250 Message accepted for delivery"
 
     def to(self, address):

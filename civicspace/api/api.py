@@ -66,6 +66,14 @@ class PublicAPI(NinjaAPI):
         """Stable, readable operation ids: the endpoint function's name (countries, country, updates, ...)."""
         return operation.view_func.__name__
 
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The generated document plus the OpenAPI 3.1 `webhooks` section: the signed events of civicspace/alerts."""
+        from civicspace.alerts.schema import webhooks_openapi
+
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["webhooks"] = webhooks_openapi()
+        return schema
+
 
 api = PublicAPI(
     title="Civic Space Monitor API",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from civicspace.accounts.roles import assigned_country_ids, is_editor, is_partner
 from civicspace.audit.services import audit_event_record
+from civicspace.core.events import public_event
 from civicspace.search.services import index_mark_dirty
 
 from . import status as rules
@@ -112,6 +113,7 @@ def case_publish(*, case, actor, expected_version=None):
     _bump(case, ["state", "published_at"])
     audit_event_record(action="cases.case_publish", actor=actor, target=case, data={"country": case.country.code})
     _search_dirty(case)
+    public_event(kind="case.published", instance=case)
     return case
 
 
@@ -266,6 +268,7 @@ def case_event_verify(*, event, actor):
     audit_event_record(action="cases.case_event_verify", actor=actor, target=case,
                        data={"kind": event.kind, "date": event.date.isoformat(), "event": event.pk})
     _search_dirty(case)
+    public_event(kind="case.event_verified", instance=case)
     return event
 
 

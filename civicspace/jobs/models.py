@@ -17,6 +17,10 @@ class OutgoingEmail(models.Model):
     to = models.EmailField()
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    # Optional: an HTML alternative of the body, and extra headers (alerts' List-Unsubscribe and
+    # List-Unsubscribe-Post, Content-Language).
+    html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)

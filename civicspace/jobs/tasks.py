@@ -3,7 +3,7 @@ e-mails check their idempotency record under a row lock, the other jobs rebuild 
 import hashlib
 import io
 
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
@@ -24,13 +24,18 @@ def send_email(key, attempt=1):
     handed to the mail server, so two runs of the same job can never both send it."""
     error = None
     with transaction.atomic():
-        email = OutgoingEmail.objects.select_for_update().get(key=key)
+        email = OutgoingEmail.objects.select_for_update().filter(key=key).first()
+        if email is None:  # erased meanwhile (an alert subscriber who unsubscribed): nothing to send
+            return "gone"
         if email.status == OutgoingEmail.Status.SENT:
             return "already sent"
         email.attempts += 1
         try:
-            EmailMessage(email.subject, email.body, None, [email.to],
-                         headers={"Message-ID": _message_id(key)}).send()
+            message = EmailMultiAlternatives(email.subject, email.body, None, [email.to],
+                                             headers={**(email.headers or {}), "Message-ID": _message_id(key)})
+            if email.html:
+                message.attach_alternative(email.html, "text/html")
+            message.send()
         except Exception as exc:  # the mail server refused or is down: record it, retry later
             error = exc
             email.last_error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -9,6 +9,7 @@ from civicspace.accounts.roles import assigned_country_ids, is_editor, is_partne
 from civicspace.audit.services import audit_event_record
 from civicspace.core.errors import bump_version, check_version
 from civicspace.core.l10n import join_list
+from civicspace.core.events import public_event
 from civicspace.search.services import index_mark_dirty
 
 from . import timeline
@@ -166,6 +167,7 @@ def stage_event_verify(*, event, actor):
     audit_event_record(action="legislation.stage_verify", actor=actor, target=event.bill,
                        data={"stage": event.stage, "date": event.date.isoformat()})
     index_mark_dirty(event.bill)
+    public_event(kind="law.stage_verified", instance=event)
     return event
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from civicspace.accounts.roles import organisation_id
 from civicspace.audit.services import audit_event_record
 from civicspace.core.errors import ConcurrentEditError, check_version  # noqa: F401 (views catch services.ConcurrentEditError)
+from civicspace.core.events import public_event
 from civicspace.search.services import index_mark_dirty
 
 from . import permissions
@@ -170,6 +171,8 @@ def update_transition(*, update, actor, name, text="", expected_version=None):
                        data={"transition": name, "from": before, "to": target})
     index_mark_dirty(update)
     send_transition_emails(update=update, name=name, actor=actor, text=text)
+    if target in (Status.PUBLISHED, Status.RETRACTED):  # the alerts outbox, in this transaction
+        public_event(kind="update.published" if target == Status.PUBLISHED else "update.retracted", instance=update)
     return update
 
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "civicspace.jobs",
+    "civicspace.alerts",  # alerts (issue 19): subscriptions, outbox, e-mail and webhook delivery
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,18 @@ JOBS_RETRY_BASE_SECONDS = float(os.environ.get("JOBS_RETRY_BASE_SECONDS", "30"))
 JOBS_WORKER_DEAD_SECONDS = float(os.environ.get("JOBS_WORKER_DEAD_SECONDS", "10"))
 # nginx front cache (production): 0 here, so nothing outside production asks nginx to cache.
 FRONT_CACHE_SECONDS = 0
+
+# --- Alerts (civicspace/alerts, issue 19). Subscribe limits stop subscription bombing; webhooks retry with
+# back-off (base × 2^(n-1)) for ALERTS_WEBHOOK_RETRY_HOURS and an endpoint is disabled after
+# ALERTS_WEBHOOK_DISABLE_AFTER failed attempts in a row. ALERTS_WEBHOOK_ALLOW_PRIVATE lets endpoints resolve to
+# private, loopback or link-local addresses and use plain http: for tests only, never in production.
+ALERTS_SUBSCRIBE_PER_IP_PER_HOUR = int(os.environ.get("ALERTS_SUBSCRIBE_PER_IP_PER_HOUR", "20"))
+ALERTS_SUBSCRIBE_PER_ADDRESS_PER_DAY = int(os.environ.get("ALERTS_SUBSCRIBE_PER_ADDRESS_PER_DAY", "3"))
+ALERTS_WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("ALERTS_WEBHOOK_RETRY_BASE_SECONDS", "60"))
+ALERTS_WEBHOOK_RETRY_HOURS = float(os.environ.get("ALERTS_WEBHOOK_RETRY_HOURS", "24"))
+ALERTS_WEBHOOK_DISABLE_AFTER = int(os.environ.get("ALERTS_WEBHOOK_DISABLE_AFTER", "10"))
+ALERTS_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("ALERTS_WEBHOOK_TIMEOUT_SECONDS", "10"))
+ALERTS_WEBHOOK_ALLOW_PRIVATE = False
 
 # Headers that cost nothing and apply in every mode.
 SECURE_CONTENT_TYPE_NOSNIFF = True

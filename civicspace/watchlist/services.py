@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from civicspace.accounts.roles import is_editor
 from civicspace.audit.services import audit_event_record
 from civicspace.core.errors import bump_version, check_version
+from civicspace.core.events import public_event
 from civicspace.ratings.models import PublishedRating
 
 from .models import WatchlistEdition, WatchlistEntry
@@ -124,4 +125,5 @@ def edition_publish(*, edition, actor):
     edition.save(update_fields=["status", "published_at"])
     audit_event_record(action="watchlist.edition_publish", actor=actor, target=edition,
                        data={"countries": [e.country.code for e in entries]})
+    public_event(kind="watchlist.edition_published", instance=edition)
     return edition

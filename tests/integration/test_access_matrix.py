@@ -327,6 +327,19 @@ ROWS = {
     "<lang>/laws/feed/rss/": ("GET", "/en/laws/feed/rss/", PUBLIC),
     "<lang>/laws/<int:pk>/": ("GET", "/en/laws/{bill}/", PUBLIC),
     "<lang>/laws/<int:pk>/feed/": ("GET", "/en/laws/{bill}/feed/", PUBLIC),
+    # Alerts (issue 19): anyone may subscribe; the pages of one subscription answer whoever holds its token
+    # (it came by e-mail), and the one-click unsubscribe POST needs no session or CSRF token.
+    "<lang>/alerts/": ("GET", "/en/alerts/", PUBLIC),
+    "<lang>/alerts/ (subscribe)": ("POST", "/en/alerts/", PUBLIC),
+    "<lang>/alerts/sent/": ("GET", "/en/alerts/sent/", PUBLIC),
+    "<lang>/alerts/confirm/<str:token>/": ("GET", "/en/alerts/confirm/{alerts_token}/", PUBLIC),
+    "<lang>/alerts/confirm/<str:token>/ (confirm)": ("POST", "/en/alerts/confirm/{alerts_token}/", PUBLIC),
+    "<lang>/alerts/manage/<str:token>/": ("GET", "/en/alerts/manage/{alerts_token}/", PUBLIC),
+    "<lang>/alerts/manage/<str:token>/ (save)": ("POST", "/en/alerts/manage/{alerts_token}/", PUBLIC),
+    "<lang>/alerts/unsubscribe/<str:token>/": ("GET", "/en/alerts/unsubscribe/{alerts_token}/", PUBLIC),
+    "<lang>/alerts/unsubscribe/<str:token>/ (one click)": ("POST", "/en/alerts/unsubscribe/{alerts_token}/",
+                                                            PUBLIC),
+    "<lang>/alerts/manage/<str:token>/ (no such token)": ("GET", "/en/alerts/manage/no-such-token/", NOWHERE),
     # Draft objects that the public pages must not reveal (extra rows: same patterns, other objects).
     "<lang>/watchlist/<slug:slug>/ (draft)": ("GET", "/en/watchlist/{draft_edition}/", policy(HIDE)),
     "<lang>/watchlist/<slug:slug>/press-release/ (draft)": (
@@ -373,6 +386,11 @@ POST_DATA = {
     "<lang>/admin/logout/": {},
     "<lang>/workspace/corrections/<int:pk>/<slug:action>/": {"version": "1",
                                                            "note": "Access matrix correction note (test)."},
+    "<lang>/alerts/ (subscribe)": {"email": "matrix-subscriber@test.invalid", "countries": "{country}",
+                                   "language": "en", "frequency": "instant"},
+    "<lang>/alerts/confirm/<str:token>/ (confirm)": {},
+    "<lang>/alerts/manage/<str:token>/ (save)": {"countries": "{country}", "language": "ru", "frequency": "daily"},
+    "<lang>/alerts/unsubscribe/<str:token>/ (one click)": {"List-Unsubscribe": "One-Click"},
 }
 EFFECTS = {
     "<lang>/workspace/updates/<int:pk>/comments/": lambda role, state: "monitoring.comment_add",
@@ -392,10 +410,14 @@ EFFECTS = {
     "<lang>/workspace/ratings/errata/new/": "ratings.erratum_record",
     "<lang>/admin/logout/": _admin_logout,
     "<lang>/workspace/corrections/<int:pk>/<slug:action>/": "corrections.correction_accept",
+    "<lang>/alerts/ (subscribe)": "alerts.subscriber_subscribe",
+    "<lang>/alerts/confirm/<str:token>/ (confirm)": "alerts.subscriber_confirm",
+    "<lang>/alerts/manage/<str:token>/ (save)": "alerts.subscriber_edit",
+    "<lang>/alerts/unsubscribe/<str:token>/ (one click)": "alerts.subscriber_unsubscribe",
 }
 # Tables whose every row is compared before and after each request (the reference tables that only the
 # loaders write, and whose rows number in the thousands, are left out).
-WATCHED_APPS = ("accounts", "audit", "legislation", "monitoring", "ratings", "watchlist", "corrections")
+WATCHED_APPS = ("accounts", "audit", "legislation", "monitoring", "ratings", "watchlist", "corrections", "alerts")
 UNWATCHED = {"ratings.publishedrating", "ratings.indexvalue", "ratings.guidingscore", "monitoring.term"}
 
 
@@ -430,6 +452,8 @@ ROWS.update({
     "<lang>/admin/r/<path:content_type_id>/<path:object_id>/": ("GET", "/en/admin/r/{country_type}/{country}/",
                                                                ADMIN_SITE),
     "<lang>/admin/(?P<url>.*)$": ("GET", "/en/admin/no-such-page", policy(LOGIN, admin=HIDE)),
+    # Subscribers come only through the double opt-in: nobody adds one in the admin (deleting is allowed).
+    "<lang>/admin/alerts/subscriber/add/": ("GET", "/en/admin/alerts/subscriber/add/", policy(LOGIN, admin=DENY)),
     # A real user: this view answers 404 for an id that does not exist (ids differ between databases).
     "<lang>/admin/auth/user/<id>/password/": ("GET", "/en/admin/auth/user/{partner_user}/password/", ADMIN_SITE),
 })
@@ -451,7 +475,10 @@ READ_ONLY_IN_ADMIN = {"audit/auditevent", "ratings/ratingedition", "ratings/publ
                       "django_tasks_database/dbtaskresult", "jobs/outgoingemail",
                       # Issue 21: correction requests are decided in the workspace and erased by the admin's
                       # action (the audited service), never added or deleted by hand.
-                      "corrections/correctionrequest"}
+                      "corrections/correctionrequest",
+                      # Alerts: the outbox and the webhook delivery log are written only by their services.
+                      "alerts/event", "alerts/webhookdelivery"}
+
 PREFIX_RULES = {"<lang>/admin/": ADMIN_SITE}
 
 
@@ -576,6 +603,12 @@ def make_objects(people, settings, tmp_path):
         member = make_user(f"matrix-panel{n}@test.invalid", Role.PANEL, totp=True)
         PanelVote.objects.create(proposal=proposal, member=member, vote="agree", comment="Matrix (test).")
     rating_draft = EditionDraft.objects.create(publish_on=dt.date(2031, 6, 1))
+    # Alerts: an unconfirmed subscription to Kyrgyzstan; the subscribe form may be posted once per role.
+    from civicspace.alerts.models import Subscriber
+
+    settings.ALERTS_SUBSCRIBE_PER_ADDRESS_PER_DAY = 0
+    subscriber = Subscriber.objects.create(email="matrix-reader@test.invalid", token="matrix-alerts-token-test")
+    subscriber.countries.set([country])
     assessment = Assessment.objects.create(country=bill.country, stream="partner", organisation=people["kgz_org"],
                                            period_end=dt.date(2025, 10, 31), form_version="2026.1")
     # Issue 21: a confirmed correction request on the published Kyrgyz demo update (waiting for an editor), a
@@ -586,7 +619,8 @@ def make_objects(people, settings, tmp_path):
             "audit_event": audit.pk, "bill": bill.pk, "draft_edition": draft.slug, "entry": entry.pk, "published_edition": published.slug,
             "stage_event": event.pk, "token": invitation.token, "release": "2031.01.01",
             "case": Case.objects.get(import_key="temirov-live-director").pk,  # issue 20: a published Kyrgyz case
-            "correction": correction.pk, "correction_token": token, "published_update": _demo_update().pk}
+            "correction": correction.pk, "correction_token": token, "published_update": _demo_update().pk,
+            "alerts_token": subscriber.token, "alerts_subscriber": subscriber.pk}
 
 
 def _demo_update():

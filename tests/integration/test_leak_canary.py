@@ -224,8 +224,22 @@ def canaries(people, settings, tmp_path):
     OutgoingEmail.objects.create(key="canary:1", to="outbox@test.invalid", subject="Synthetic subject",
                                  body="Synthetic body.", last_error="Synthetic error.")
     WorkerHeartbeat.objects.create(worker_id="synthetic-worker", seen_at=timezone.now())
+    # Alerts: a second subscriber (whose address and token no page may show, the matrix subscriber's own pages
+    # included), the outbox and what was sent, a webhook endpoint with a delivery and its log.
+    from civicspace.alerts.models import (Delivery, Event, Subscriber, WebhookAttempt, WebhookDelivery,
+                                          WebhookEndpoint)
+
+    other = Subscriber.objects.create(email="other-reader@test.invalid", confirmed_at=timezone.now())
+    event = Event.objects.create(kind="update.published", object_id=published.pk, payload={}, match={})
+    Delivery.objects.create(subscriber=other, event=event, kind="instant", email_key="alerts:instant:synthetic")
+    endpoint = WebhookEndpoint.objects.create(name="Synthetic endpoint", owner_email="hook-owner@test.invalid",
+                                              url="https://hooks.example.org/synthetic", disabled_reason="Synthetic.")
+    delivery = WebhookDelivery.objects.create(endpoint=endpoint, event=event, last_error="Synthetic error.")
+    WebhookAttempt.objects.create(delivery=delivery, at=timezone.now(), error="Synthetic attempt error.")
     call_command("search_reindex", stdout=io.StringIO())
     planted, empty = plant_registry_markers()
+    # The matrix subscriber's pages are crawled with its token: keep that one token (its address stays planted).
+    Subscriber.objects.filter(pk=objects["alerts_subscriber"]).update(token=objects["alerts_token"])
     planted_dates = plant_date_markers()
     return {"objects": objects, "updates": updates, "planted": planted, "planted_dates": planted_dates, "empty": empty,
             "hidden": {"ids": ids, "paths": paths}}
@@ -331,6 +345,9 @@ def test_no_canary_in_any_public_output(canaries, settings, tmp_path, caplog):
     for state in HIDDEN_STATES:
         pk = canaries["updates"][state].pk
         assert statuses[f"/fr/updates/{pk}/"] == 404 and statuses[f"/api/v1/updates/{pk}?lang=fr"] == 404
+    token = canaries["objects"]["alerts_token"]  # a subscriber's own pages answered, without its address
+    assert statuses[f"/ar/alerts/manage/{token}/"] == 200 and statuses[f"/ru/alerts/confirm/{token}/"] == 200
+    assert "Kyrgyz" in outputs[f"/en/alerts/manage/{token}/"]
     assert "updates.csv" in {n.split(":")[-1].split("/")[-1] for n in outputs if n.startswith("release file")}
     assert any("Internal Server Error: /en/crash/" in r.getMessage() for r in caplog.records)
     assert Source.objects.filter(title=CONFIDENTIAL_TITLE).count() == len(Status)

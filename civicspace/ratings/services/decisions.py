@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from civicspace.accounts.roles import is_editor, is_panel_member
 from civicspace.audit.services import audit_event_record
 from civicspace.core.errors import ConcurrentEditError
+from civicspace.core.events import public_event
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology.bands import RATING_CODES, band_for_score
 from civicspace.methodology.engine import proposal_due
@@ -285,6 +286,9 @@ def draft_publish(*, actor, draft):
         draft.save(update_fields=["edition"])
         audit_event_record(action="ratings.draft_publish", actor=actor, target=edition,
                            data={"decisions": len(decisions), "ratings": len(rows), "open_proposals": open_count})
+        public_event(kind="rating.edition_published", instance=edition)
+        if regular:  # a complete edition has its global findings page
+            public_event(kind="findings.published", instance=edition)
     return edition
 
 

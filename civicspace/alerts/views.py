@@ -1,0 +1,122 @@
+"""The public alert pages: subscribe, the same "check your inbox" answer for every address, confirm, manage and
+unsubscribe by the token from the e-mails. Unsubscribe takes a one-click POST without a session or CSRF token
+(RFC 8058: the mail client posts List-Unsubscribe=One-Click)."""
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from civicspace.core.throttle import client_ip
+
+from . import selectors, services
+from .forms import SubscribeForm, TopicsForm
+
+
+def _add_errors(form, error):
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@never_cache
+def subscribe(request):
+    status = 200
+    if request.method == "POST":
+        form = SubscribeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.subscriber_subscribe(email=form.cleaned_data["email"], ip=client_ip(request),
+                                              language=form.cleaned_data["language"],
+                                              frequency=form.cleaned_data["frequency"], topics=form.topics())
+            except services.Throttled as error:
+                form.add_error(None, str(error))
+                status = 429
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return redirect("alerts:sent")
+        if form.errors and status == 200:
+            status = 400
+    else:
+        initial = {"language": get_language(), "frequency": "instant"}
+        form = SubscribeForm(initial=initial)
+        country = request.GET.get("country", "").upper()
+        if country:
+            initial["countries"] = form.fields["countries"].queryset.filter(code=country)
+        law = request.GET.get("law", "")
+        if law.isdigit():
+            initial["bills"] = form.fields["bills"].queryset.filter(pk=int(law))
+        form = SubscribeForm(initial=initial)
+    return render(request, "alerts/subscribe.html", {"form": form}, status=status)
+
+
+def sent(request):
+    return render(request, "alerts/sent.html")
+
+
+def _private(view):
+    """A page reached by a subscriber's secret link: never cached (never_cache), never indexed."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = never_cache(view)(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+    return wrapped
+
+
+def _subscriber(token):
+    subscriber = selectors.subscriber_by_token(token)
+    if subscriber is None:
+        raise Http404("No subscription with this link")
+    return subscriber
+
+
+@_private
+def confirm(request, token):
+    subscriber = _subscriber(token)
+    if request.method == "POST":
+        services.subscriber_confirm(token=token)
+        messages.success(request, _("Your subscription is confirmed. Alerts will come to your inbox."))
+        return redirect("alerts:manage", token=token)
+    return render(request, "alerts/confirm.html", {"subscriber": subscriber, "token": token})
+
+
+@_private
+def manage(request, token):
+    subscriber = _subscriber(token)
+    status = 200
+    if request.method == "POST":
+        form = TopicsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.subscriber_edit(token=token, language=form.cleaned_data["language"],
+                                         frequency=form.cleaned_data["frequency"], topics=form.topics())
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Your choices are saved."))
+                return redirect("alerts:manage", token=token)
+        status = 400
+    else:
+        form = TopicsForm(initial=TopicsForm.initial_from(subscriber))
+    return render(request, "alerts/manage.html", {"form": form, "subscriber": subscriber, "token": token},
+                  status=status)
+
+
+@csrf_exempt
+@_private
+def unsubscribe(request, token):
+    """GET: a page with one button (mail scanners that follow links unsubscribe nobody). POST: unsubscribe,
+    from that button or from the mail client's one-click request, without a session or CSRF token."""
+    if request.method == "POST":
+        services.subscriber_unsubscribe(token=token)
+        return render(request, "alerts/unsubscribed.html")
+    subscriber = selectors.subscriber_by_token(token)
+    if subscriber is None:
+        return render(request, "alerts/unsubscribed.html")
+    return render(request, "alerts/unsubscribe.html", {"token": token})
