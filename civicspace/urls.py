@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("search/", include("civicspace.search.urls")),
     path("", include("civicspace.intake.urls")),
     path("", include("civicspace.publishing.urls")),
+    path("", include("civicspace.mirror.urls")),  # issue 23: the Mirrors page
     path("", include("civicspace.seo.urls_i18n")),  # manifest, social-card images
     prefix_default_language=True,
 )
