@@ -59,6 +59,7 @@ class Options:
     out: Path
     languages: list = field(default_factory=lambda: list(LANGS))
     countries: list | None = None  # ISO3 codes in lower case; None: every country
+    only: list | None = None  # some of SECTIONS; None: all
     incremental: bool = False
     pagefind: bool = True
     progress: object = None  # callable(str)
@@ -128,30 +129,61 @@ def _reverse(lang, name, *args, query=""):
     return f"{url}?{query}" if query else url
 
 
-def enumerate_urls(languages, countries=None):
+# What a build can be limited to (--only): the sitemap's sections, the single-filter lists, the feeds.
+SECTIONS = [*sitemaps.SECTIONS, "filters", "feeds"]
+FEEDS = ("publishing:updates_feed", "publishing:updates_feed_rss", "publishing:rating_changes_feed",
+         "publishing:rating_changes_feed_rss", "publishing:law_feed", "publishing:law_feed_rss",
+         "publishing:watchlist_feed", "publishing:watchlist_feed_rss", "cases:case_feed")
+
+
+def _in_countries(section, wanted):
+    """Keys (slug or pk) of a section's items that belong to the wanted countries; None: no limit."""
+    if wanted is None:
+        return None
+    codes = [c.upper() for c in wanted]
+    from civicspace.cases import selectors as cases
+    if section == "updates":
+        return set(monitoring.public_updates().filter(country__code__in=codes).values_list("pk", flat=True))
+    if section == "laws":
+        return set(legislation.bill_list().filter(country__code__in=codes).values_list("pk", flat=True))
+    if section == "cases":
+        return set(cases.published().filter(country__code__in=codes).values_list("pk", flat=True))
+    if section == "countries":
+        return set(wanted)
+    return None
+
+
+def enumerate_urls(languages, countries=None, only=None):
     """Every address the mirror renders first (more pages of a list are found on its pages), from the public
-    selectors behind the sitemaps plus the filtered lists, feeds and the pages the sitemaps leave out."""
+    selectors behind the sitemaps plus the filtered lists, feeds and the pages the sitemaps leave out.
+    `countries` limits country pages, updates, laws, cases and country filters to those countries; `only` to
+    some SECTIONS (the search and Mirrors pages are always there)."""
     wanted = {c.lower() for c in countries} if countries else None
+    sections = [s for s in SECTIONS if not only or s in only]
     shared, urls = {}, []
+    limits = {section: _in_countries(section, wanted) for section in sections}
     for lang in languages:
         for section in sitemaps.SECTIONS:
+            if section not in sections:
+                continue
             sitemap = sitemaps.LanguageSection(lang, section, shared)
             for item, _lastmod in sitemap.items():
                 name, *args = sitemap.route(item)
-                if section == "countries" and wanted is not None and item.slug not in wanted:
+                if limits[section] is not None and args[0] not in limits[section]:
                     continue
                 urls.append(_reverse(lang, name, *args))
-        for name in ("findings:latest", "search:search", "mirror:mirrors", "seo_i18n:manifest",
-                     "publishing:updates_feed", "publishing:updates_feed_rss", "publishing:rating_changes_feed",
-                     "publishing:rating_changes_feed_rss", "publishing:law_feed", "publishing:law_feed_rss",
-                     "publishing:watchlist_feed", "publishing:watchlist_feed_rss", "cases:case_feed"):
-            urls.append(_reverse(lang, name))
-        for name in ("corrections:log", "corrections:index", "corrections:list", "corrections:corrections"):
-            try:  # the corrections log, where that app exists
-                urls.append(_reverse(lang, name))
-            except NoReverseMatch:
-                pass
-        urls += _filtered_lists(lang, wanted)
+        names = ["search:search", "mirror:mirrors", "seo_i18n:manifest"]
+        names += ["findings:latest"] if "findings" in sections else []
+        names += list(FEEDS) if "feeds" in sections else []
+        urls += [_reverse(lang, name) for name in names]
+        if "pages" in sections:
+            for name in ("corrections:log", "corrections:index", "corrections:list", "corrections:corrections"):
+                try:  # the public corrections log, where that app exists
+                    urls.append(_reverse(lang, name))
+                except NoReverseMatch:
+                    pass
+        if "filters" in sections:
+            urls += _filtered_lists(lang, wanted)
     urls.append("/favicon.ico")
     return list(dict.fromkeys(urls))
 
@@ -256,7 +288,7 @@ def _latest_release_zip(pages):
 def render_all(options, say):
     """Render every address; more pages of lists are found on the pages themselves. {(path, key): Page}."""
     client = _client()
-    seeds = enumerate_urls(options.languages, options.countries)
+    seeds = enumerate_urls(options.languages, options.countries, options.only)
     seeded_paths = {urlsplit(u).path for u in seeds}
     queue = list(seeds)
     seen, pages, failed, redirects = set(), {}, [], {}
@@ -419,7 +451,8 @@ def mirror_build(options, *, signing_key):
     previous = signing.manifest_read(out) if out.is_dir() else None
     generation = current_generation()
     result = Result(generation=generation)
-    settings_used = {"languages": options.languages, "countries": options.countries, "format": FORMAT}
+    settings_used = {"languages": options.languages, "countries": options.countries, "only": options.only,
+                     "format": FORMAT}
     if options.incremental and previous and previous.get("generation") == generation and generation is not None \
             and previous.get("options") == settings_used:
         say(f"Publication generation {generation} unchanged since the last build: nothing to render.")

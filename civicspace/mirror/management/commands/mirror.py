@@ -18,6 +18,7 @@ class Command(BaseCommand):
                            help="skip the build when nothing was published since the last one; keep unchanged files")
         build.add_argument("--languages", default="", help="comma-separated subset of en,ru,fr,es,ar")
         build.add_argument("--countries", default="", help="only these country pages (ISO3, comma-separated)")
+        build.add_argument("--only", default="", help="only these parts (comma-separated): " + ",".join(builder.SECTIONS))
         build.add_argument("--no-pagefind", action="store_true", help="only the small word index for search")
         verify = sub.add_parser("verify", help="check a mirror's signature and every file")
         verify.add_argument("dir")
@@ -44,8 +45,12 @@ class Command(BaseCommand):
             raise CommandError(f"--languages: unknown language {', '.join(unknown)} (choose from "
                                f"{', '.join(builder.LANGS)})")
         countries = [c.strip().lower() for c in options["countries"].split(",") if c.strip()] or None
+        only = [s.strip() for s in options["only"].split(",") if s.strip()] or None
+        if only and set(only) - set(builder.SECTIONS):
+            raise CommandError(f"--only: unknown part {', '.join(sorted(set(only) - set(builder.SECTIONS)))} "
+                               f"(choose from {', '.join(builder.SECTIONS)})")
         result = builder.mirror_build(builder.Options(
-            out=Path(options["out"]), languages=languages, countries=countries, incremental=options["incremental"],
+            out=Path(options["out"]), languages=languages, countries=countries, only=only, incremental=options["incremental"],
             pagefind=not options["no_pagefind"], progress=lambda msg: self.stdout.write(msg)), signing_key=key)
         if result.skipped:
             self.stdout.write(f"Mirror unchanged: {result.files} files in {options['out']}.")
