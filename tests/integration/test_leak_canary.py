@@ -109,7 +109,8 @@ def plant_registry_markers():
             empty.append(label)
             continue
         columns = _translated_columns(model, name)
-        if field.unique or (field.max_length or 999) < len(marker) + 12:
+        in_unique_constraint = any(name in getattr(c, "fields", ()) for c in model._meta.constraints)
+        if field.unique or in_unique_constraint or (field.max_length or 999) < len(marker) + 12:
             for pk in pks:  # one value per row where values must differ
                 model.objects.filter(pk=pk).update(**{c: _value(field, f"{marker}{pk}") for c in columns})
         else:

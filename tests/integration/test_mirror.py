@@ -35,7 +35,7 @@ def keys():
 
 
 @pytest.fixture(scope="module")
-def mirror(tmp_path_factory, django_db_blocker, keys):
+def mirror(tmp_path_factory, django_db_setup, django_db_blocker, keys):
     out = tmp_path_factory.mktemp("mirror") / "site"
     with django_db_blocker.unblock():
         result = build(out, languages=["en", "ru"], countries=["kgz"], key=keys["key"])
