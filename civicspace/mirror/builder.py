@@ -468,9 +468,12 @@ def mirror_build(options, *, signing_key):
     staging = Path(tempfile.mkdtemp(prefix=".mirror-", dir=out.parent))
     try:
         rewriter = Rewriter(pages, staging, live_url())
+        own_host = re.compile(r"https?://" + re.escape(_client().defaults["SERVER_NAME"]) + r"(?![\w.:-])")
         for page in unique(pages):
             destination = staging / page.file
             destination.parent.mkdir(parents=True, exist_ok=True)
+            if _textual(page.content_type):  # absolute addresses built from the request: the live site's
+                page.body = own_host.sub(live_url(), page.body.decode("utf-8")).encode("utf-8")
             if page.content_type.startswith("text/html"):
                 text = rewriter.rewrite(page, lambda form, p: _form_note(form, p, rewriter.live, pages, rewriter))
                 if not page.key and not page.path.endswith("/search/"):  # indexed for search: each page once
@@ -509,6 +512,10 @@ def mirror_build(options, *, signing_key):
     result.files = len(manifest["files"])
     result.seconds = time.monotonic() - started
     return result
+
+
+def _textual(content_type):
+    return content_type.startswith("text/") or any(t in content_type for t in ("xml", "json", "manifest"))
 
 
 def unique(pages):
