@@ -83,7 +83,8 @@ def run_pagefind(out, say):
     if not PAGEFIND.exists():
         say("Pagefind is not installed (make pagefind): the mirror gets the small word index only.")
         return "fallback only (pagefind not installed)"
-    completed = subprocess.run([str(PAGEFIND), "--site", str(out), "--output-subdir", "pagefind"],
+    completed = subprocess.run([str(PAGEFIND), "--site", str(out), "--output-subdir", "pagefind",
+                                "--keep-index-url"],
                                capture_output=True, text=True, timeout=600)
     if completed.returncode != 0:
         say(f"Pagefind failed ({completed.returncode}): {completed.stderr.strip()[-500:]}")
