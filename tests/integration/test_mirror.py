@@ -8,7 +8,6 @@ records, renders a few page types in all five languages: no marker and no unpubl
 import html
 import io
 import json
-import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -145,3 +144,21 @@ def test_five_languages_carry_no_canary_and_no_unpublished_item(canaries, keys, 
         if hits:
             found[rel] = hits
     assert found == {}
+
+
+def test_after_a_publication_an_incremental_rebuild_rewrites_only_changed_files(keys, tmp_path):
+    from civicspace.countries.models import Country
+    from civicspace.pagecache.services import generation_bump
+
+    out = tmp_path / "mirror"
+    options = {"languages": ["en"], "countries": ["kgz"], "only": ["pages"], "pagefind": False, "key": keys["key"]}
+    first = build(out, **options)
+    times = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and p.name != "manifest.json"}
+    Country.objects.filter(code="KGZ").update(name_en="Kyrgyz Republic")  # a public change ...
+    generation_bump()  # ... in the same transaction as its generation, as every service does
+    second = build(out, incremental=True, **options)
+    assert not second.skipped and second.rendered == first.rendered and 0 < second.written < first.files / 2
+    assert "Kyrgyz Republic" in (out / "en/index.html").read_text(encoding="utf-8")
+    unchanged = [p for p, ns in times.items() if p.exists() and p.stat().st_mtime_ns == ns]
+    assert len(unchanged) == second.kept and second.kept > 0
+    assert signing.verify_ok(signing.mirror_verify(out, signing.public_key_load(keys["public"])))
