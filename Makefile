@@ -12,7 +12,7 @@ CIVICSPACE := $(BIN)/civicspace
 # Root runs apt-get directly; others through sudo when it is there.
 APT := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
 
-.PHONY: test-durations stack stack-stop stack-deps bench-stack run test setup install data messages fonts static browser-deps axe test-sqlite test-postgres map clean lock bench bench-deps
+.PHONY: test-durations stack stack-stop stack-deps bench-stack run test setup install data messages fonts static browser-deps axe pagefind test-sqlite test-postgres map clean lock bench bench-deps
 
 run: setup
 	@echo "Serving the Civic Space Monitor on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
@@ -28,7 +28,7 @@ test: setup browser-deps stack-deps
 	@echo "=== SQLite and PostgreSQL passes side by side, $(TEST_WORKERS) workers each (output when each pass ends) ==="
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
-setup: install messages fonts data static
+setup: install messages fonts data static pagefind
 
 # DejaVu Sans draws the social-card images in Latin, Cyrillic and Arabic (without it Pillow's own font draws
 # Latin only, and the cards say so by looking plain). Debian's fonts-dejavu-core, installed when missing.
@@ -77,6 +77,15 @@ tests/browser/axe/node_modules/.installed: tests/browser/axe/package-lock.json
 	@command -v npm >/dev/null || { echo "Installing Debian's nodejs and npm with apt-get"; $(APT) update -qq && $(APT) install -y -qq nodejs npm >/dev/null; }
 	cd tests/browser/axe && npm ci --no-audit --no-fund --silent || { if [ "$$CI" = "true" ]; then echo "CI: axe-core is required"; exit 1; else echo "axe-core could not be installed: accessibility tests will be SKIPPED"; fi; }
 	@test ! -d tests/browser/axe/node_modules || touch $@
+
+# Pagefind (npm registry, pinned in civicspace/mirror/pagefind/package-lock.json; its binary comes in the
+# @pagefind/linux-x64 package) indexes a mirror for offline search; without it `civicspace mirror build` writes
+# only the small word index. Debian's nodejs and npm when missing. Required under CI=true.
+pagefind: civicspace/mirror/pagefind/node_modules/.installed
+civicspace/mirror/pagefind/node_modules/.installed: civicspace/mirror/pagefind/package-lock.json
+	@command -v npm >/dev/null || { echo "Installing Debian's nodejs and npm with apt-get"; $(APT) update -qq && $(APT) install -y -qq nodejs npm >/dev/null; }
+	cd civicspace/mirror/pagefind && npm ci --no-audit --no-fund --silent || { if [ "$$CI" = "true" ]; then echo "CI: pagefind is required"; exit 1; else echo "pagefind could not be installed: mirrors get the small word index only"; fi; }
+	@test ! -d civicspace/mirror/pagefind/node_modules || touch $@
 
 test-sqlite: install
 	@echo "=== Test suite on SQLite (unit, integration, browser) ==="

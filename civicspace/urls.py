@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("", include("civicspace.corrections.urls")),  # issue 21: corrections and right of reply
     path("", include("civicspace.alerts.urls")),  # issue 19: alerts
     path("", include("civicspace.publishing.urls")),
+    path("", include("civicspace.mirror.urls")),  # issue 23: the Mirrors page
     path("", include("civicspace.seo.urls_i18n")),  # manifest, social-card images
     prefix_default_language=True,
 )

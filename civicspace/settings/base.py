@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "civicspace.jobs",
     "civicspace.alerts",  # alerts (issue 19): subscriptions, outbox, e-mail and webhook delivery
+    "civicspace.mirror",  # issue 23: the signed static mirror and the Mirrors page
 ]
 
 MIDDLEWARE = [
@@ -245,3 +246,12 @@ LOGGING = {
 }
 # --- end of logging ------------------------------------------------------------------------------------------------
 
+
+# --- Mirror kit (issue 23, civicspace/mirror). The signing key is read from the environment by
+# `civicspace mirror build` only (MIRROR_SIGNING_KEY), never kept in settings or the repository.
+# Where a mirror's "needs the live site" links go; empty: SITE_URL.
+MIRROR_LIVE_URL = os.environ.get("MIRROR_LIVE_URL", "").rstrip("/")
+# Official mirrors listed on /<lang>/mirrors/ (comma-separated addresses).
+MIRROR_URLS = [u.strip() for u in os.environ.get("MIRROR_URLS", "").split(",") if u.strip()]
+# The public key that verifies official mirrors (base64), shown on /<lang>/mirrors/.
+MIRROR_PUBLIC_KEY = os.environ.get("MIRROR_PUBLIC_KEY", "")

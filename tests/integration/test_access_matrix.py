@@ -289,6 +289,7 @@ ROWS = {
     "<lang>/data/<str:version>/": ("GET", "/en/data/{release}/", PUBLIC),
     "robots.txt": ("GET", "/robots.txt", PUBLIC),
     "<lang>/accessibility/": ("GET", "/en/accessibility/", PUBLIC),
+    "<lang>/mirrors/": ("GET", "/en/mirrors/", PUBLIC),  # issue 23: the Mirrors page
     "favicon.ico": ("GET", "/favicon.ico", PUBLIC),
     "sitemap.xml": ("GET", "/sitemap.xml", PUBLIC),
     "sitemap-<slug:section>.xml": ("GET", "/sitemap-en-countries.xml", PUBLIC),

@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2] / "civicspace"
 DOMAINS = ["audit", "accounts", "countries", "ratings", "monitoring", "legislation", "watchlist", "pagecache",
            "methodology"]
-OUTPUTS = ["publishing", "api", "exports", "search", "findings", "seo", "alerts"]
+OUTPUTS = ["publishing", "api", "exports", "search", "findings", "seo", "alerts", "mirror"]
 PURE = ["methodology", "watchlist/risk.py", "watchlist/config.py", "legislation/timeline.py"]
 
 
