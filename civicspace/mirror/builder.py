@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -133,7 +133,8 @@ def _reverse(lang, name, *args, query=""):
 SECTIONS = [*sitemaps.SECTIONS, "filters", "feeds"]
 FEEDS = ("publishing:updates_feed", "publishing:updates_feed_rss", "publishing:rating_changes_feed",
          "publishing:rating_changes_feed_rss", "publishing:law_feed", "publishing:law_feed_rss",
-         "publishing:watchlist_feed", "publishing:watchlist_feed_rss", "cases:case_feed")
+         "publishing:watchlist_feed", "publishing:watchlist_feed_rss", "cases:case_feed",
+         "corrections:record_feed")
 
 
 def _in_countries(section, wanted):
@@ -172,16 +173,10 @@ def enumerate_urls(languages, countries=None, only=None):
                 if limits[section] is not None and args[0] not in limits[section]:
                     continue
                 urls.append(_reverse(lang, name, *args))
-        names = ["search:search", "mirror:mirrors", "seo_i18n:manifest"]
+        names = ["search:search", "seo_i18n:manifest"]  # the Mirrors page and the corrections log: in the sitemap
         names += ["findings:latest"] if "findings" in sections else []
         names += list(FEEDS) if "feeds" in sections else []
         urls += [_reverse(lang, name) for name in names]
-        if "pages" in sections:
-            for name in ("corrections:log", "corrections:index", "corrections:list", "corrections:corrections"):
-                try:  # the public corrections log, where that app exists
-                    urls.append(_reverse(lang, name))
-                except NoReverseMatch:
-                    pass
         if "filters" in sections:
             urls += _filtered_lists(lang, wanted)
     urls.append("/favicon.ico")

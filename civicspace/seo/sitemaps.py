@@ -37,7 +37,8 @@ def _pages():
     """The public pages that are one per site (lists, indexes, the methodology) and one per rating."""
     names = ["publishing:home", "publishing:country_list", "publishing:ratings_index", "publishing:methodology",
              "publishing:update_list", "publishing:law_list", "publishing:watchlist_index", "exports:data_index",
-             "findings:compare", "cases:case_list", "publishing:accessibility"]
+             "findings:compare", "cases:case_list", "publishing:accessibility", "corrections:record_list",
+             "mirror:mirrors"]
     rows = [((name,), None) for name in names]
     rows += [(("publishing:rating_detail", code), None) for code in RATING_CODES]
     return rows
