@@ -692,8 +692,35 @@ def _request(client, method, concrete, data):
     return client.post(concrete, data) if method == "POST" else client.get(concrete)
 
 
-@pytest.mark.parametrize("route", list(all_rows()))
+# The matrix is split over this file and test_access_matrix_shard_<n>.py (n = 1 … SHARDS-1), so that the
+# parallel run (one file per worker at a time) spreads it over both workers instead of one running it alone.
+SHARDS = 4
+
+
+def route_shard(index):
+    """The routes of one shard, balanced by cost (a page of one update is requested in every update state; a
+    POST compares the watched tables before and after), heaviest first into the lightest shard."""
+    rows = all_rows()
+
+    def cost(route):
+        method, url, _rule = rows[route]
+        return (len(STATES) if "{update}" in url or "{incident}" in url else 1) * (3 if method == "POST" else 1)
+
+    shards, loads = [[] for _ in range(SHARDS)], [0] * SHARDS
+    for route in sorted(rows, key=lambda r: -cost(r)):  # stable: the same split in every worker
+        lightest = loads.index(min(loads))
+        shards[lightest].append(route)
+        loads[lightest] += cost(route)
+    return shards[index]
+
+
+@pytest.mark.permissions
+@pytest.mark.parametrize("route", route_shard(0))
 def test_access_matrix(people, objects, settings, route):
+    check_route(people, objects, settings, route)
+
+
+def check_route(people, objects, settings, route):
     """One URL pattern, every role (and every update state where the URL shows one update). Each role's
     request runs in a savepoint that is rolled back, so every role meets the same state; after a POST the
     effect is checked (see _effect_failures)."""
@@ -732,6 +759,11 @@ def test_access_matrix(people, objects, settings, route):
 def test_every_post_row_says_what_it_does():
     posts = {route for route, (method, _url, _rule) in ROWS.items() if method == "POST"}
     assert posts == set(POST_DATA) == set(EFFECTS)
+
+
+def test_the_shards_hold_every_route_once():
+    routes = [route for index in range(SHARDS) for route in route_shard(index)]
+    assert sorted(routes) == sorted(all_rows())
 
 
 def test_matrix_size():
