@@ -88,6 +88,18 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request to /ru/ or /es/ leaves its language active in the
+    test's thread, and a lazy text evaluated in the next test (str(RATING_NAMES[code])) came out in Russian."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def reference_data(transactional_db):
     """A transactional database with the session data (kept for the tests written when transactional tests
