@@ -2,11 +2,7 @@
 browser's own favicon and asset requests let through (nothing blocked), then sign out and sign in again with a
 code. The codes are computed here (RFC 6238, HMAC-SHA1, 30 s, 6 digits)."""
 import base64
-import hashlib
-import hmac
 import io
-import struct
-import time
 
 import pytest
 from django.conf import settings
@@ -18,29 +14,15 @@ from playwright.sync_api import expect
 
 from civicspace.accounts.models import Role
 from civicspace.monitoring.models import Organisation
+from tests.totp import fresh_code, totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a long enough passphrase 42"
 
 
-def totp(secret, at=None):
-    """RFC 6238 over RFC 4226."""
-    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
-    digest = hmac.new(key, struct.pack(">Q", int(at if at is not None else time.time()) // 30), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
-
-
 def test_rfc_6238_test_vector():
     # RFC 6238 appendix B, SHA-1, T = 59 s: 94287082 (8 digits) -> last 6 digits.
     assert totp(base64.b32encode(b"12345678901234567890").decode(), at=59) == "287082"
-
-
-def fresh_code(secret):
-    """A code that stays valid long enough to be typed: wait out the last two seconds of a period."""
-    if time.time() % 30 > 28:
-        time.sleep(30 - time.time() % 30 + 0.1)
-    return totp(secret)
 
 
 def invite(email, role, organisation, countries="KGZ"):

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
@@ -17,6 +17,7 @@ from civicspace.accounts.models import Invitation, Role
 from civicspace.accounts.services import invitation_create
 from civicspace.audit.models import AuditEvent
 from tests.monitoring_fixtures import make_user
+from tests.totp import fresh_code
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -25,11 +26,6 @@ PASSWORD = "correct horse battery staple"
 
 def login(client, email, password=PASSWORD):
     return client.post("/en/accounts/login/", {"login": email, "password": password})
-
-
-def current_code(secret):
-    counter = int(timezone.now().timestamp()) // 30
-    return format_hotp_value(hotp_value(secret, counter))
 
 
 def actions(user=None):
@@ -87,7 +83,7 @@ def test_the_admin_login_form_does_not_sign_anyone_in(client, people):
     assert response["Location"] == "/en/accounts/2fa/authenticate/"
     assert client.get("/en/admin/").status_code == 302
     secret = admin.totp_secret
-    response = client.post("/en/accounts/2fa/authenticate/", {"code": current_code(secret)})
+    response = client.post("/en/accounts/2fa/authenticate/", {"code": fresh_code(secret)})
     assert response.status_code == 302
     assert client.get("/en/admin/").status_code == 200
 
@@ -151,7 +147,7 @@ def test_setting_up_and_removing_two_factor_authentication_is_audited(client, dj
     client.get("/en/accounts/2fa/totp/activate/")
     secret = client.session[SECRET_SESSION_KEY]
     with django_capture_on_commit_callbacks(execute=True):  # allauth signals once its transaction commits
-        response = client.post("/en/accounts/2fa/totp/activate/", {"code": current_code(secret)})
+        response = client.post("/en/accounts/2fa/totp/activate/", {"code": fresh_code(secret)})
         assert response.status_code == 302
         assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         assert client.get("/en/workspace/").status_code == 200
