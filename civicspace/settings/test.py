@@ -22,3 +22,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 # Tests pin the queries of rendered pages, so pages are rendered every time; the page cache's own tests
 # (tests/integration/test_page_cache.py) turn it on.
 PAGE_CACHE_SECONDS = 0
+
+# WhiteNoise scans every collected static file when its middleware is built, and the test client builds the
+# middleware afresh for each Client (thousands per run: 60% of the access matrix's time was this scan). Looking
+# files up when they are asked for, as WhiteNoise does in development, serves the same files with the same headers.
+WHITENOISE_AUTOREFRESH = True
