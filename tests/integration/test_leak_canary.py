@@ -84,9 +84,9 @@ def _value(field, marker):
 
 def plantable_fields():
     """[(model, field name)] of every confidential or personal field that can hold a marker: text, URL, e-mail
-    and JSON fields without fixed choices and long enough."""
+    and JSON fields without fixed choices and long enough, in the tables and in their change history."""
     found = []
-    for model, name in fields_of_class(CONFIDENTIAL, PERSONAL):
+    for model, name in fields_of_class(CONFIDENTIAL, PERSONAL, include_history=True):
         field = model._meta.get_field(name)
         if not field.concrete or field.is_relation or field.choices or not isinstance(field, TEXT_FIELDS):
             continue
@@ -102,10 +102,32 @@ DATE_MARKER = re.compile(rf"(?<![\d.,]){DATE_MARKER_YEAR}(?![\d])")
 
 
 def plantable_date_fields():
-    """[(model, field name)] of every confidential or personal date or date-time field."""
-    return [(model, name) for model, name in fields_of_class(CONFIDENTIAL, PERSONAL)
+    """[(model, field name)] of every confidential or personal date or date-time field (history included)."""
+    return [(model, name) for model, name in fields_of_class(CONFIDENTIAL, PERSONAL, include_history=True)
             if isinstance(model._meta.get_field(name), (models.DateField, models.DateTimeField))
             and model._meta.get_field(name).concrete]
+
+
+# Numbers of non-public fields (versions, an assessment's coded answers, delivery attempts and status codes) get
+# one no real record has, small enough for every integer column: 29173.
+NUMBER_MARKER_VALUE = 29173
+NUMBER_MARKER = re.compile(rf"(?<![\d.,]){NUMBER_MARKER_VALUE}(?![\d])")
+NUMBER_FIELDS = (models.IntegerField, models.DecimalField, models.FloatField)
+
+
+def plantable_number_fields():
+    """[(model, field name)] of every confidential or personal number that is not a row's own id."""
+    return [(model, name) for model, name in fields_of_class(CONFIDENTIAL, PERSONAL, include_history=True)
+            if isinstance(model._meta.get_field(name), NUMBER_FIELDS) and model._meta.get_field(name).concrete
+            and not model._meta.get_field(name).primary_key and not model._meta.get_field(name).choices
+            and name != "history_id"]
+
+
+def plant_number_markers():
+    """Every confidential or personal number set to 29173: any public output that shows one shows 29173.
+    Returns the labels planted."""
+    return [f"{model._meta.label}.{name}" for model, name in plantable_number_fields()
+            if model.objects.update(**{name: NUMBER_MARKER_VALUE})]
 
 
 def plant_date_markers():
@@ -241,7 +263,9 @@ def canaries(people, settings, tmp_path):
     # The matrix subscriber's pages are crawled with its token: keep that one token (its address stays planted).
     Subscriber.objects.filter(pk=objects["alerts_subscriber"]).update(token=objects["alerts_token"])
     planted_dates = plant_date_markers()
-    return {"objects": objects, "updates": updates, "planted": planted, "planted_dates": planted_dates, "empty": empty,
+    planted_numbers = plant_number_markers()
+    return {"objects": objects, "updates": updates, "planted": planted, "planted_dates": planted_dates,
+            "planted_numbers": planted_numbers, "empty": empty,
             "hidden": {"ids": ids, "paths": paths}}
 
 
@@ -289,6 +313,8 @@ def leaks(text, planted=None, hidden=None, *, asked=""):
     found += [label for label, marker in (planted or {}).items() if marker in text]
     if DATE_MARKER.search(text):
         found.append(f"a confidential or personal date (year {DATE_MARKER_YEAR})")
+    if NUMBER_MARKER.search(text):
+        found.append(f"a confidential or personal number ({NUMBER_MARKER_VALUE})")
     for label, pattern in (hidden_record_patterns(hidden) if hidden else {}).items():
         if pattern.search(text) and not pattern.search(asked):
             found.append(label)
@@ -358,6 +384,11 @@ def test_markers_are_planted_in_every_confidential_and_personal_field_the_regist
     assert plantable <= set(canaries["planted"])
     # Dates and times too: every confidential or personal date or time that has a row holds 11 November 1911.
     assert {"monitoring.Update.created_at", "monitoring.Update.updated_at"} <= set(canaries["planted_dates"])
+    # Numbers too (a coded answer of an assessment, the version counters), and the change history of each table.
+    assert {"ratings.AssessmentAnswer.value", "monitoring.Update.version", "alerts.WebhookDelivery.attempts",
+            "legislation.HistoricalBill.version"} <= set(canaries["planted_numbers"])
+    assert {"monitoring.HistoricalSource.note", "monitoring.HistoricalUpdate.created_at"} <= (
+        set(canaries["planted"]) | set(canaries["planted_dates"]))
     assert {"monitoring.Source.note", "monitoring.Comment.body", "monitoring.TrendCall.note",
             "ratings.RatingProposal.reason", "ratings.PanelVote.comment", "ratings.AssessmentAnswer.justification",
             "accounts.Invitation.email", "audit.AuditEvent.data"} <= plantable
@@ -379,6 +410,9 @@ def test_the_crawl_would_catch_a_leak(canaries):
     html = Client().get(f"/en/updates/{update.pk}/").content.decode()
     assert set(leaks(html, canaries["planted"], canaries["hidden"])) == {
         "confidential source title", "confidential source URL"}
+    # A planted number or date is found wherever it is shown, not as part of a longer number.
+    assert leaks("<td>29173</td> <td>1911-11-11</td> 291730 1.29173") == [
+        "a confidential or personal date (year 1911)", "a confidential or personal number (29173)"]
 
 
 def test_the_crawl_would_catch_a_field_wrongly_classified_confidential(canaries, monkeypatch):
