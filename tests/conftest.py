@@ -210,10 +210,11 @@ def pytest_collection_modifyitems(config, items):
     # (deselected, not skipped: they are not counted as passing here).
     from django.conf import settings
 
-    # Browser tests of page rendering and the access matrix run in the SQLite pass only (markers "rendering"
-    # and "permissions", see pyproject.toml); the journeys through the workspace run in both.
-    leave_out = ("rendering", "permissions") if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") \
-        else ("postgres",)
+    # Browser tests of page rendering, the access matrix and the tests of SQLite files run in the SQLite pass only
+    # (markers "rendering", "permissions" and "sqlite", see pyproject.toml); the journeys through the workspace
+    # run in both.
+    leave_out = ("rendering", "permissions", "sqlite") \
+        if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") else ("postgres",)
     left_out = [item for item in items if any(item.get_closest_marker(name) for name in leave_out)]
     if left_out:
         config.hook.pytest_deselected(items=left_out)

@@ -80,6 +80,7 @@ def synthetic_ratings_csv(path, editions=150):
 
 
 # --- SQLite settings -----------------------------------------------------------------------------------------------
+@pytest.mark.sqlite
 def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_full_sync(sqlite_db):
     code = ("from django.db import connection\n"
             "with connection.cursor() as c:\n"
@@ -142,6 +143,7 @@ def import_and_kill(database_url, data, stop_at, tmp_path):
     process.stderr.close()
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize("stop_at", list(FAULTS.values()), ids=list(FAULTS))
 def test_an_import_killed_halfway_leaves_the_database_exactly_as_before(sqlite_db, tmp_path, stop_at):
     before = sqlite_fingerprint(sqlite_db)
@@ -167,6 +169,7 @@ MODIFY = ("from civicspace.ratings.models import PublishedRating\n"
           "Country.objects.filter(code='KAZ').update(name_en='Changed after the backup')\n")
 
 
+@pytest.mark.sqlite
 def test_backup_and_restore_round_trip_an_sqlite_database(sqlite_db, tmp_path):
     env = env_for(f"sqlite:///{sqlite_db}")
     before = sqlite_fingerprint(sqlite_db)
@@ -184,6 +187,7 @@ def test_backup_and_restore_round_trip_an_sqlite_database(sqlite_db, tmp_path):
     assert again.returncode != 0 and "already exists" in again.stderr
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize("content, message", [
     (b"", "is not an SQLite backup"),
     (b"edition,published\n1,2\n", "is not an SQLite backup"),
@@ -212,6 +216,7 @@ def test_restore_refuses_what_is_not_a_good_backup_and_changes_nothing(sqlite_db
     assert sqlite_fingerprint(sqlite_db) == before
 
 
+@pytest.mark.sqlite
 def test_restore_asks_before_replacing_everything(sqlite_db, tmp_path):
     env = env_for(f"sqlite:///{sqlite_db}")
     run(["backup", str(tmp_path / "b")], env)
@@ -221,23 +226,37 @@ def test_restore_asks_before_replacing_everything(sqlite_db, tmp_path):
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------------------------
-@pytest.fixture
-def postgres_db():
-    """A throw-away PostgreSQL database beside the test database, with the schema and reference data."""
+@pytest.fixture(scope="module")
+def postgres_server():
+    """The PostgreSQL server of the test database, and a template database made once by the commands (schema and
+    reference data): each test gets a copy of it, which PostgreSQL makes in about a second."""
     import psycopg
     from django.conf import settings
 
     base = settings.DATABASES["default"]
-    name = f"civicspace_backup_test_{uuid.uuid4().hex[:8]}"
     auth = f"{base['USER']}:{base['PASSWORD']}@" if base.get("PASSWORD") else f"{base['USER']}@"
     server = f"postgresql://{auth}{base['HOST'] or '127.0.0.1'}:{base['PORT'] or 5432}"
+    template = f"civicspace_backup_template_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"{server}/{name}"
-    env = env_for(url)
+        conn.execute(f'CREATE DATABASE "{template}"')
+    env = env_for(f"{server}/{template}")
     run(["migrate", "--noinput", "-v", "0"], env)
     run(["load_reference_data"], env)
-    yield url
+    yield server, template
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_db(postgres_server):
+    """A throw-away PostgreSQL database beside the test database, with the schema and reference data."""
+    import psycopg
+
+    server, template = postgres_server
+    name = f"civicspace_backup_test_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    yield f"{server}/{name}"
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -76,7 +76,7 @@ def stack(mailbox, django_db_setup, django_db_blocker):
              "redis": free_port(), "app_ports": [free_port(), free_port()]}
     env = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port), "EMAIL_TIMEOUT": "30",
            "JOBS_WORKER_DEAD_SECONDS": "2", "JOBS_RETRY_BASE_SECONDS": "1", "SECURE_SSL_REDIRECT": "0",
-           "APP_WORKERS": "2"}
+           "APP_WORKERS": "2", "ALERTS_WEBHOOK_ALLOW_PRIVATE_FOR_TESTS": "1"}
     s = Stack(directory, ports=ports, workers=2, threads=4, env=env, quiet=False)
     try:
         # The suite's PostgreSQL test database already holds the reference data: copy it rather than load it again.
@@ -303,3 +303,90 @@ print(json.dumps({{"status": e.status, "attempts": e.attempts,
 """))
     assert state["status"] == "sent" and state["attempts"] == 1  # the killed attempt's transaction rolled back
     assert state["running"] == 0 and state["ready"] == 0
+
+
+def test_an_alert_goes_out_from_the_worker_by_smtp_and_a_signed_webhook(stack, mailbox):
+    """Issue 19 under the production stack: a Russian subscriber to Kyrgyzstan and a webhook endpoint; an editor
+    publishes a Kyrgyz update; the task worker (not the request) sends the Russian alert through SMTP with its
+    one-click unsubscribe, and posts the event to a real HTTP receiver whose signature verifies."""
+    import base64
+    import hashlib
+    import hmac
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    box, _port = mailbox
+    received = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(({k.lower(): v for k, v in self.headers.items()},
+                             self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    tag = uuid.uuid4().hex[:8]
+    reader = f"reader-{tag}@test.invalid"
+    try:
+        state = json.loads(shell(stack, f"""
+import datetime as dt, json
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from civicspace.accounts.models import Profile, Role
+from civicspace.alerts import services as alerts
+from civicspace.alerts.models import Subscriber, WebhookEndpoint
+from civicspace.countries.models import Country
+from civicspace.monitoring import services as monitoring
+from civicspace.monitoring.models import Organisation, Update
+kgz = Country.objects.get(code='KGZ')
+subscriber = Subscriber.objects.create(email={reader!r}, language='ru', frequency='instant',
+                                       confirmed_at=timezone.now())
+subscriber.countries.set([kgz])
+editor = get_user_model().objects.create_user(username='editor-{tag}', email='editor-{tag}@test.invalid')
+Profile.objects.create(user=editor, role=Role.EDITOR).countries.set([kgz])
+endpoint = alerts.webhook_endpoint_save(endpoint=WebhookEndpoint(
+    name='Stack receiver (test)', owner_email='desk-{tag}@test.invalid',
+    url='http://127.0.0.1:{server.server_port}/hook', event_types=['update.published']), actor=editor)
+org, _ = Organisation.objects.get_or_create(slug='stack-test-org', defaults={{'name': 'Stack test (synthetic)'}})
+update = Update.objects.create(country=kgz, date=dt.date(2024, 3, 1), original_language='en', organisation=org,
+                               title_en='Stack alert test {tag} (synthetic)', summary_en='Synthetic summary.',
+                               body_en='Synthetic body.', status='verified', created_by=editor)
+monitoring.update_transition(update=update, actor=editor, name='publish')
+print(json.dumps({{"update": update.pk, "secret": endpoint.secret, "country_ru": kgz.name_ru}}))
+"""))
+        deadline = time.monotonic() + 60
+        while not ([m for m in box.accepted if reader in m["to"]] and received):
+            assert time.monotonic() < deadline, "the worker sent no alert (e-mail or webhook) within 60 s"
+            time.sleep(0.2)
+        [mail] = [m for m in box.accepted if reader in m["to"]]
+        assert re.search(r"^List-Unsubscribe-Post:\s*List-Unsubscribe=One-Click", mail["content"], re.M | re.I)
+        unsubscribe = re.search(r"^List-Unsubscribe:\s*<([^>]+)>", mail["content"], re.M | re.I).group(1)
+        text = _decoded_text(mail["content"])
+        assert "/ru/alerts/manage/" in text and state["country_ru"] and state["country_ru"] in text
+        [(headers, body)] = received
+        key = base64.b64decode(state["secret"].removeprefix("whsec_"))
+        signed = f'{headers["webhook-id"]}.{headers["webhook-timestamp"]}.'.encode() + body
+        assert headers["webhook-signature"] == "v1," + base64.b64encode(
+            hmac.new(key, signed, hashlib.sha256).digest()).decode()
+        assert json.loads(body)["data"]["update"]["id"] == state["update"]
+        # The one-click unsubscribe works through nginx (a POST without a CSRF token, RFC 8058).
+        response = client().post(url(stack, "/" + unsubscribe.split("/", 3)[3]),
+                                 data={"List-Unsubscribe": "One-Click"}, allow_redirects=False)
+        assert response.status_code in (200, 303), response.status_code
+        assert shell(stack, f"from civicspace.alerts.models import Subscriber\n"
+                            f"print(Subscriber.objects.filter(email={reader!r}).count())") == "0"
+    finally:
+        server.shutdown()
+
+
+def _decoded_text(message):
+    """The text parts of an e-mail as read (quoted-printable or base64 bodies decoded)."""
+    import email
+    from email import policy
+
+    parsed = email.message_from_string(message, policy=policy.default)
+    return "\n".join(part.get_content() for part in parsed.walk() if part.get_content_maintype() == "text")
