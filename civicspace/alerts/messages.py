@@ -29,7 +29,7 @@ def item(kind, payload, lang):
                     "url": _text(update["url"], lang)}
         return {"heading": _("Retracted: an update on %(country)s you were alerted to") % {"country": country},
                 "title": _text(update["title"], lang),
-                "lines": [_("Reason given: %(reason)s") % {"reason": update["retraction_reason"]}],
+                "lines": [_("Reason given: %(reason)s") % {"reason": _text(update["retraction_reason"], lang)}],
                 "url": _text(update["url"], lang)}
     if kind == "law.stage_verified":
         law, stage = payload["law"], payload["stage"]

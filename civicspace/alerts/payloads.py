@@ -62,7 +62,8 @@ def _update_retracted(update_ref):
     update = Update.objects.visible().select_related("country__region").get(pk=update_ref.pk)
     payload = {"update": {"id": update.pk, "country": _country(update.country),
                           "title": per_language(lambda lang: update_text(update, "title", lang)[0]),
-                          "retraction_reason": update.retraction_reason,
+                          "retraction_reason": per_language(
+                              lambda lang: update_text(update, "retraction_reason", lang)[0]),
                           "url": absolute("publishing:update_detail", update.pk)}}
     return update.pk, payload, {"countries": [update.country_id], "regions": [update.country.region_id]}
 

@@ -355,7 +355,7 @@ def incident_out(incident, text_lang, original, lang):
 
     return {
         "id": incident.pk, "date": incident.date, "date_precision": incident.date_precision,
-        "place": incident.public_place, "place_precision": incident.place_precision,
+        "place": text("place"), "place_precision": incident.place_precision,
         "description": text("description"), "outcome": text("outcome"),
         "types": [{**term_out(t, lang), "vocabulary": t.vocabulary} for t in incident.types.all()],
         "freedoms": [term_out(t, lang) for t in incident.freedoms.all()],
@@ -380,13 +380,14 @@ def update(request, id: int = Path(..., ge=1, le=MAX_ID), lang: str = Query("en"
         body = localised_text(found, "body")[0]
     data = {
         "id": found.pk, "url": url(request, "update", found.pk), "status": found.status,
-        "retraction_reason": None, "country": country_ref(found.country, lang), "date": found.date,
+        "retraction_reason": None, "retraction_reason_language": None, "country": country_ref(found.country, lang), "date": found.date,
         "language": shown, "title": title, "organisation": found.organisation.name,
         "freedoms": [term_out(t, lang) for t in found.freedoms.all()],
         "summary": None, "body": None, "incidents": None, "sources": None,
     }
     if found.is_retracted:
-        data["retraction_reason"] = found.retraction_reason
+        data["retraction_reason"], data["retraction_reason_language"] = localised_text(
+            found, "retraction_reason", lang)
         return data
     data.update({
         "summary": summary, "body": body,

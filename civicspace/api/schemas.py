@@ -170,7 +170,8 @@ class Incident(Schema):
     id: int
     date: dt.date
     date_precision: str
-    place: str
+    place: str = Field(description="Only as precise as place_precision allows (empty for 'country'); in the "
+                                   "language the description is shown in when translated, else in the original.")
     place_precision: str
     description: str
     outcome: str
@@ -185,7 +186,9 @@ class UpdateDetail(Schema):
     id: int
     url: str
     status: str = Field(description="'published' or 'retracted'.")
-    retraction_reason: Optional[str] = Field(description="The public reason, for a retracted update.")
+    retraction_reason: Optional[str] = Field(description="The public reason, for a retracted update: in the "
+                                             "requested language when the editor gave it, else in its original.")
+    retraction_reason_language: Optional[str] = Field(description="The language retraction_reason is in.")
     country: CountryRef
     date: dt.date
     language: str

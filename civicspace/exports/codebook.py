@@ -190,10 +190,12 @@ TABLES = [
            Field("country", "string", "The update's country (countries.code).", required=True),
            Field("date", "date", "Date of the incident, as precise as date_precision says.", required=True),
            Field("date_precision", "string", DATE_PRECISION, enum=["day", "month", "year"]),
-           Field("place", "string", "Place, only as precise as place_precision says (partners may coarsen it to "
-                                    "protect people); empty when place_precision is country."),
+           Field("place", "string", "Place in the update's original language, only as precise as place_precision "
+                                    "says (partners may coarsen it to protect people); empty when place_precision "
+                                    "is country."),
            Field("place_precision", "string", "city, region or country (country: no place is given or kept).",
                  enum=["city", "region", "country"]),
+           *translated("place", "Place", SHOWN + "; always blank when place_precision is country"),
            *translated("description", "Description", SHOWN), *translated("outcome", "Case outcome, if known", SHOWN),
            Field("types", "list", "Violation or positive-development types (taxonomy codes; one row each in "
                                   "incident_types).", item_type="string"),

@@ -135,13 +135,13 @@ def incidents():
     shown = {}
     relations = {name: _codes_by_incident(name) for name in ("types", "freedoms", "perpetrators")}
     public_sources = _codes_by_incident("sources", source__confidential=False)
-    text_fields = [f"{field}_{lang}" for field in ("description", "outcome") for lang in LANGS]
+    text_fields = [f"{field}_{lang}" for field in ("description", "outcome", "place") for lang in LANGS]
     rows = []
     for values in (_published_incidents().order_by("pk")
-                   .values_list("pk", "update_id", "date", "date_precision", "place", "place_precision", *text_fields)
+                   .values_list("pk", "update_id", "date", "date_precision", "place_precision", *text_fields)
                    .iterator(chunk_size=5_000)):
-        pk, update_id, date, date_precision, place, place_precision = values[:6]
-        text = dict(zip(text_fields, values[6:]))
+        pk, update_id, date, date_precision, place_precision = values[:5]
+        text = dict(zip(text_fields, values[5:]))
         country, original, status = updates[update_id]
         # Incidents follow their update: text in the languages the update's page shows.
         langs = shown.get(update_id)
@@ -149,7 +149,12 @@ def incidents():
             langs = shown[update_id] = shown_languages(original, status)
         rows.append({
             "id": pk, "update": update_id, "country": country, "date": date, "date_precision": date_precision,
-            "place": Incident.shown_place(place, place_precision) or None, "place_precision": place_precision,
+            # The place in the update's original language, then its translations in the languages shown; never
+            # a place, in any language, for one coarsened to the country.
+            "place": Incident.shown_place(text[f"place_{original}"], place_precision) or None,
+            "place_precision": place_precision,
+            **{f"place_{lang}": (Incident.shown_place(text[f"place_{lang}"], place_precision) or None)
+               if lang in langs else None for lang in LANGS},
             **{f"description_{lang}": (text[f"description_{lang}"] or None) if lang in langs else None
                for lang in LANGS},
             **{f"outcome_{lang}": (text[f"outcome_{lang}"] or None) if lang in langs else None for lang in LANGS},

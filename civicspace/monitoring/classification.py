@@ -1,7 +1,8 @@
 """Field classes of monitoring (see civicspace/core/classification.py). An update, its incidents, victims and
 non-confidential sources are public once the update is published (Update.objects.published()); editors' notes,
 confidential sources, sensitive names, comments and trend calls never are. A coarsened place is
-not stored at all (Incident.save())."""
+not stored at all, in any language (Incident.save()); translated fields (place_ru, retraction_reason_ar, ...) take
+their base field's class."""
 from civicspace.core.classification import CONFIDENTIAL, PERSONAL, PUBLIC, PUBLISHED  # noqa: F401
 
 FIELDS = {
@@ -12,7 +13,7 @@ FIELDS = {
     "Update": {"id": PUBLISHED, "country": PUBLISHED, "date": PUBLISHED, "original_language": PUBLISHED,
                "title": PUBLISHED, "summary": PUBLISHED, "body": PUBLISHED, "translation_status": PUBLISHED,
                "freedoms": PUBLISHED, "organisation": PUBLISHED, "created_by": PERSONAL, "status": PUBLISHED,
-               "retraction_reason": PUBLISHED, "published_at": PUBLISHED, "version": CONFIDENTIAL, "submission_key": CONFIDENTIAL,
+               "retraction_reason": PUBLISHED, "retraction_language": PUBLISHED, "published_at": PUBLISHED, "version": CONFIDENTIAL, "submission_key": CONFIDENTIAL,
                "import_key": CONFIDENTIAL, "created_at": CONFIDENTIAL, "updated_at": CONFIDENTIAL},
     # A confidential source's title, publisher and URL are filtered out row by row (Source.objects.public());
     # the note is for editors only.

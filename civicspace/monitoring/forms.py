@@ -67,9 +67,9 @@ class TranslationForm(forms.Form):
     status = forms.ChoiceField(label=_("Translation status"), choices=TranslationStatus.choices)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, incidents=(), **kwargs):
+    def __init__(self, *args, incidents=(), original_language=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # One description and outcome field per incident, in the language being translated.
+        # One description, outcome and place field per incident, in the language being translated.
         self.incidents = list(incidents)
         for number, incident in enumerate(self.incidents, start=1):
             self.fields[f"incident_{incident.pk}_description"] = forms.CharField(
@@ -78,9 +78,20 @@ class TranslationForm(forms.Form):
             self.fields[f"incident_{incident.pk}_outcome"] = forms.CharField(
                 label=_("Incident %(n)s: case outcome") % {"n": number}, required=False, max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}))
+            if incident.place_precision != Incident.PlacePrecision.COUNTRY:
+                # A coarsened incident has no place to translate (none is kept in any language).
+                self.fields[f"incident_{incident.pk}_place"] = forms.CharField(
+                    label=_("Incident %(n)s: place") % {"n": number}, required=False, max_length=200,
+                    help_text=_("In the original: %(place)s. The same city or region as readers of this "
+                                "language write it; public once the update is published.")
+                    % {"place": (getattr(incident, f"place_{original_language}", "") or "—")
+                       if original_language else "—"})
 
     def incident_texts(self):
-        return {i.pk: (self.cleaned_data[f"incident_{i.pk}_description"], self.cleaned_data[f"incident_{i.pk}_outcome"])
+        """{incident pk: (description, outcome, place)}; place is None for an incident coarsened to the country."""
+        return {i.pk: (self.cleaned_data[f"incident_{i.pk}_description"], self.cleaned_data[f"incident_{i.pk}_outcome"],
+                       *([self.cleaned_data[f"incident_{i.pk}_place"].strip()]
+                         if f"incident_{i.pk}_place" in self.fields else []))
                 for i in self.incidents}
 
     def clean(self):
@@ -197,6 +208,32 @@ class TransitionForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
     # Required: a transition is always made from a page that showed one version of the update.
     version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput, min_value=1)
+    # A retraction: the language the reason is written in, and (optional) its translations.
+    reason_language = forms.ChoiceField(label=_("Language of the reason"), choices=settings.LANGUAGES,
+                                        required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, name in settings.LANGUAGES:
+            self.fields[f"reason_{code}"] = forms.CharField(
+                label=_("Reason in %(language)s (optional)") % {"language": name}, required=False,
+                max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        original = data.get("reason_language")
+        if original and data.get(f"reason_{original}"):
+            self.add_error(f"reason_{original}", _("This is the language of the reason itself: give translations "
+                                                   "in the other languages only."))
+        if any(data.get(f"reason_{code}") for code, _name in settings.LANGUAGES) and not data.get("text"):
+            self.add_error("text", _("Write the reason in its own language first; translations are optional."))
+        return data
+
+    def reason_translations(self):
+        return {code: self.cleaned_data.get(f"reason_{code}", "") for code, _name in settings.LANGUAGES}
+
+    def reason_fields(self):
+        return [self[f"reason_{code}"] for code, _name in settings.LANGUAGES]
 
 
 class DeleteForm(forms.Form):

@@ -127,7 +127,11 @@ class Update(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="updates")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    # The public reason of a retraction, translated (retraction_reason_en, ...: the editor may give it in other
+    # languages) and written in retraction_language; readers of a language without it see that original.
     retraction_reason = models.TextField(blank=True)
+    retraction_language = models.CharField(_("language of the reason"), max_length=2, choices=settings.LANGUAGES,
+                                           blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # Optimistic locking: every save increments it; a save based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
@@ -223,7 +227,9 @@ class Incident(models.Model):
     date = models.DateField(_("date"))
     date_precision = models.CharField(_("date precision"), max_length=5, choices=DatePrecision.choices)
     # The public place, only as precise as place_precision says: a city, a region, or nothing at all for
-    # "country only". An exact place that a partner coarsened is not stored anywhere (save() empties it).
+    # "country only". An exact place that a partner coarsened is not stored anywhere, in no language (save()
+    # empties every translation). Translated (place_en, ...; see translation.py): the original is in the
+    # update's original language; the public reads it through monitoring.selectors.incident_place.
     place = models.CharField(_("place"), max_length=200, blank=True)
     place_precision = models.CharField(_("place precision"), max_length=7, choices=PlacePrecision.choices,
                                        default=PlacePrecision.COUNTRY)
@@ -251,13 +257,12 @@ class Incident(models.Model):
         bulk, which bypass save())."""
         return "" if place_precision == Incident.PlacePrecision.COUNTRY else place
 
-    @property
-    def public_place(self):
-        return self.shown_place(self.place, self.place_precision)
-
     def save(self, *args, **kwargs):
         if self.place_precision == self.PlacePrecision.COUNTRY:
-            self.place = ""  # coarsened to the country: no place is kept where the public could reach it
+            # Coarsened to the country: no place is kept where the public could reach it, in any language.
+            for lang, _name in settings.LANGUAGES:
+                setattr(self, f"place_{lang}", "")
+            self.__dict__["place"] = ""
         super().save(*args, **kwargs)
 
 

@@ -122,8 +122,12 @@ def demo_load(*, path=None):
             for i in item["incidents"]:
                 where = f"incident {i['key']}"
                 date, precision = parse_partial_date(i["date"])
-                incident = Incident(update=update, date=date, date_precision=precision, place=i["place"],
+                incident = Incident(update=update, date=date, date_precision=precision,
                                     place_precision=i["place_precision"])
+                # A place is a string in the original language, or {language: place} with its translations.
+                places = i["place"] if isinstance(i["place"], dict) else {lang: i["place"]}
+                for l, text in places.items():
+                    setattr(incident, f"place_{l}", text)
                 for field in ("description", "outcome"):
                     for l, text in i[field].items():
                         setattr(incident, f"{field}_{l}", text)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from civicspace.accounts.roles import assigned_country_ids, is_editor, organisation_id
 from civicspace.core.l10n import join_list
-from civicspace.core.text import REVIEWED, clean_markdown, public_text
+from civicspace.core.text import ALL_REVIEWED, REVIEWED, clean_markdown, public_text
 
 from .models import Incident, Source, Status, Term, TrendCall, Update, Victim, published_q
 
@@ -19,15 +19,33 @@ PUBLIC_SOURCES = Prefetch("sources", queryset=Source.objects.public(), to_attr="
 
 def update_text(update, field, lang=None):
     """(text, language) of an update's title, summary or body as the public sees it: the reader's language when
-    it is the original or a reviewed translation, else the original. A body is sanitised Markdown."""
+    it is the original or a reviewed translation, else the original. A body is sanitised Markdown.
+
+    The retraction reason is the editor's own: written in retraction_language, every translation the editor gave
+    is shown as it is (no review step), else that original."""
+    if field == "retraction_reason":
+        return public_text(update, field, original=update.retraction_language or update.original_language,
+                           statuses=ALL_REVIEWED, lang=lang)
     text, shown = public_text(update, field, original=update.original_language,
                               statuses=update.translation_status, lang=lang)
     return (clean_markdown(text) if field == "body" else text), shown
 
 
 def incident_text(incident, field, *, shown, original):
-    """An incident follows its update: its text in the language the update is shown in, else the original."""
+    """An incident follows its update: its text in the language the update is shown in, else the original. A
+    place is only as precise as its precision allows: none at all, in any language, for "country only"."""
+    if field == "place":
+        return incident_place(incident, shown=shown, original=original)[0]
     return public_text(incident, field, original=original, statuses={shown: REVIEWED}, lang=shown)[0]
+
+
+def incident_place(incident, *, shown, original):
+    """(place, language) of an incident as the public sees it: the translation in the language the update is
+    shown in, else the original; ("", original) when coarsened to the country (also for rows written in bulk,
+    which bypass Incident.save())."""
+    if incident.place_precision == Incident.PlacePrecision.COUNTRY:
+        return "", original
+    return public_text(incident, "place", original=original, statuses={shown: REVIEWED}, lang=shown)
 
 
 def workspace_updates(user):
@@ -173,6 +191,7 @@ def incidents_as_published(update):
     """Each incident with what the public page will show of it: no confidential source, no sensitive name."""
     lang = update.original_language
     return [{"incident": incident, "description": getattr(incident, f"description_{lang}"),
+             "place": incident_place(incident, shown=lang, original=lang)[0],
              "outcome": getattr(incident, f"outcome_{lang}"),
              "public_sources": [s for s in incident.sources.all() if not s.confidential]}
             for incident in update.incidents.all()]

@@ -3,10 +3,12 @@
 Every service takes keyword arguments, runs in one transaction, checks the actor's rights, and writes an
 audit event. Revision history is kept by django-simple-history on every save.
 """
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from civicspace.accounts.roles import organisation_id
@@ -94,7 +96,8 @@ def update_edit(*, update, actor, expected_version, date, title, summary, body, 
 @transaction.atomic
 def update_translate(*, update, actor, expected_version, lang, title, summary, body, status, incidents=None):
     """Save one language's text of the update and (optionally) of its incidents: {incident pk: (description,
-    outcome)}."""
+    outcome)} or {incident pk: (description, outcome, place)}. A place translation of an incident coarsened to
+    the country is not kept (Incident.save())."""
     update = _lock(update, expected_version)
     if not permissions.can_edit(actor, update):
         raise PermissionDenied
@@ -105,10 +108,14 @@ def update_translate(*, update, actor, expected_version, lang, title, summary, b
     update.translation_status = {**update.translation_status, lang: status}
     _bump(update, [*[f"{f}_{lang}" for f in TEXT_FIELDS], "translation_status"])
     for incident in update.incidents.filter(pk__in=list(incidents or {})):
-        description, outcome = incidents[incident.pk]
+        description, outcome, *place = incidents[incident.pk]
         setattr(incident, f"description_{lang}", description)
         setattr(incident, f"outcome_{lang}", outcome)
-        incident.save(update_fields=[f"description_{lang}", f"outcome_{lang}"])
+        fields = [f"description_{lang}", f"outcome_{lang}"]
+        if place:
+            setattr(incident, f"place_{lang}", place[0].strip())
+            fields.append(f"place_{lang}")
+        incident.save(update_fields=fields)
     audit_event_record(action="monitoring.update_translate", actor=actor, target=update,
                        data={"lang": lang, "status": status})
     index_mark_dirty(update)
@@ -131,9 +138,11 @@ def _publication_problems(update):
 
 
 @transaction.atomic
-def update_transition(*, update, actor, name, text="", expected_version=None):
+def update_transition(*, update, actor, name, text="", expected_version=None, reason_language=None,
+                      reason_translations=None):
     """Move an update through the workflow. `text` is the comment (request_changes) or the public reason
-    (retract), required by those two."""
+    (retract), required by those two. A retraction's reason is written in `reason_language` (default: the
+    actor's interface language); `reason_translations` ({lang: text}, optional) gives it in other languages."""
     if name not in permissions.TRANSITIONS:
         raise ValidationError({"transition": _("Unknown action.")})
     update = _lock(update, expected_version)
@@ -161,8 +170,19 @@ def update_transition(*, update, actor, name, text="", expected_version=None):
         update.published_at = timezone.now()
         fields.append("published_at")
     if target == Status.RETRACTED:
-        update.retraction_reason = text
-        fields.append("retraction_reason")
+        reason_language = reason_language or (get_language() or settings.LANGUAGES[0][0])[:2]
+        if reason_language not in dict(settings.LANGUAGES):
+            raise ValidationError({"reason_language": _("Choose one of the site's languages.")})
+        translations = {lang: (value or "").strip() for lang, value in (reason_translations or {}).items()}
+        if translations.get(reason_language):
+            raise ValidationError({f"reason_{reason_language}": _(
+                "This is the language of the reason itself: give translations in the other languages only.")})
+        for lang, _name in settings.LANGUAGES:
+            value = text if lang == reason_language else translations.get(lang, "")
+            setattr(update, f"retraction_reason_{lang}", value)
+            fields.append(f"retraction_reason_{lang}")
+        update.retraction_language = reason_language
+        fields += ["retraction_language", "retraction_reason"]
     update._change_reason = name  # recorded in the revision history
     _bump(update, fields)
     if text:
@@ -282,7 +302,9 @@ def incident_save(*, update, actor, incident=None, expected_version=None, date, 
             raise PermissionDenied
         incident.version += 1  # the row is locked
     incident.date, incident.date_precision = date, date_precision
-    incident.place, incident.place_precision = place, place_precision
+    # The place in the update's original language (its translations are given with the update's).
+    setattr(incident, f"place_{lang}", place)
+    incident.place_precision = place_precision
     setattr(incident, f"description_{lang}", description)
     setattr(incident, f"outcome_{lang}", outcome)
     incident.save()

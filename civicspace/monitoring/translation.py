@@ -4,5 +4,5 @@ from .models import Incident, Organisation, Term, Update
 
 register_translated(Term, ("label",))
 register_translated(Organisation, ("description",))
-register_translated(Update, ("title", "summary", "body"), fallback_undefined="")
-register_translated(Incident, ("description", "outcome"))
+register_translated(Update, ("title", "summary", "body", "retraction_reason"), fallback_undefined="")
+register_translated(Incident, ("description", "outcome", "place"))

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -209,7 +210,9 @@ def update_translate(request, pk, lang):
     for incident in incidents:
         initial[f"incident_{incident.pk}_description"] = getattr(incident, f"description_{lang}")
         initial[f"incident_{incident.pk}_outcome"] = getattr(incident, f"outcome_{lang}")
-    form = TranslationForm(request.POST or None, initial=initial, incidents=incidents)
+        initial[f"incident_{incident.pk}_place"] = getattr(incident, f"place_{lang}") or ""
+    form = TranslationForm(request.POST or None, initial=initial, incidents=incidents,
+                           original_language=update.original_language)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -219,7 +222,8 @@ def update_translate(request, pk, lang):
                                       status=data["status"], incidents=form.incident_texts())
         except services.ConcurrentEditError as error:
             conflict = error.current
-            form = TranslationForm(request.POST.copy(), incidents=incidents)
+            form = TranslationForm(request.POST.copy(), incidents=incidents,
+                                   original_language=update.original_language)
             form.data["version"] = conflict.version
             form.is_valid()
         else:
@@ -246,7 +250,7 @@ def _incident_victims(formset):
 
 def _incident_initial(incident, lang):
     date_text = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[incident.date_precision]
-    return {"date": incident.date.strftime(date_text), "place": incident.place,
+    return {"date": incident.date.strftime(date_text), "place": getattr(incident, f"place_{lang}") or "",
             "place_precision": incident.place_precision,
             "description": getattr(incident, f"description_{lang}"),
             "outcome": getattr(incident, f"outcome_{lang}"),
@@ -410,8 +414,11 @@ def transition_confirm(request, pk, name):
         raise Http404
     if not permissions.may_transition(request.user, update, name):
         raise NotEditable(update) if permissions.can_view(request.user, update) else Http404
+    form = TransitionForm(initial={"reason_language": (get_language() or "en")[:2]})
+    for code, _name in settings.LANGUAGES:
+        form.fields[f"reason_{code}"].widget.attrs.update(lang=code, dir="auto")
     return render(request, "monitoring/transition_confirm.html", {
-        "update": update, "name": name, "original": _original(update),
+        "update": update, "name": name, "original": _original(update), "form": form,
         "incidents": selectors.incidents_as_published(update),
         "public_sources": [s for s in update.sources.all() if not s.confidential],
         "withheld_sources": [s for s in update.sources.all() if s.confidential],
@@ -431,8 +438,10 @@ def update_transition(request, pk, name):
                 messages.error(request, f"{label}: {problem}" if label else problem)
         return redirect("monitoring:update_workspace", pk)
     try:
+        retract = {"reason_language": form.cleaned_data["reason_language"] or None,
+                   "reason_translations": form.reason_translations()} if name == "retract" else {}
         services.update_transition(update=update, actor=request.user, name=name, text=form.cleaned_data["text"],
-                                   expected_version=form.cleaned_data["version"])
+                                   expected_version=form.cleaned_data["version"], **retract)
     except services.ConcurrentEditError:
         messages.error(request, _("The update changed since you opened it (someone else acted on it first); "
                                   "nothing was done. Check it and try again."))

@@ -64,12 +64,15 @@ def update_detail(request, pk):
     body, body_lang = localised_text(update, "body")
     # Incidents follow the update: translated text once the update's translation is reviewed.
     lang = title_lang
-    incidents = [{"incident": i, **{field: selectors.incident_text(i, field, shown=lang,
-                                                                   original=update.original_language)
-                                    for field in ("description", "outcome")},
-                  # the language the description is shown in (its lang attribute)
-                  "lang": lang if getattr(i, f"description_{lang}", "") else update.original_language}
-                 for i in update.incidents.all()]
+    incidents = []
+    for i in update.incidents.all():
+        place, place_lang = selectors.incident_place(i, shown=lang, original=update.original_language)
+        incidents.append({"incident": i, **{field: selectors.incident_text(i, field, shown=lang,
+                                                                           original=update.original_language)
+                                            for field in ("description", "outcome")},
+                          # the language the description is shown in (its lang attribute)
+                          "lang": lang if getattr(i, f"description_{lang}", "") else update.original_language,
+                          "place": place, "place_lang": place_lang})
     return render(request, "publishing/update_detail.html", {
         "update": update, "title": title, "title_lang": title_lang, "summary": summary,
         "body_html": render_markdown(body) if update.is_published else "", "body_lang": body_lang,

@@ -8,7 +8,7 @@ transaction that changes a record, rebuild the dirty records in a job).
 - index_record(obj): re-index one record now. index_rebuild_all(): everything (`civicspace search_reindex`).
 
 Only what a public page shows is indexed: published updates (their title, summary and body) and their
-incidents (description and outcome), and bills (short and official titles, summary). Drafts, retracted
+incidents (place, description and outcome), and bills (short and official titles, summary). Drafts, retracted
 updates, sources, editors' notes and victims' names never are; a record that stops being public leaves the
 index when it is re-indexed.
 """
@@ -96,7 +96,7 @@ def update_documents(update):
             text=_join(field(update, "summary"), _plain(field(update, "body"))), url=url,
             country_id=update.country_id, date=update.date, date_precision="day"))
         for incident in update.incidents.all():
-            body = _join(field(incident, "description"), field(incident, "outcome"))
+            body = _join(field(incident, "place"), field(incident, "description"), field(incident, "outcome"))
             if not body:
                 continue
             documents.append(SearchDocument(

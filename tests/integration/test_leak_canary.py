@@ -8,7 +8,7 @@ translated field; every user account's username, names and e-mail address (every
 A field that could hold a marker but has no row to hold it fails the test: the fixture must then create one.
 By hand, because the registry cannot say it: public-once-published text of records that are not published (updates
 in every hidden state, a draft Watchlist edition, an unverified bill stage), a confidential source's title and
-address and a sensitive victim name (row-level rules).
+address, a sensitive victim name and a place coarsened to the country in every language (row-level rules).
 
 Unpublished records get ids nothing else has (87000xx) and their addresses are checked too: a draft, submitted,
 in-review, changes-requested, verified or retracted update, its incident and source; an unverified stage; an open
@@ -63,6 +63,8 @@ CANARIES = {
     **{f"{state} update title": f"CANARY-{state}-title-91e0" for state in HIDDEN_STATES},
     **{f"{state} update body": f"CANARY-{state}-body-91e0" for state in HIDDEN_STATES},
     **{f"{state} incident": f"CANARY-{state}-incident-91e0" for state in HIDDEN_STATES},
+    # A place coarsened to "country only", in every language (a row written in bulk, bypassing Incident.save()).
+    **{f"coarsened place ({lang})": f"CANARY-coarsened-place-{lang}-5e17" for lang in LANGUAGES},
 }
 
 
@@ -213,6 +215,12 @@ def canaries(people, settings, tmp_path):
             summary_en=CANARIES[f"{state} update title"], body_en=CANARIES[f"{state} update body"])
         Incident.objects.filter(update=updates[state]).update(description_en=CANARIES[f"{state} incident"])
     published = updates[Status.PUBLISHED]
+    # Shown in every language (reviewed translations), so that every language's place would be read.
+    Update.objects.filter(pk=published.pk).update(translation_status={lang: "reviewed" for lang in LANGUAGES},
+                                                  **{f"title_{lang}": f"Synthetic title ({lang})"
+                                                     for lang in LANGUAGES if lang != "en"})
+    Incident.objects.filter(update=published).update(
+        place_precision="country", **{f"place_{lang}": CANARIES[f"coarsened place ({lang})"] for lang in LANGUAGES})
     Comment.objects.create(update=published, author=people["editor"], body="Internal comment (synthetic).",
                            transition="publish")
     TrendCall.objects.create(country=published.country, organisation=people["kgz_org"], period_end="2024-06-30",
