@@ -11,7 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 VERSIONS_DIR = Path(__file__).with_name("versions")
-ACTIVE_VERSION = "2026.3"
+ACTIVE_VERSION = "2026.4"
 TRANSFORMS = ("linear", "logistic")
 
 

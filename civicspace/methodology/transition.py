@@ -9,13 +9,16 @@ change (and widens the interval: its coefficient times the spread of that delta 
 The implied level is a linear map of rebased index levels fitted to published scores; when one of its indices
 is missing, the mean-reversion term is dropped (and the interval widens the same way).
 
-Fitting (`fit`) is ridge regression with declared signs, and every hyper-parameter (mean reversion `a`, the
-ridge penalty, the band hysteresis `h`, the interval multiplier) is chosen by cross-validation over groups of
-the fit rows (`choose`): whole editions when the fit set holds at least two transition editions, otherwise
-fixed country folds of the one edition there is. The evaluation edition is never seen. Pure Python.
+Fitting (`fit`) is penalised least squares or least absolute deviations with declared signs, with or without a
+drift c, and every hyper-parameter (the loss, the drift, mean reversion `a`, the penalty, the band hysteresis
+`h`, the interval multiplier) is chosen by cross-validation over groups of the fit rows (`choose`): whole
+editions when the fit set holds at least two transition editions, otherwise country folds of the one edition
+there is (repeated with differently seeded folds when the version says so). The evaluation edition is never
+seen. Pure Python.
 """
 import math
 import zlib
+from operator import mul
 from dataclasses import dataclass, field
 
 from .bands import BAND_BY_CODE, BANDS, SCORE_MAX, SCORE_MIN, band_for_score
@@ -95,40 +98,96 @@ def _solve(matrix, vector):
     return [a[i][n] / a[i][i] if abs(a[i][i]) > 1e-12 else 0.0 for i in range(n)]
 
 
-def ridge(xs, ys, *, penalty=0.0, signs=None, iterations=500):
-    """Intercept + coefficients minimising sum (y - c - x.b)^2 + penalty * n * |b|^2, with b_k >= 0 where
-    signs[k] is "+" and <= 0 where it is "-" (coordinate descent on centred data)."""
-    n, k = len(ys), len(xs[0]) if xs else 0
+class _Design:
+    """The columns of a small design matrix and their pairwise products, computed once so that reweighted
+    fits (least absolute deviations) only take weighted sums."""
+
+    def __init__(self, xs, ys):
+        self.n, self.k = len(ys), len(xs[0]) if xs else 0
+        self.ys = list(ys)
+        self.cols = [[r[j] for r in xs] for j in range(self.k)]
+        self.products = {(i, j): list(map(mul, self.cols[i], self.cols[j]))
+                         for i in range(self.k) for j in range(i, self.k)}
+        self.cross = [list(map(mul, col, self.ys)) for col in self.cols]
+
+    def residuals(self, c, b):
+        fitted = [c] * self.n
+        for bj, col in zip(b, self.cols):
+            if bj:
+                fitted = [f + bj * x for f, x in zip(fitted, col)]
+        return [y - f for y, f in zip(self.ys, fitted)]
+
+
+def _weighted_sum(ws, values):
+    return sum(values) if ws is None else sum(map(mul, ws, values))
+
+
+def _solve_design(design, *, penalty, signs, weights, intercept, iterations=2000):
+    n, k = design.n, design.k
     if n == 0:
         return 0.0, [0.0] * k
-    means = [sum(r[j] for r in xs) / n for j in range(k)]
-    y_mean = sum(ys) / n
-    cx = [[r[j] - means[j] for j in range(k)] for r in xs]
-    residual = [y - y_mean for y in ys]
-    norms = [sum(r[j] ** 2 for r in cx) for j in range(k)]
+    total = float(n) if weights is None else sum(weights)
+    if intercept:
+        means = [_weighted_sum(weights, col) / total for col in design.cols]
+        y_mean = _weighted_sum(weights, design.ys) / total
+    else:
+        means, y_mean = [0.0] * k, 0.0
+    # Weighted Gram matrix and cross products of the centred data: sum w x x' - W m m', sum w x y - W m y_mean.
+    gram = [[0.0] * k for _ in range(k)]
+    for (i, j), values in design.products.items():
+        gram[i][j] = gram[j][i] = _weighted_sum(weights, values) - total * means[i] * means[j]
+    cross = [_weighted_sum(weights, values) - total * means[j] * y_mean for j, values in enumerate(design.cross)]
     b = [0.0] * k
     for _ in range(iterations):
         largest = 0.0
         for j in range(k):
-            denominator = norms[j] + penalty * n
+            denominator = gram[j][j] + penalty * total
             if denominator <= 0:
                 continue
-            gradient = sum(r[j] * e for r, e in zip(cx, residual))
-            new = (gradient + norms[j] * b[j]) / denominator
+            new = (cross[j] - sum(gram[j][m] * b[m] for m in range(k) if m != j)) / denominator
             sign = (signs or {}).get(j)
             if sign == "+":
                 new = max(0.0, new)
             elif sign == "-":
                 new = min(0.0, new)
-            step = new - b[j]
-            if step:
-                for i, r in enumerate(cx):
-                    residual[i] -= step * r[j]
-                b[j] = new
-                largest = max(largest, abs(step))
-        if largest < 1e-10:
+            largest = max(largest, abs(new - b[j]))
+            b[j] = new
+        if largest < 1e-12:
             break
     return y_mean - sum(bj * m for bj, m in zip(b, means)), b
+
+
+def solve(xs, ys, *, penalty=0.0, signs=None, weights=None, intercept=True):
+    """Intercept + coefficients minimising sum w_i (y_i - c - x_i.b)^2 + penalty * sum(w) * |b|^2, with b_k >= 0
+    where signs[k] is "+" and <= 0 where it is "-" (coordinate descent on the weighted Gram matrix of the
+    centred data). Without `intercept`, c is 0 and nothing is centred."""
+    return _solve_design(_Design(xs, ys), penalty=penalty, signs=signs, weights=weights, intercept=intercept)
+
+
+def ridge(xs, ys, *, penalty=0.0, signs=None, intercept=True):
+    """Least squares with the ridge penalty and the declared signs (see `solve`)."""
+    return solve(xs, ys, penalty=penalty, signs=signs, intercept=intercept)
+
+
+def least_absolute(xs, ys, *, penalty=0.0, signs=None, intercept=True, iterations=60, floor=0.05):
+    """Least absolute deviations (the evaluation's metric is the mean absolute error) with the same penalty
+    and signs, by iteratively reweighted least squares: each row weighs 1 / max(|residual|, `floor`) points,
+    the weights scaled to a mean of 1 so that the penalty means the same as for least squares."""
+    design = _Design(xs, ys)
+    options = {"penalty": penalty, "signs": signs, "intercept": intercept}
+    c, b = _solve_design(design, weights=None, **options)
+    for _ in range(iterations):
+        ws = [1.0 / max(abs(e), floor) for e in design.residuals(c, b)]
+        mean = sum(ws) / len(ws)
+        c2, b2 = _solve_design(design, weights=[w / mean for w in ws], **options)
+        done = abs(c2 - c) + sum(abs(p - q) for p, q in zip(b, b2)) < 1e-7
+        c, b = c2, b2
+        if done:
+            break
+    return c, b
+
+
+LOSSES = {"ls": ridge, "lad": least_absolute}
 
 
 # --- the model ------------------------------------------------------------------------------------------
@@ -205,8 +264,10 @@ def _sd(values):
     return math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1))
 
 
-def fit(rows, *, delta_indices, level_indices, signs, mean_reversion, penalty, level_rows=None):
-    """Fit c and b_k (ridge with signs) on transitions with a real previous score, for a given `a`."""
+def fit(rows, *, delta_indices, level_indices, signs, mean_reversion, penalty, level_rows=None, loss="ls",
+        intercept=True):
+    """Fit c and b_k (penalised, with signs) on transitions with a real previous score, for a given `a`: by
+    least squares or least absolute deviations (`loss`), with a fitted drift c or none (`intercept`)."""
     transitions = [r for r in rows if r.previous is not None]
     level = fit_level(level_rows if level_rows is not None else rows, level_indices)
     model = Model(0.0, {k: 0.0 for k in delta_indices}, mean_reversion, level, 0.0, {}, 0.0, Z90, 0.0)
@@ -216,9 +277,9 @@ def fit(rows, *, delta_indices, level_indices, signs, mean_reversion, penalty, l
         gap = (implied - r.previous) if implied is not None else 0.0
         xs.append([r.deltas.get(k) or 0.0 for k in delta_indices])
         ys.append(r.target - r.previous - mean_reversion * gap)
-    intercept, b = ridge(xs, ys, penalty=penalty,
-                         signs={j: signs.get(k) for j, k in enumerate(delta_indices)})
-    model.intercept = intercept
+    c, b = LOSSES[loss](xs, ys, penalty=penalty, intercept=intercept,
+                        signs={j: signs.get(k) for j, k in enumerate(delta_indices)})
+    model.intercept = c
     model.coefficients = dict(zip(delta_indices, b))
     model.delta_sd = {k: _sd(r.deltas[k] for r in transitions if r.deltas.get(k) is not None) for k in delta_indices}
     gaps = [model.implied_level(r.levels) - r.previous for r in transitions if model.implied_level(r.levels) is not None]
@@ -230,29 +291,40 @@ def fit(rows, *, delta_indices, level_indices, signs, mean_reversion, penalty, l
 
 # --- cross-validation -----------------------------------------------------------------------------------
 
-def groups(rows, *, country_folds=5):
-    """How the fit rows are split for choosing hyper-parameters: by edition when at least two editions hold
-    transitions with a real previous score, otherwise into fixed country folds (crc32 of the code)."""
+def groups(rows, *, country_folds=5, repeats=None):
+    """How the fit rows are split for choosing hyper-parameters: (grouping, [(name, held_out(row))]). By edition
+    when at least two editions hold transitions with a real previous score; otherwise fixed country folds
+    (crc32 of the code), and with `repeats` that many differently seeded sets of country folds (crc32 of the
+    code and the repeat number), so that one lucky split does not choose."""
     editions = sorted({r.edition for r in rows if r.previous is not None})
     if len(editions) >= 2:
-        return "editions", {e: e for e in editions}, lambda r: r.edition
-    return "countries", {f"countries {i + 1}/{country_folds}": i for i in range(country_folds)}, \
-        lambda r: f"countries {zlib.crc32(r.country.encode()) % country_folds + 1}/{country_folds}"
+        return "editions", [(e, lambda r, e=e: r.edition == e) for e in editions]
+    if repeats is None:
+        return "countries", [(f"countries {i + 1}/{country_folds}",
+                              lambda r, i=i: zlib.crc32(r.country.encode()) % country_folds == i)
+                             for i in range(country_folds)]
+    return "countries", [(f"countries {i + 1}/{country_folds}, repeat {seed + 1}/{repeats}",
+                          lambda r, i=i, seed=seed: zlib.crc32(f"{r.country}{seed}".encode()) % country_folds == i)
+                         for seed in range(repeats) for i in range(country_folds)]
 
 
-def out_of_fold(rows, params, *, delta_indices, level_indices, signs, country_folds=5):
-    """[(row, prediction, spread)] for every transition row, each predicted by a model fitted without its
-    group; plus the name of the grouping."""
-    kind, names, key = groups(rows, country_folds=country_folds)
+def _params(chosen):
+    return {k: chosen[k] for k in ("mean_reversion", "penalty", "loss", "intercept") if k in chosen}
+
+
+def out_of_fold(rows, params, *, delta_indices, level_indices, signs, country_folds=5, repeats=None):
+    """[(row, prediction, spread, fold)] for every transition row in every split, each predicted by a model
+    fitted without its group; plus the name of the grouping. With repeats, each row appears once per repeat."""
+    kind, splits = groups(rows, country_folds=country_folds, repeats=repeats)
     transitions = [r for r in rows if r.previous is not None]
     predictions = []
-    for name in names:
-        train = [r for r in rows if key(r) != name]
+    for name, held in splits:
+        train = [r for r in rows if not held(r)]
         model = fit(train, delta_indices=delta_indices, level_indices=level_indices, signs=signs, **params)
         for r in transitions:
-            if key(r) == name:
+            if held(r):
                 score, spread, _ = model.predict(r.previous, r.deltas, r.levels)
-                predictions.append((r, score, spread))
+                predictions.append((r, score, spread, name))
     return kind, predictions
 
 
@@ -267,36 +339,45 @@ def band_agreement(pairs, hysteresis):
     return agree, false, caught
 
 
-def choose(rows, *, delta_indices, level_indices, signs, grid, country_folds=5):
-    """Every hyper-parameter by cross-validation on the fit rows alone. Returns (chosen, trace)."""
+def choose(rows, *, delta_indices, level_indices, signs, grid, country_folds=5, repeats=None):
+    """Every hyper-parameter by cross-validation on the fit rows alone: the loss, whether to fit a drift c,
+    mean reversion a and the penalty by the out-of-fold mean absolute error; then h by the out-of-fold band
+    agreement; then the interval multiplier. Returns (chosen, trace)."""
     trace = []
     best = None
-    for a in grid["mean_reversion"]:
-        for penalty in grid["penalty"]:
-            kind, preds = out_of_fold(rows, {"mean_reversion": a, "penalty": penalty},
-                                      delta_indices=delta_indices, level_indices=level_indices, signs=signs,
-                                      country_folds=country_folds)
-            mae = sum(abs(r.target - s) for r, s, _ in preds) / len(preds)
-            trace.append({"mean_reversion": a, "penalty": penalty, "cv_mae": round(mae, 4), "n": len(preds)})
-            if best is None or mae < best[0] - 1e-9:
-                best = (mae, a, penalty, preds)
-    _, a, penalty, preds = best
+    options = {"delta_indices": delta_indices, "level_indices": level_indices, "signs": signs,
+               "country_folds": country_folds, "repeats": repeats}
+    for loss in grid.get("loss", ["ls"]):
+        for intercept in grid.get("intercept", [True]):
+            for a in grid["mean_reversion"]:
+                for penalty in grid["penalty"]:
+                    params = {"mean_reversion": a, "penalty": penalty, "loss": loss, "intercept": bool(intercept)}
+                    kind, preds = out_of_fold(rows, params, **options)
+                    mae = sum(abs(r.target - s) for r, s, _, _ in preds) / len(preds)
+                    trace.append({**params, "cv_mae": round(mae, 4), "n": len(preds)})
+                    if best is None or mae < best[0] - 1e-9:
+                        best = (mae, params, preds)
+    _, params, preds = best
     # Hysteresis: the most band agreement out of fold; ties go to the larger h (fewer proposals).
     h_trace = []
     best_h = None
     for h in grid["hysteresis"]:
-        agree, false, caught = band_agreement([(r, s) for r, s, _ in preds], h)
+        agree, false, caught = band_agreement([(r, s) for r, s, _, _ in preds], h)
         h_trace.append({"hysteresis": h, "cv_band_agreement": round(agree / len(preds), 4),
                         "cv_false_changes": false, "cv_changes_caught": caught})
         key = (agree, -false, h)
         if best_h is None or key > best_h[0]:
             best_h = (key, h)
     # Interval: the multiplier of the row's spread that covers 90% of the out-of-fold residuals.
-    ratios = sorted(abs(r.target - s) / sd for r, s, sd in preds if sd > 0)
+    ratios = sorted(abs(r.target - s) / sd for r, s, sd, _ in preds if sd > 0)
     multiplier = _quantile(ratios, 0.9) if ratios else Z90
-    return ({"mean_reversion": a, "penalty": penalty, "hysteresis": best_h[1],
-             "interval_multiplier": round(multiplier, 4), "cv_grouping": kind},
-            {"grouping": kind, "mean_reversion_and_penalty": trace, "hysteresis": h_trace})
+    chosen = {"mean_reversion": params["mean_reversion"], "penalty": params["penalty"], "hysteresis": best_h[1],
+              "interval_multiplier": round(multiplier, 4), "cv_grouping": kind}
+    if "loss" in grid or "intercept" in grid:
+        chosen.update(loss=params["loss"], intercept=params["intercept"])
+    if repeats is not None:
+        chosen["cv_repeats"] = repeats
+    return chosen, {"grouping": kind, "mean_reversion_and_penalty": trace, "hysteresis": h_trace}
 
 
 def _quantile(sorted_values, q):
@@ -306,17 +387,15 @@ def _quantile(sorted_values, q):
     return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
 
 
-def calibrate(rows, *, delta_indices, level_indices, signs, grid, country_folds=5):
+def calibrate(rows, *, delta_indices, level_indices, signs, grid, country_folds=5, repeats=None):
     """The final model: hyper-parameters chosen by cross-validation, then fitted on every fit row."""
     chosen, trace = choose(rows, delta_indices=delta_indices, level_indices=level_indices, signs=signs,
-                           grid=grid, country_folds=country_folds)
-    model = fit(rows, delta_indices=delta_indices, level_indices=level_indices, signs=signs,
-                mean_reversion=chosen["mean_reversion"], penalty=chosen["penalty"])
+                           grid=grid, country_folds=country_folds, repeats=repeats)
+    model = fit(rows, delta_indices=delta_indices, level_indices=level_indices, signs=signs, **_params(chosen))
     # The spread of a prediction is the out-of-fold one, not the in-sample one.
-    _, preds = out_of_fold(rows, {"mean_reversion": chosen["mean_reversion"], "penalty": chosen["penalty"]},
-                           delta_indices=delta_indices, level_indices=level_indices, signs=signs,
-                           country_folds=country_folds)
-    residuals = [r.target - s for r, s, _ in preds]
+    _, preds = out_of_fold(rows, _params(chosen), delta_indices=delta_indices, level_indices=level_indices,
+                           signs=signs, country_folds=country_folds, repeats=repeats)
+    residuals = [r.target - s for r, s, _, _ in preds]
     model.sigma = math.sqrt(sum(e * e for e in residuals) / max(len(residuals) - 1, 1))
     model.hysteresis = chosen["hysteresis"]
     model.interval_multiplier = chosen["interval_multiplier"]
@@ -391,15 +470,14 @@ def static_predictions(pairs, fit_pairs):
     return [(r, s, half, band_probabilities(s, max(half / Z90, 1e-6))) for r, s in pairs]
 
 
-def fold_results(fit_rows, chosen, *, delta_indices, level_indices, signs, country_folds):
+def fold_results(fit_rows, chosen, *, delta_indices, level_indices, signs, country_folds, repeats=None):
     """Each cross-validation fold of the chosen parameters: the transition model against persistence."""
-    kind, names, key = groups(fit_rows, country_folds=country_folds)
-    _, preds = out_of_fold(fit_rows, {"mean_reversion": chosen["mean_reversion"], "penalty": chosen["penalty"]},
-                           delta_indices=delta_indices, level_indices=level_indices, signs=signs,
-                           country_folds=country_folds)
+    kind, splits = groups(fit_rows, country_folds=country_folds, repeats=repeats)
+    _, preds = out_of_fold(fit_rows, _params(chosen), delta_indices=delta_indices, level_indices=level_indices,
+                           signs=signs, country_folds=country_folds, repeats=repeats)
     folds = []
-    for name in names:
-        held = [(r, s) for r, s, _ in preds if key(r) == name]
+    for name, _ in splits:
+        held = [(r, s) for r, s, _, fold in preds if fold == name]
         if not held:
             continue
         agree, false, caught = band_agreement(held, chosen["hysteresis"])
@@ -417,7 +495,8 @@ def report(fit_rows, evaluate_rows, *, spec, stored=None, level_pairs=None, leve
     """Calibrate the transition specification on `fit_rows` alone and evaluate it, persistence, the level
     model (given as predictions) and the stored version's model on `evaluate_rows`."""
     options = {"delta_indices": list(spec["delta_indices"]), "level_indices": list(spec["level_indices"]),
-               "signs": dict(spec["signs"]), "country_folds": int(spec.get("country_folds", 5))}
+               "signs": dict(spec["signs"]), "country_folds": int(spec.get("country_folds", 5)),
+               "repeats": int(spec["cv_repeats"]) if spec.get("cv_repeats") else None}
     model, chosen, trace = calibrate(fit_rows, grid=spec["grid"], **options)
     kind, folds = fold_results(fit_rows, chosen, **options)
     rows = [r for r in evaluate_rows if r.previous is not None and r.previous_band is not None]

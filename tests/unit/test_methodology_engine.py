@@ -431,3 +431,53 @@ def test_v3_assessments_pull_the_score_by_their_declared_share_and_the_points_st
     # Without a previous score or indices, the assessments alone carry the score.
     alone = compute(inputs(forms=(FormInput("partner", answers),)), V3)
     assert alone.guiding == pytest.approx(100.0) and "previous" in alone.missing_inputs
+
+
+# --- 2026.4: the loss, the drift and the folds are cross-validated choices ------------------------------
+
+V4 = methodology_config.load("2026.4")
+
+
+def test_least_absolute_deviations_resist_outliers_that_pull_least_squares():
+    rng = random.Random(11)  # synthetic data
+    xs = [[rng.gauss(0, 1)] for _ in range(200)]
+    ys = [0.5 * x[0] + rng.gauss(0, 0.3) for x in xs]
+    ys[:10] = [y + 40.0 for y in ys[:10]]  # a few wild rows
+    c_ls, b_ls = T.ridge(xs, ys)
+    c_lad, b_lad = T.least_absolute(xs, ys)
+    assert abs(c_lad) < 0.2 < abs(c_ls)
+    assert b_lad[0] == pytest.approx(0.5, abs=0.1)
+
+
+def test_without_a_drift_the_intercept_is_zero_and_signs_still_hold():
+    rng = random.Random(3)  # synthetic data
+    xs = [[rng.gauss(0, 1), rng.gauss(0, 1)] for _ in range(100)]
+    ys = [2.0 + 1.0 * x[0] - 1.0 * x[1] for x in xs]
+    for solver in (T.ridge, T.least_absolute):
+        c, b = solver(xs, ys, signs={0: "+", 1: "+"}, intercept=False)
+        assert c == 0.0 and b[1] == 0.0 and b[0] > 0
+
+
+def test_repeated_country_folds_hold_out_every_row_once_per_repeat():
+    rows = [T.Row(country=f"C{i:02d}", edition="E2", target=50.0 + i % 7, target_band="obstructed",
+                  previous=50.0, previous_band="obstructed", deltas={"rsf": float(i % 5 - 2)},
+                  levels={"rsf": 50.0}) for i in range(40)]  # synthetic rows
+    kind, splits = T.groups(rows, country_folds=5, repeats=3)
+    assert kind == "countries" and len(splits) == 15
+    for seed in range(3):
+        held = [sum(held_out(r) for _, held_out in splits[seed * 5:(seed + 1) * 5]) for r in rows]
+        assert held == [1] * len(rows)
+    _, preds = T.out_of_fold(rows, {"mean_reversion": 0.0, "penalty": 1.0, "loss": "lad", "intercept": False},
+                             delta_indices=["rsf"], level_indices=[], signs={"rsf": "+"}, repeats=3)
+    assert len(preds) == 3 * len(rows)
+
+
+def test_v4_records_what_cross_validation_chose_and_both_evaluations():
+    calibration = V4.model["calibration"]
+    chosen = calibration["chosen"]
+    assert {"loss", "intercept", "mean_reversion", "penalty", "hysteresis", "cv_repeats"} <= set(chosen)
+    assert V4.decisions.hysteresis == V4.model["fitted"]["hysteresis"] == chosen["hysteresis"]
+    assert chosen["intercept"] or V4.model["fitted"]["intercept"] == 0.0
+    for fold in (calibration, calibration["reverse_fold"]):
+        assert {"persistence", "level", "transition"} <= set(fold["evaluation"])
+    assert methodology_config.ACTIVE_VERSION == "2026.4"

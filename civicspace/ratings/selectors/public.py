@@ -196,7 +196,12 @@ def methodology_transition(methodology):
         return [{"name": names[key], **block[key]} for key in ("persistence", "level", "transition") if key in block]
     def loses(block):
         return bool(block) and block.get("transition", {}).get("mae", 0) > block.get("persistence", {}).get("mae", 0)
+    def no_band_gain(block):
+        return bool(block) and (block.get("transition", {}).get("band_agreement", 0)
+                                <= block.get("persistence", {}).get("band_agreement", 0))
     return {
+        "no_gain_on_bands": no_band_gain(calibration.get("evaluation", {}))
+        or no_band_gain((calibration.get("reverse_fold") or {}).get("evaluation", {})),
         "loses_on_error": loses(calibration.get("evaluation", {}))
         or loses((calibration.get("reverse_fold") or {}).get("evaluation", {})),
         "fitted": fitted,

@@ -71,6 +71,7 @@ class Command(BaseCommand):
                 "stored_version": {**models["stored_version"], "fitted_on": stored_fit,
                                    "out_of_sample": not set(stored_fit) & set(eval_codes)},
             },
+            "against_persistence": _verdict(active, models["persistence"]),
             "chosen": result["chosen"],
             "cross_validation": result["trace"],
             "folds": {"grouping": result["fold_grouping"], "folds": result["folds"]},
@@ -125,9 +126,13 @@ class Command(BaseCommand):
         lines = [f"Methodology {report['methodology_version']}: fitted on {', '.join(report['fit'])}; "
                  f"evaluated on {', '.join(report['evaluate'])}."]
         c = report["chosen"]
-        lines.append(f"Chosen by cross-validation ({c['cv_grouping']}): mean reversion a={c['mean_reversion']}, "
-                     f"ridge penalty {c['penalty']}, hysteresis h={c['hysteresis']}, interval multiplier "
-                     f"{c['interval_multiplier']}")
+        how = (f"loss {c['loss']}, drift {'fitted' if c['intercept'] else 'none'}, " if "loss" in c else "")
+        repeats = f", {c['cv_repeats']} repeats" if c.get("cv_repeats") else ""
+        lines.append(f"Chosen by cross-validation ({c['cv_grouping']}{repeats}): {how}mean reversion "
+                     f"a={c['mean_reversion']}, penalty {c['penalty']}, hysteresis h={c['hysteresis']}, interval "
+                     f"multiplier {c['interval_multiplier']}")
+        v = report["against_persistence"]
+        lines.append("Against persistence: " + "; ".join(v["statements"]))
         for fold in report["folds"]["folds"]:
             lines.append(f"  fold {fold['held_out']:16} n {fold['n']:3}: mae {fold['mae']} (persistence "
                          f"{fold['persistence']['mae']}), band agreement {fold['band_agreement']} (persistence "
@@ -138,6 +143,20 @@ class Command(BaseCommand):
         for b in report["reliability"]:
             lines.append(f"  {b['predicted']}: n {b['n']}, predicted {b['mean_predicted']}, observed {b['observed']}")
         return "\n".join(lines + [""] + [f"- {n}" for n in report["notes"]])
+
+
+def _verdict(model, persistence):
+    """Whether the model beats carrying the previous score forward, on each measure, said in words too."""
+    error = model["mae"] < persistence["mae"]
+    bands = model["band_agreement"] > persistence["band_agreement"]
+    statements = [
+        f"mean absolute error {model['mae']} against {persistence['mae']}: "
+        + ("wins" if error else "LOSES"),
+        f"band agreement {model['band_agreement']} against {persistence['band_agreement']} "
+        f"({model['changes_caught']} real band changes caught, {model['false_changes']} false): "
+        + ("wins" if bands else "does NOT win"),
+    ]
+    return {"wins_on_error": error, "wins_on_bands": bands, "statements": statements}
 
 
 def _dump(data):
