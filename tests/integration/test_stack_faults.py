@@ -111,7 +111,8 @@ def url(stack, path):
 
 def shell(stack, code):
     """Run Python in the stack's environment (like a command on an app server); its last printed line."""
-    result = stack.manage("shell", "-c", code)
+    result = stack.manage("shell", "-c", code, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
 
 
@@ -341,7 +342,7 @@ from civicspace.alerts import services as alerts
 from civicspace.alerts.models import Subscriber, WebhookEndpoint
 from civicspace.countries.models import Country
 from civicspace.monitoring import services as monitoring
-from civicspace.monitoring.models import Organisation, Update
+from civicspace.monitoring.models import Organisation, Source, Update
 kgz = Country.objects.get(code='KGZ')
 subscriber = Subscriber.objects.create(email={reader!r}, language='ru', frequency='instant',
                                        confirmed_at=timezone.now())
@@ -355,6 +356,7 @@ org, _ = Organisation.objects.get_or_create(slug='stack-test-org', defaults={{'n
 update = Update.objects.create(country=kgz, date=dt.date(2024, 3, 1), original_language='en', organisation=org,
                                title_en='Stack alert test {tag} (synthetic)', summary_en='Synthetic summary.',
                                body_en='Synthetic body.', status='verified', created_by=editor)
+Source.objects.create(update=update, title='Public source (synthetic)', publisher='Test', url='https://example.org/s')
 monitoring.update_transition(update=update, actor=editor, name='publish')
 print(json.dumps({{"update": update.pk, "secret": endpoint.secret, "country_ru": kgz.name_ru}}))
 """))
@@ -388,5 +390,5 @@ def _decoded_text(message):
     import email
     from email import policy
 
-    parsed = email.message_from_string(message, policy=policy.default)
+    parsed = email.message_from_bytes(message.encode("utf-8"), policy=policy.default)
     return "\n".join(part.get_content() for part in parsed.walk() if part.get_content_maintype() == "text")
