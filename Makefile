@@ -120,7 +120,8 @@ clean:
 # Benchmarks (README "Benchmarks"): synthetic data at ten times today's real volume in var/bench/bench.sqlite3
 # and the PostgreSQL database civicspace_bench (generated once per seed and scale, never the demo database),
 # then every ratio into bench/results/latest.md and latest.json. BENCH_SCALE=0.01 for a quick run;
-# BENCH_LABEL=before keeps a run as the "before" column of the report.
+# BENCH_LABEL=before keeps a run as the "before" column of the report. The alerts fan-out runs with
+# BENCH_ALERTS_SUBSCRIBERS (default 100000) subscribers, sending capped at BENCH_ALERTS_SEND_LIMIT (20000).
 BENCH_SCALE ?= 1
 BENCH_LABEL ?= latest
 BENCH_DURATION ?= 10

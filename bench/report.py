@@ -64,6 +64,9 @@ def ratio_rows(report):
         if report.get(f"export_full_{vendor}"):
             rows.append((f"full export at scale {report[f'export_full_{vendor}'].get('scale')} [{vendor}]: "
                          "civicspace export / native dump", (f"export_full_{vendor}", "ratio")))
+    if report.get("alerts"):
+        rows.append(("alerts: e-mails sent per second to a local SMTP sink / the sink's own rate",
+                     ("alerts", "send_vs_sink")))
     return rows
 
 
@@ -163,4 +166,20 @@ def render(report, before=None):
                                  f"(peak RSS {exp['export_peak_rss_mb']} MB, {exp['export_bytes'] / 1e6:,.0f} MB "
                                  f"written) vs {exp['native']} {exp['native_s']} s (ratio {_fmt(exp['ratio'])})")
             lines.append("")
+    alerts = report.get("alerts")
+    if alerts and "error" not in alerts:
+        lines += ["### Alerts: one publication to synthetic subscribers", "",
+                  f"- {alerts['subscribers']:,} subscribers (90% instant, 7% daily, 3% weekly, all matching): "
+                  f"fan-out queued {alerts['instant_emails_queued']:,} instant e-mails in "
+                  f"{_fmt(alerts['fan_out_seconds'])} s ({_fmt(alerts['fan_out_per_second'])} per second); run "
+                  f"again, it queued {alerts['second_run_queued']} more",
+                  f"- sending through the job the worker runs: {alerts['sent']:,} e-mails in "
+                  f"{_fmt(alerts['send_seconds'])} s ({_fmt(alerts['send_per_second'])} per second) vs the sink's "
+                  f"own rate {_fmt(alerts['sink_own_rate_per_second'])} per second (smtplib, one connection per "
+                  f"message): ratio {_fmt(alerts['send_vs_sink'])}; the sink received {alerts['sink_received']:,} in all "
+                  "(its own-rate run included)",
+                  f"- daily digest: {alerts['daily_digest_subscribers']:,} subscribers grouped, one e-mail each, "
+                  f"in {_fmt(alerts['daily_digest_seconds'])} s", ""]
+    elif alerts:
+        lines += ["### Alerts", "", f"- failed: {alerts['error']}", ""]
     return "\n".join(lines) + "\n"

@@ -37,6 +37,10 @@ CIVICSPACE = str(ROOT / ".venv" / "bin" / "civicspace")
 DATASETTE = str(BENCH_VAR / "venv" / "bin" / "datasette")
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 IMPORT_SCALE = float(os.environ.get("BENCH_IMPORT_SCALE", "0.1"))
+# Alerts fan-out (issue 19): one publication to this many synthetic subscribers; the sending phase is capped at
+# BENCH_ALERTS_SEND_LIMIT e-mails (one SMTP connection each: 100,000 would take most of the run), 0 = all.
+ALERTS_SUBSCRIBERS = int(os.environ.get("BENCH_ALERTS_SUBSCRIBERS", "100000"))
+ALERTS_SEND_LIMIT = int(os.environ.get("BENCH_ALERTS_SEND_LIMIT", "20000"))
 # The application code measured: this checkout, or another one (e.g. a `git worktree` of an older commit, for
 # the "before" column; it needs var/static and the compiled .mo files of its own).
 CODE_ROOT = Path(os.environ.get("BENCH_CODE_ROOT", ROOT)).resolve()
@@ -266,6 +270,22 @@ def inproc(task, database_url):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def bench_alerts(subscribers, send_limit):
+    """bench/alerts_fanout.py in its own process and its own SQLite file: the fan-out of one publication to
+    `subscribers` synthetic subscribers (digests grouped), and the e-mails sent per second to a local SMTP sink
+    against the sink's own rate. Its JSON, or the error."""
+    say(f"  alerts fan-out to {subscribers:,} subscribers (sending capped at {send_limit or 'all'})")
+    argv = [PYTHON, str(ROOT / "bench" / "alerts_fanout.py"), "--subscribers", str(subscribers)]
+    if send_limit:
+        argv += ["--send-limit", str(send_limit)]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": f"{CODE_ROOT}:{ROOT}"}
+    out = subprocess.run(argv, cwd=CODE_ROOT, env=env, capture_output=True, text=True)
+    if out.returncode:
+        lines = [line for line in out.stderr.strip().splitlines() if line.strip()]
+        return {"error": lines[-1][:300] if lines else f"exit {out.returncode}", "stderr": out.stderr[-2000:]}
+    return json.loads(out.stdout[out.stdout.index("{"):])
+
+
 def run_timed(argv, *, env=None, stdout=None, stdin=None):
     """Wall time and peak RSS (MB) of a child process."""
     started = time.perf_counter()
@@ -424,6 +444,9 @@ def run(args):
             report["export_postgresql"] = {"scale": IMPORT_SCALE, **bench_export(
                 "postgresql", PG_URL.rsplit("/", 1)[0] + "/civicspace_bench_import")}
 
+    if not args.skip_alerts:
+        report["alerts"] = bench_alerts(args.alerts_subscribers, args.alerts_send_limit)
+
     report["duration_s"] = round(time.monotonic() - started, 1)
     (RESULTS / f"{args.label}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
@@ -442,6 +465,9 @@ def main(argv=None):
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-io", action="store_true", help="skip the import and export benchmarks")
     parser.add_argument("--full-export", action="store_true", help="also export the full-scale databases")
+    parser.add_argument("--skip-alerts", action="store_true", help="skip the alerts fan-out benchmark")
+    parser.add_argument("--alerts-subscribers", type=int, default=ALERTS_SUBSCRIBERS)
+    parser.add_argument("--alerts-send-limit", type=int, default=ALERTS_SEND_LIMIT)
     run(parser.parse_args(argv))
 
 

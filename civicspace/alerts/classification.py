@@ -16,7 +16,12 @@ FIELDS = {
     "WebhookEndpoint": {"id": CONFIDENTIAL, "name": CONFIDENTIAL, "owner_email": PERSONAL, "url": CONFIDENTIAL,
                         "secret": CONFIDENTIAL, "event_types": CONFIDENTIAL, "active": CONFIDENTIAL,
                         "consecutive_failures": CONFIDENTIAL, "disabled_at": CONFIDENTIAL,
-                        "disabled_reason": CONFIDENTIAL, "created_at": CONFIDENTIAL},
+                        "disabled_reason": CONFIDENTIAL, "created_at": CONFIDENTIAL,
+                        "manage_token": CONFIDENTIAL},
+    # A self-service endpoint asked for and not confirmed yet: the address is personal, the rest confidential.
+    "WebhookRequest": {"id": CONFIDENTIAL, "email": PERSONAL, "name": CONFIDENTIAL, "url": CONFIDENTIAL,
+                       "event_types": CONFIDENTIAL, "language": PERSONAL, "token": CONFIDENTIAL,
+                       "created_at": PERSONAL},
     "WebhookDelivery": {"id": CONFIDENTIAL, "endpoint": CONFIDENTIAL, "event": CONFIDENTIAL, "state": CONFIDENTIAL,
                         "attempts": CONFIDENTIAL, "first_attempt_at": CONFIDENTIAL, "last_attempt_at": CONFIDENTIAL,
                         "next_attempt_at": CONFIDENTIAL, "last_status_code": CONFIDENTIAL,

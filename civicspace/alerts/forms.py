@@ -69,3 +69,36 @@ class TopicsForm(forms.Form):
 class SubscribeForm(TopicsForm):
     email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
     field_order = ["email"]
+
+
+EVENT_TYPES = [
+    ("update.published", _("An update is published")),
+    ("update.retracted", _("A published update is retracted")),
+    ("law.stage_verified", _("A law reaches a new stage")),
+    ("rating.edition_published", _("A rating edition is published")),
+    ("watchlist.edition_published", _("A Watchlist edition is published")),
+    ("findings.published", _("Global findings are published")),
+    ("case.published", _("A case is published")),
+    ("case.event_verified", _("A new event of a case")),
+]
+
+
+class WebhookEventsForm(forms.Form):
+    event_types = forms.MultipleChoiceField(
+        label=_("Event types"), choices=EVENT_TYPES, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every event type, including types added later."))
+
+
+class WebhookRequestForm(WebhookEventsForm):
+    email = forms.EmailField(label=_("Your e-mail address"), max_length=254,
+                             help_text=_("The confirmation link, the link to manage the endpoint and a notice if "
+                                         "it is disabled come to this address."))
+    url = forms.URLField(label=_("Endpoint URL (HTTPS)"), max_length=500, assume_scheme="https",
+                         help_text=_("A public https:// address that accepts POST requests."))
+    name = forms.CharField(label=_("Name (optional)"), max_length=200, required=False,
+                           help_text=_("For you, e.g. the system that receives the events."))
+    field_order = ["email", "url", "name", "event_types"]
+
+
+class WebhookManageForm(WebhookEventsForm):
+    reactivate = forms.BooleanField(label=_("Reactivate the endpoint"), required=False)

@@ -127,8 +127,40 @@ def already_message(lang, token):
 
 def webhook_disabled_message(endpoint, reason):
     subject = f"Civic Space Monitor webhook disabled: {endpoint.name}"
+    if endpoint.manage_token:
+        how = ["Fix the endpoint, then reactivate it from its page:", webhook_manage_url("en", endpoint.manage_token)]
+    else:
+        how = ["Fix the endpoint, then ask an administrator to reactivate it; failed deliveries can be "
+               "replayed from the delivery log."]
     body = "\n".join([f"Your webhook endpoint {endpoint.url} was disabled after repeated failed deliveries.",
-                      f"Last error: {reason}", "",
-                      "Fix the endpoint, then ask an administrator to reactivate it; failed deliveries can be "
-                      "replayed from the delivery log."])
+                      f"Last error: {reason}", "", *how])
     return subject, body
+
+
+def webhook_manage_url(lang, token):
+    with translation.override(lang):
+        return settings.SITE_URL + reverse("alerts:webhook_manage", args=[token])
+
+
+def webhook_confirmation_message(lang, token):
+    """The same e-mail whether or not the address already owns endpoints."""
+    with translation.override(lang):
+        url = settings.SITE_URL + reverse("alerts:webhook_confirm", args=[token])
+        subject = _("Confirm your Civic Space Monitor webhook")
+        body = "\n".join([
+            _("Someone (we hope you) asked to send Civic Space Monitor webhooks to an endpoint, with this address "
+              "as its owner."),
+            "", _("To create the endpoint and see its signing secret, open this link:"), url, "",
+            _("If it was not you, ignore this e-mail: nothing will be sent without the confirmation.")])
+        return subject, body
+
+
+def webhook_created_message(lang, endpoint):
+    with translation.override(lang):
+        subject = _("Your Civic Space Monitor webhook is active")
+        body = "\n".join([
+            _("Your webhook endpoint %(url)s is active.") % {"url": endpoint.url}, "",
+            _("Keep this link: it shows the delivery log and lets you rotate the secret, change the event types "
+              "or delete the endpoint. Anyone with the link can do the same."),
+            webhook_manage_url(lang, endpoint.manage_token)])
+        return subject, body

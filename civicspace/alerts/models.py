@@ -109,6 +109,9 @@ class WebhookEndpoint(models.Model):
     disabled_at = models.DateTimeField(null=True, blank=True)
     disabled_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Self-service endpoints (a confirmed e-mail, no account): the owner's link to the delivery log, the secret's
+    # rotation, the event types and deletion. Empty for endpoints an administrator made.
+    manage_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -118,6 +121,25 @@ class WebhookEndpoint(models.Model):
 
     def wants(self, kind):
         return not self.event_types or kind in self.event_types
+
+
+class WebhookRequest(models.Model):
+    """A self-service webhook endpoint asked for on the public form and not yet confirmed from the owner's inbox
+    (double opt-in). Confirming creates the WebhookEndpoint and deletes this row; unconfirmed ones expire."""
+
+    email = models.EmailField()
+    name = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=500)
+    event_types = models.JSONField(default=list, blank=True)  # empty: all
+    language = models.CharField(max_length=2, choices=settings.LANGUAGES, default="en")
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"webhook request {self.pk}"
 
 
 class WebhookDelivery(models.Model):

@@ -34,7 +34,9 @@ def webhooks_openapi():
         out[kind] = {"post": {
             "summary": kind,
             "description": DESCRIPTIONS[kind] + " Sent to the HTTPS endpoints registered for this event type; "
-                           "an answer other than 2xx is retried with exponential back-off for 24 hours.",
+                           "an answer other than 2xx is retried with exponential back-off for 24 hours. Register "
+                           "an endpoint at [/en/alerts/webhooks/](/en/alerts/webhooks/) (self-service, with a "
+                           "confirmed e-mail address).",
             "operationId": "webhook_" + kind.replace(".", "_"),
             "parameters": HEADERS,
             "requestBody": {"required": True, "content": {"application/json": {"schema": {

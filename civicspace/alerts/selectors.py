@@ -8,7 +8,7 @@ Rules:
 - a rating edition: subscribers of rating changes whose places include a changed country (no places: any change);
 - a Watchlist edition, findings: their subscribers; a case: subscribers of its country or region.
 """
-from .models import Delivery, Event, Subscriber
+from .models import Delivery, Event, Subscriber, WebhookDelivery, WebhookEndpoint, WebhookRequest
 
 M2M = {name: getattr(Subscriber, name).through for name in ("countries", "regions", "terms", "bills",
                                                               "law_countries")}
@@ -76,3 +76,18 @@ def instant_recipients(event):
 
 def subscriber_by_token(token):
     return Subscriber.objects.filter(token=token).first() if token else None
+
+
+def webhook_request_by_token(token):
+    return WebhookRequest.objects.filter(token=token).first() if token else None
+
+
+def webhook_endpoint_by_token(token):
+    """A self-service endpoint by its manage token (endpoints an administrator made have none)."""
+    return WebhookEndpoint.objects.filter(manage_token=token).first() if token else None
+
+
+def webhook_log(endpoint, limit=50):
+    """The endpoint's latest deliveries, newest first, each with its attempts (two queries)."""
+    return list(WebhookDelivery.objects.filter(endpoint=endpoint).select_related("event")
+                .prefetch_related("log").order_by("-pk")[:limit])

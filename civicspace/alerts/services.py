@@ -23,7 +23,8 @@ from civicspace.jobs.models import OutgoingEmail
 from civicspace.jobs.services import email_queue, email_queue_many, job_enqueue
 
 from . import messages, payloads, selectors, webhooks
-from .models import Delivery, Event, Subscriber, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .models import (Delivery, Event, Subscriber, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookRequest,
+                     new_token, new_webhook_secret)
 
 TOPIC_FIELDS = ("countries", "regions", "terms", "bills", "law_countries")
 FLAG_FIELDS = ("rating_changes", "watchlist", "findings")
@@ -32,7 +33,17 @@ FLAG_FIELDS = ("rating_changes", "watchlist", "findings")
 class Throttled(Exception):
     def __init__(self, retry_after):
         self.retry_after = retry_after
-        super().__init__(_("Too many subscription requests from your network. Please try again later."))
+        super().__init__(self.message())
+
+    @staticmethod
+    def message():
+        return _("Too many subscription requests from your network. Please try again later.")
+
+
+class WebhookThrottled(Throttled):
+    @staticmethod
+    def message():
+        return _("Too many webhook requests from your network. Please try again later.")
 
 
 # --- the outbox ---------------------------------------------------------------------------------------------
@@ -398,3 +409,119 @@ def webhook_endpoint_save(*, endpoint, actor):
     audit_event_record(action="alerts.webhook_endpoint_save", actor=actor, target=endpoint,
                        data={"created": creating, "event_types": endpoint.event_types})
     return endpoint
+
+
+# --- self-service webhooks (a confirmed e-mail, no account) ----------------------------------------------------
+
+def _event_types(event_types):
+    from civicspace.core.events import KINDS
+
+    if set(event_types) - set(KINDS):
+        raise ValidationError({"event_types": _("Choose event types from the list.")})
+    return [kind for kind in KINDS if kind in event_types]
+
+
+def webhook_request_expiry():
+    return dt.timedelta(days=float(getattr(settings, "ALERTS_WEBHOOK_CONFIRM_DAYS", 7)))
+
+
+@transaction.atomic
+def webhook_request_submit(*, email, url, event_types, name, language, ip):
+    """The public webhook form. The answer is the same whether or not the address is known or already owns
+    endpoints: a confirmation link goes to the address, and nothing exists before it is followed. Per-IP limit:
+    WebhookThrottled. Per-address limit: silently nothing sent (the answer stays the same). The URL passes the
+    SSRF check here (the form names the problem) and again on confirmation and at every sending."""
+    event_types = _event_types(event_types)
+    wait = throttle_hit("alerts-webhook-ip", ip, limit=_limit("ALERTS_WEBHOOK_REQUESTS_PER_IP_PER_HOUR", 10),
+                        window_seconds=3600)
+    if wait:
+        raise WebhookThrottled(wait)
+    webhooks.endpoint_address(url)
+    email = email.strip().lower()
+    WebhookRequest.objects.filter(created_at__lt=timezone.now() - webhook_request_expiry()).delete()
+    if throttle_hit("alerts-webhook-address", email, limit=_limit("ALERTS_WEBHOOK_REQUESTS_PER_ADDRESS_PER_DAY", 3),
+                    window_seconds=86400):
+        return None
+    request = WebhookRequest.objects.create(email=email, url=url, event_types=event_types, name=name.strip(),
+                                            language=language)
+    audit_event_record(action="alerts.webhook_request_submit", target=request, data={"event_types": event_types})
+    subject, body = messages.webhook_confirmation_message(language, request.token)
+    email_queue(key=f"alerts:webhook-request:{request.pk}", to=email, subject=subject, body=body,
+                headers={"Content-Language": language}, audit=False)
+    return request
+
+
+def _gone(what):
+    return ValidationError({"token": what})
+
+
+@transaction.atomic
+def webhook_request_confirm(*, token):
+    """The link from the inbox: the endpoint is created (URL checked again: its name may resolve elsewhere now)
+    with a new secret, the request is deleted (the link works once), and the manage link is e-mailed. Returns the
+    endpoint, whose secret the confirmation page shows once."""
+    request = WebhookRequest.objects.select_for_update().filter(token=token).first() if token else None
+    if request is None or request.created_at < timezone.now() - webhook_request_expiry():
+        raise _gone(_("This link is no longer valid: the endpoint was already created, or the request expired."))
+    webhooks.endpoint_address(request.url)
+    from urllib.parse import urlsplit
+
+    endpoint = WebhookEndpoint.objects.create(
+        name=(request.name or urlsplit(request.url).hostname or request.url)[:200], owner_email=request.email,
+        url=request.url, event_types=request.event_types, manage_token=new_token())
+    language = request.language
+    request.delete()
+    audit_event_record(action="alerts.webhook_request_confirm", target=endpoint,
+                       data={"event_types": endpoint.event_types})
+    subject, body = messages.webhook_created_message(language, endpoint)
+    email_queue(key=f"alerts:webhook-created:{endpoint.pk}", to=endpoint.owner_email, subject=subject, body=body,
+                headers={"Content-Language": language}, audit=False)
+    return endpoint
+
+
+def _own_endpoint(token):
+    endpoint = (WebhookEndpoint.objects.select_for_update().filter(manage_token=token).first() if token else None)
+    if endpoint is None:
+        raise _gone(_("This link is no longer valid: the endpoint does not exist."))
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_edit(*, token, event_types, reactivate=False):
+    """The owner changes the event types (none: all) and may reactivate an endpoint disabled after failures
+    (its URL is checked again)."""
+    endpoint = _own_endpoint(token)
+    endpoint.event_types = _event_types(event_types)
+    data = {"event_types": endpoint.event_types}
+    if reactivate and not endpoint.active:
+        webhooks.endpoint_address(endpoint.url)
+        endpoint.active, endpoint.consecutive_failures = True, 0
+        endpoint.disabled_at, endpoint.disabled_reason = None, ""
+        data["reactivated"] = True
+    endpoint.save(update_fields=["event_types", "active", "consecutive_failures", "disabled_at", "disabled_reason"])
+    audit_event_record(action="alerts.webhook_endpoint_edit", target=endpoint, data=data)
+    return endpoint
+
+
+@transaction.atomic
+def webhook_secret_rotate(*, token):
+    """A new signing secret (shown once to the owner); the old one signs nothing from now on."""
+    endpoint = _own_endpoint(token)
+    endpoint.secret = new_webhook_secret()
+    endpoint.save(update_fields=["secret"])
+    audit_event_record(action="alerts.webhook_secret_rotate", target=endpoint, data={})
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_delete(*, token):
+    """The owner deletes the endpoint with its delivery log and the e-mails kept about it; nothing more is sent."""
+    endpoint = _own_endpoint(token)
+    endpoint_id = endpoint.pk
+    OutgoingEmail.objects.filter(to=endpoint.owner_email).filter(
+        key__in=[f"alerts:webhook-created:{endpoint_id}"]).delete()
+    OutgoingEmail.objects.filter(to=endpoint.owner_email,
+                                 key__startswith=f"alerts:webhook-disabled:{endpoint_id}:").delete()
+    endpoint.delete()
+    audit_event_record(action="alerts.webhook_endpoint_delete", data={"endpoint": endpoint_id})
+    return endpoint_id

@@ -1,9 +1,10 @@
 """The public alert pages: subscribe, the same "check your inbox" answer for every address, confirm, manage and
-unsubscribe by the token from the e-mails. Unsubscribe takes a one-click POST without a session or CSRF token
+unsubscribe by the token from the e-mails; self-service webhooks the same way (ask, confirm from the inbox, then
+one link to the delivery log, the secret's rotation, the event types and deletion). Unsubscribe takes a one-click POST without a session or CSRF token
 (RFC 8058: the mail client posts List-Unsubscribe=One-Click)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from civicspace.core.throttle import client_ip
 
 from . import selectors, services
-from .forms import SubscribeForm, TopicsForm
+from .forms import SubscribeForm, TopicsForm, WebhookManageForm, WebhookRequestForm
 
 
 def _add_errors(form, error):
@@ -120,3 +121,113 @@ def unsubscribe(request, token):
     if subscriber is None:
         return render(request, "alerts/unsubscribed.html")
     return render(request, "alerts/unsubscribe.html", {"token": token})
+
+
+# --- self-service webhooks --------------------------------------------------------------------------------------
+
+@never_cache
+def webhook_request(request):
+    status = 200
+    if request.method == "POST":
+        form = WebhookRequestForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.webhook_request_submit(email=data["email"], url=data["url"], name=data["name"],
+                                                event_types=data["event_types"], language=get_language(),
+                                                ip=client_ip(request))
+            except services.Throttled as error:
+                form.add_error(None, str(error))
+                status = 429
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return redirect("alerts:webhook_sent")
+        if form.errors and status == 200:
+            status = 400
+    else:
+        form = WebhookRequestForm()
+    return render(request, "alerts/webhook_request.html", {"form": form}, status=status)
+
+
+def webhook_sent(request):
+    return render(request, "alerts/webhook_sent.html")
+
+
+def _gone_page(request, error):
+    return render(request, "alerts/webhook_gone.html", {"errors": error.messages}, status=404)
+
+
+@_private
+def webhook_confirm(request, token):
+    """GET: one button (mail scanners that follow links create nothing). POST: the endpoint is created and its
+    secret shown on this page, once (the link then no longer works)."""
+    if request.method == "POST":
+        try:
+            endpoint = services.webhook_request_confirm(token=token)
+        except ValidationError as error:
+            if "token" in error.message_dict:
+                return _gone_page(request, error)
+            return render(request, "alerts/webhook_confirm.html", {"token": token, "errors": error.messages},
+                          status=400)
+        return render(request, "alerts/webhook_secret.html", {"endpoint": endpoint, "created": True})
+    if selectors.webhook_request_by_token(token) is None:
+        raise Http404("No webhook request with this link")
+    return render(request, "alerts/webhook_confirm.html", {"token": token})
+
+
+def _own_endpoint(token):
+    endpoint = selectors.webhook_endpoint_by_token(token)
+    if endpoint is None:
+        raise Http404("No webhook endpoint with this link")
+    return endpoint
+
+
+@_private
+def webhook_manage(request, token):
+    endpoint = _own_endpoint(token)
+    status = 200
+    if request.method == "POST":
+        form = WebhookManageForm(request.POST)
+        if form.is_valid():
+            try:
+                services.webhook_endpoint_edit(token=token, event_types=form.cleaned_data["event_types"],
+                                               reactivate=form.cleaned_data["reactivate"])
+            except ValidationError as error:
+                if "token" in error.message_dict:
+                    return _gone_page(request, error)
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Your choices are saved."))
+                return redirect("alerts:webhook_manage", token=token)
+        status = 400
+    else:
+        form = WebhookManageForm(initial={"event_types": endpoint.event_types})
+    if endpoint.active:
+        del form.fields["reactivate"]
+    return render(request, "alerts/webhook_manage.html",
+                  {"form": form, "endpoint": endpoint, "token": token, "log": selectors.webhook_log(endpoint)},
+                  status=status)
+
+
+@_private
+def webhook_rotate(request, token):
+    """POST only (the button on the manage page): a new secret, shown once on the answer."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        endpoint = services.webhook_secret_rotate(token=token)
+    except ValidationError as error:
+        return _gone_page(request, error)
+    return render(request, "alerts/webhook_secret.html", {"endpoint": endpoint, "created": False})
+
+
+@_private
+def webhook_delete(request, token):
+    if request.method == "POST":
+        try:
+            services.webhook_endpoint_delete(token=token)
+        except ValidationError as error:
+            return _gone_page(request, error)
+        return render(request, "alerts/webhook_deleted.html")
+    return render(request, "alerts/webhook_delete.html", {"endpoint": _own_endpoint(token), "token": token})

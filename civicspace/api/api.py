@@ -82,7 +82,9 @@ api = PublicAPI(
         "Read-only open data of the Civic Space Monitor: countries and their published civic-space ratings, "
         "rating editions, research partners' published updates and incidents, laws and their verified stages, "
         "Watchlist editions and the taxonomy. No key is needed; requests are rate-limited per client. Errors are "
-        'JSON: `{"detail": "..."}`.'
+        'JSON: `{"detail": "..."}`. Public events are also sent as signed webhooks (the `webhooks` section); '
+        "register an HTTPS endpoint yourself at [/en/alerts/webhooks/](/en/alerts/webhooks/) (a confirmed e-mail "
+        "address, no account)."
     ),
     urls_namespace="api-v1",
     docs=LocalSwagger(settings={"validatorUrl": None}),  # the validator badge would call validator.swagger.io

@@ -341,6 +341,30 @@ ROWS = {
     "<lang>/alerts/unsubscribe/<str:token>/ (one click)": ("POST", "/en/alerts/unsubscribe/{alerts_token}/",
                                                             PUBLIC),
     "<lang>/alerts/manage/<str:token>/ (no such token)": ("GET", "/en/alerts/manage/no-such-token/", NOWHERE),
+    # Self-service webhooks: anyone may ask; the confirmation link and the endpoint's manage link answer whoever
+    # holds the token (it came by e-mail); rotate is POST only.
+    "<lang>/alerts/webhooks/": ("GET", "/en/alerts/webhooks/", PUBLIC),
+    "<lang>/alerts/webhooks/ (ask)": ("POST", "/en/alerts/webhooks/", PUBLIC),
+    "<lang>/alerts/webhooks/sent/": ("GET", "/en/alerts/webhooks/sent/", PUBLIC),
+    "<lang>/alerts/webhooks/confirm/<str:token>/": ("GET", "/en/alerts/webhooks/confirm/{webhook_request_token}/",
+                                                    PUBLIC),
+    "<lang>/alerts/webhooks/confirm/<str:token>/ (confirm)": (
+        "POST", "/en/alerts/webhooks/confirm/{webhook_request_token}/", PUBLIC),
+    "<lang>/alerts/webhooks/confirm/<str:token>/ (no such token)": (
+        "GET", "/en/alerts/webhooks/confirm/no-such-token/", NOWHERE),
+    "<lang>/alerts/webhooks/manage/<str:token>/": ("GET", "/en/alerts/webhooks/manage/{webhook_token}/", PUBLIC),
+    "<lang>/alerts/webhooks/manage/<str:token>/ (save)": ("POST", "/en/alerts/webhooks/manage/{webhook_token}/",
+                                                          PUBLIC),
+    "<lang>/alerts/webhooks/manage/<str:token>/ (no such token)": (
+        "GET", "/en/alerts/webhooks/manage/no-such-token/", NOWHERE),
+    "<lang>/alerts/webhooks/manage/<str:token>/rotate/": (
+        "POST", "/en/alerts/webhooks/manage/{webhook_token}/rotate/", PUBLIC),
+    "<lang>/alerts/webhooks/manage/<str:token>/rotate/ (no such token)": (
+        "POST", "/en/alerts/webhooks/manage/no-such-token/rotate/", NOWHERE),
+    "<lang>/alerts/webhooks/manage/<str:token>/delete/": (
+        "GET", "/en/alerts/webhooks/manage/{webhook_token}/delete/", PUBLIC),
+    "<lang>/alerts/webhooks/manage/<str:token>/delete/ (delete)": (
+        "POST", "/en/alerts/webhooks/manage/{webhook_token}/delete/", PUBLIC),
     # Draft objects that the public pages must not reveal (extra rows: same patterns, other objects).
     "<lang>/watchlist/<slug:slug>/ (draft)": ("GET", "/en/watchlist/{draft_edition}/", policy(HIDE)),
     "<lang>/watchlist/<slug:slug>/press-release/ (draft)": (
@@ -392,6 +416,13 @@ POST_DATA = {
     "<lang>/alerts/confirm/<str:token>/ (confirm)": {},
     "<lang>/alerts/manage/<str:token>/ (save)": {"countries": "{country}", "language": "ru", "frequency": "daily"},
     "<lang>/alerts/unsubscribe/<str:token>/ (one click)": {"List-Unsubscribe": "One-Click"},
+    "<lang>/alerts/webhooks/ (ask)": {"email": "matrix-hook@test.invalid", "url": "https://127.0.0.1:9/matrix",
+                                      "event_types": "update.published"},
+    "<lang>/alerts/webhooks/confirm/<str:token>/ (confirm)": {},
+    "<lang>/alerts/webhooks/manage/<str:token>/ (save)": {"event_types": "law.stage_verified"},
+    "<lang>/alerts/webhooks/manage/<str:token>/rotate/": {},
+    "<lang>/alerts/webhooks/manage/<str:token>/rotate/ (no such token)": {},
+    "<lang>/alerts/webhooks/manage/<str:token>/delete/ (delete)": {},
 }
 EFFECTS = {
     "<lang>/workspace/updates/<int:pk>/comments/": lambda role, state: "monitoring.comment_add",
@@ -415,6 +446,12 @@ EFFECTS = {
     "<lang>/alerts/confirm/<str:token>/ (confirm)": "alerts.subscriber_confirm",
     "<lang>/alerts/manage/<str:token>/ (save)": "alerts.subscriber_edit",
     "<lang>/alerts/unsubscribe/<str:token>/ (one click)": "alerts.subscriber_unsubscribe",
+    "<lang>/alerts/webhooks/ (ask)": "alerts.webhook_request_submit",
+    "<lang>/alerts/webhooks/confirm/<str:token>/ (confirm)": "alerts.webhook_request_confirm",
+    "<lang>/alerts/webhooks/manage/<str:token>/ (save)": "alerts.webhook_endpoint_edit",
+    "<lang>/alerts/webhooks/manage/<str:token>/rotate/": "alerts.webhook_secret_rotate",
+    "<lang>/alerts/webhooks/manage/<str:token>/rotate/ (no such token)": None,
+    "<lang>/alerts/webhooks/manage/<str:token>/delete/ (delete)": "alerts.webhook_endpoint_delete",
 }
 # Tables whose every row is compared before and after each request (the reference tables that only the
 # loaders write, and whose rows number in the thousands, are left out).
@@ -610,6 +647,23 @@ def make_objects(people, settings, tmp_path):
     settings.ALERTS_SUBSCRIBE_PER_ADDRESS_PER_DAY = 0
     subscriber = Subscriber.objects.create(email="matrix-reader@test.invalid", token="matrix-alerts-token-test")
     subscriber.countries.set([country])
+    # Self-service webhooks (loopback allowed, as in every test): a request waiting for its confirmation, and a
+    # confirmed endpoint with a delivery in its log.
+    from civicspace.alerts.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookRequest
+
+    settings.ALERTS_WEBHOOK_ALLOW_PRIVATE = True
+    settings.ALERTS_WEBHOOK_REQUESTS_PER_ADDRESS_PER_DAY = settings.ALERTS_WEBHOOK_REQUESTS_PER_IP_PER_HOUR = 0
+    webhook_request = WebhookRequest.objects.create(email="matrix-hook-owner@test.invalid",
+                                                    url="https://127.0.0.1:9/matrix-request",
+                                                    token="matrix-webhook-request-token-test")
+    endpoint = WebhookEndpoint.objects.create(name="Matrix endpoint (test)", owner_email="matrix-hook@test.invalid",
+                                              url="https://127.0.0.1:9/matrix-endpoint",
+                                              event_types=["update.published"],
+                                              manage_token="matrix-webhook-manage-token-test")
+    outbox_event = Event.objects.create(kind="update.published", object_id=0, payload={}, match={})
+    delivery = WebhookDelivery.objects.create(endpoint=endpoint, event=outbox_event, state="failed", attempts=1,
+                                              last_status_code=500, last_error="HTTP 500")
+    WebhookAttempt.objects.create(delivery=delivery, at=delivery.created_at, status_code=500, error="HTTP 500")
     assessment = Assessment.objects.create(country=bill.country, stream="partner", organisation=people["kgz_org"],
                                            period_end=dt.date(2025, 10, 31), form_version="2026.1")
     # Issue 21: a confirmed correction request on the published Kyrgyz demo update (waiting for an editor), a
@@ -621,7 +675,9 @@ def make_objects(people, settings, tmp_path):
             "stage_event": event.pk, "token": invitation.token, "release": "2031.01.01",
             "case": Case.objects.get(import_key="temirov-live-director").pk,  # issue 20: a published Kyrgyz case
             "correction": correction.pk, "correction_token": token, "published_update": _demo_update().pk,
-            "alerts_token": subscriber.token, "alerts_subscriber": subscriber.pk}
+            "alerts_token": subscriber.token, "alerts_subscriber": subscriber.pk,
+            "webhook_request_token": webhook_request.token, "webhook_token": endpoint.manage_token,
+            "webhook_endpoint": endpoint.pk}
 
 
 def _demo_update():

@@ -257,7 +257,7 @@ def canaries(people, settings, tmp_path):
     # Alerts: a second subscriber (whose address and token no page may show, the matrix subscriber's own pages
     # included), the outbox and what was sent, a webhook endpoint with a delivery and its log.
     from civicspace.alerts.models import (Delivery, Event, Subscriber, WebhookAttempt, WebhookDelivery,
-                                          WebhookEndpoint)
+                                          WebhookEndpoint, WebhookRequest)
 
     other = Subscriber.objects.create(email="other-reader@test.invalid", confirmed_at=timezone.now())
     event = Event.objects.create(kind="update.published", object_id=published.pk, payload={}, match={})
@@ -267,11 +267,24 @@ def canaries(people, settings, tmp_path):
     delivery = WebhookDelivery.objects.create(endpoint=endpoint, event=event, last_error="Synthetic error.")
     WebhookAttempt.objects.create(delivery=delivery, at=timezone.now(), error="Synthetic attempt error.")
     call_command("search_reindex", stdout=io.StringIO())
+    # The matrix's self-service endpoint: its manage page shows its owner their own endpoint (URL, name, delivery
+    # log), so those rows get their own values back after planting; its address and secret keep their markers, and
+    # the synthetic endpoint above keeps all of its own, which no page may show.
+    own = objects["webhook_endpoint"]
+    own_rows = [(WebhookEndpoint, WebhookEndpoint.objects.filter(pk=own).values()),
+                (WebhookDelivery, WebhookDelivery.objects.filter(endpoint_id=own).values()),
+                (WebhookAttempt, WebhookAttempt.objects.filter(delivery__endpoint_id=own).values())]
+    own_rows = [(model, list(rows)) for model, rows in own_rows]
     planted, empty = plant_registry_markers()
     # The matrix subscriber's pages are crawled with its token: keep that one token (its address stays planted).
     Subscriber.objects.filter(pk=objects["alerts_subscriber"]).update(token=objects["alerts_token"])
+    WebhookRequest.objects.filter(token__startswith="cnry").update(token=objects["webhook_request_token"])
     planted_dates = plant_date_markers()
     planted_numbers = plant_number_markers()
+    for model, rows in own_rows:
+        for row in rows:
+            kept = {k: v for k, v in row.items() if k not in ("id", "owner_email", "secret")}
+            model.objects.filter(pk=row["id"]).update(**kept)
     return {"objects": objects, "updates": updates, "planted": planted, "planted_dates": planted_dates,
             "planted_numbers": planted_numbers, "empty": empty,
             "hidden": {"ids": ids, "paths": paths}}
@@ -382,6 +395,10 @@ def test_no_canary_in_any_public_output(canaries, settings, tmp_path, caplog):
     token = canaries["objects"]["alerts_token"]  # a subscriber's own pages answered, without its address
     assert statuses[f"/ar/alerts/manage/{token}/"] == 200 and statuses[f"/ru/alerts/confirm/{token}/"] == 200
     assert "Kyrgyz" in outputs[f"/en/alerts/manage/{token}/"]
+    webhook = canaries["objects"]["webhook_token"]  # the endpoint's own page answered, with its own log
+    assert statuses[f"/ar/alerts/webhooks/manage/{webhook}/"] == 200
+    assert "matrix-endpoint" in outputs[f"/en/alerts/webhooks/manage/{webhook}/"]
+    assert statuses[f"/ru/alerts/webhooks/confirm/{canaries['objects']['webhook_request_token']}/"] == 200
     assert "updates.csv" in {n.split(":")[-1].split("/")[-1] for n in outputs if n.startswith("release file")}
     assert any("Internal Server Error: /en/crash/" in r.getMessage() for r in caplog.records)
     assert Source.objects.filter(title=CONFIDENTIAL_TITLE).count() == len(Status)
