@@ -407,6 +407,8 @@ def run(args):
     for vendor, url in targets:
         report[f"search_{vendor}"] = inproc("search", url)
     report["signals_sqlite"] = inproc("signals", SQLITE_URL)
+    if not args.skip_mirror:  # SQLite only: one build is minutes at full scale
+        report["mirror_sqlite"] = inproc("mirror", SQLITE_URL)
     if not args.skip_postgres:
         report["signals_postgresql"] = inproc("signals", PG_URL)
     if not args.skip_io:
@@ -442,6 +444,7 @@ def main(argv=None):
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-io", action="store_true", help="skip the import and export benchmarks")
     parser.add_argument("--full-export", action="store_true", help="also export the full-scale databases")
+    parser.add_argument("--skip-mirror", action="store_true", help="skip the mirror build benchmark")
     run(parser.parse_args(argv))
 
 

@@ -3,7 +3,8 @@
 One mirror is built per module (English and Russian, Kyrgyzstan's pages and every other page type, every filter,
 feed and search index) and crawled from disk: every internal link resolves to a file, forms that need the server
 became notes, the signature verifies and one changed byte fails it, an incremental rebuild with nothing
-published writes nothing. One more build, with canaries planted in every confidential field and unpublished
+published writes nothing; after one publication a rebuild of a copy renders only the pages it changed and
+equals a fresh full build, and what the build state cannot tell leads to a full build. One more build, with canaries planted in every confidential field and unpublished
 records, renders a few page types in all five languages: no marker and no unpublished address in any file."""
 import html
 import io
