@@ -90,16 +90,17 @@ def linked_items(body):
 
 
 def audit_position():
-    """Where the audit log stands before a build: [newest id, its time, ids of the events of the last WINDOW]
-    (an event of an older transaction can commit after the build read the log: the next build reads the
-    window again and takes the events it did not see)."""
+    """Where the audit log stands before a build: [newest id, first id of the last WINDOW, events from that one
+    to the newest]. An event of an older transaction can commit after the build read the log: when the next
+    build counts more events in that range, it reads the whole window again. (No times: they are not public.)"""
     from civicspace.audit.models import AuditEvent
 
     last = AuditEvent.objects.order_by("-id").values_list("id", "created_at").first()
     if last is None:
-        return [0, None, []]
-    recent = AuditEvent.objects.filter(created_at__gte=last[1] - WINDOW).values_list("id", flat=True)
-    return [last[0], last[1].isoformat(), sorted(recent)]
+        return [0, 0, 0]
+    first = AuditEvent.objects.filter(created_at__gte=last[1] - WINDOW).order_by("id").values_list(
+        "id", flat=True).first() or last[0]
+    return [last[0], first, AuditEvent.objects.filter(id__gte=first, id__lte=last[0]).count()]
 
 
 def state_write(out, *, meta, pages, redirects, filters, position):
@@ -192,14 +193,12 @@ def _changed_items(state):
     """{"kind:id"} changed since the state's audit position, or (None, reason)."""
     from civicspace.audit.models import AuditEvent
 
-    last_id, last_at, seen = state.get("audit") or (0, None, [])
-    fields = ("id", "action", "target_type", "target_id", "data")
-    rows = list(AuditEvent.objects.filter(id__gt=last_id).values_list(*fields))
-    if last_at:
-        seen = set(seen)
-        rows += [row for row in AuditEvent.objects.filter(
-            created_at__gte=dt.datetime.fromisoformat(last_at) - WINDOW, id__lte=last_id).values_list(*fields)
-            if row[0] not in seen]
+    last_id, first, count = state.get("audit") or (0, 0, 0)
+    since = last_id
+    if AuditEvent.objects.filter(id__gte=first, id__lte=last_id).count() != count:
+        since = first - 1  # events committed late: the whole window again
+    rows = list(AuditEvent.objects.filter(id__gt=since).values_list(
+        "id", "action", "target_type", "target_id", "data"))
     changed = set()
     for _id, action, target_type, target_id, data in sorted(rows):
         app = action.split(".", 1)[0]
