@@ -4,6 +4,11 @@ limit measured on the same connection: `python -m bench.inproc search|signals`. 
 - search: the site's full-text search (civicspace.search.selectors.search: match, rank, count, page, snippets)
   against the raw FTS query alone (SQLite: FTS5 MATCH on the stems; PostgreSQL: @@ on the tsvector), each
   counting the matches and fetching the best 20.
+- mirror: `civicspace mirror build` (civicspace/mirror) of one language and the pages of a few countries
+  (MIRROR_BENCH_COUNTRIES, default the country with the most updates; MIRROR_BENCH_ONLY sections), in pages
+  per second, first a full build, then an incremental rebuild after one update is published through the
+  service; each against copying the same mirror's bytes as files (shutil.copytree: files per second). All in a
+  transaction that is rolled back: the benchmark database is left as it was.
 - signals: the Watchlist signals for every country (watchlist.selectors.candidates, which feeds the pure
   risk.py) and every country's guiding score (civicspace.ratings.services.scoring.scores_compute_all, when it
   exists) against one aggregate scan of the incidents (count per country).
@@ -112,13 +117,96 @@ def signals(repeat=1):
     return result
 
 
+def mirror():
+    import datetime as dt
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.db.models import Count
+
+    from civicspace.accounts.models import Profile, Role
+    from civicspace.countries.models import Country
+    from civicspace.mirror import builder, signing
+    from civicspace.monitoring import services
+    from civicspace.monitoring.models import Incident, Organisation, Source, Status, Term, Update
+
+    codes = [c for c in os.environ.get("MIRROR_BENCH_COUNTRIES", "").lower().split(",") if c]
+    if not codes:
+        top = Update.objects.published().values("country__code").annotate(n=Count("pk")).order_by("-n").first()
+        codes = [top["country__code"].lower()]
+    only = [s for s in os.environ.get("MIRROR_BENCH_ONLY", "pages,countries,updates,feeds").split(",") if s]
+    key = signing.private_key_load(signing.keypair_new()[0])
+    root = Path(tempfile.mkdtemp(prefix="mirror-bench-"))
+    result = {"languages": ["en"], "countries": codes, "only": only}
+
+    class Rollback(Exception):
+        pass
+
+    def build(out, incremental=False):
+        started = time.perf_counter()
+        built = builder.mirror_build(builder.Options(out=out, languages=["en"], countries=codes, only=only,
+                                                     incremental=incremental, pagefind=False), signing_key=key)
+        seconds = time.perf_counter() - started
+        return built, seconds
+
+    def copy(source, name):
+        started = time.perf_counter()
+        shutil.copytree(source, root / name)
+        seconds = time.perf_counter() - started
+        files = sum(1 for p in (root / name).rglob("*") if p.is_file())
+        return files / seconds
+
+    try:
+        with transaction.atomic():
+            full, full_s = build(root / "mirror")
+            copy_full = copy(root / "mirror", "copy-full")
+            country = Country.objects.get(code=codes[0].upper())
+            staff = Organisation.objects.create(slug="synthetic-bench-staff", name="Synthetic bench staff")
+            editor = get_user_model().objects.create_user(username="synthetic-bench-editor",
+                                                          email="editor@bench.invalid")
+            Profile.objects.create(user=editor, role=Role.EDITOR, organisation=staff).countries.set([country])
+            update = Update.objects.create(country=country, date=dt.date(2025, 10, 30), original_language="en",
+                                           title_en="[SYNTHETIC] Benchmark update", summary_en="[SYNTHETIC]",
+                                           body_en="[SYNTHETIC]", organisation=staff, created_by=editor,
+                                           status=Status.VERIFIED)
+            incident = Incident.objects.create(update=update, date=dt.date(2025, 10, 1), date_precision="month",
+                                               description_en="[SYNTHETIC]")
+            freedom = Term.objects.filter(vocabulary="freedom").order_by("pk")[:1]
+            update.freedoms.set(freedom)
+            source = Source.objects.create(update=update, title="[SYNTHETIC] source", publisher="Synthetic",
+                                           url="https://example.org/synthetic")
+            incident.types.set(Term.objects.filter(vocabulary="violation").order_by("pk")[:1])
+            incident.freedoms.set(freedom)
+            incident.sources.set([source])
+            services.update_transition(update=update, actor=editor, name="publish")
+            again, again_s = build(root / "mirror", incremental=True)
+            copy_again = copy(root / "mirror", "copy-again")
+            raise Rollback
+    except Rollback:
+        pass
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    full_rate, again_rate = full.rendered / full_s, again.rendered / again_s
+    result.update(
+        full_pages=full.rendered, full_s=round(full_s, 2), full_pages_per_s=round(full_rate, 2),
+        copy_files_per_s=round(copy_full, 1), full_ratio=round(full_rate / copy_full, 6),
+        incremental=not again.full, incremental_reason=again.reason, incremental_pages=again.rendered,
+        incremental_s=round(again_s, 2), incremental_pages_per_s=round(again_rate, 2),
+        incremental_copy_files_per_s=round(copy_again, 1), incremental_ratio=round(again_rate / copy_again, 6),
+        incremental_time_ratio=round(again_s / full_s, 4))
+    return result
+
+
 def main(argv):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
     django.setup()
     task = argv[0]
-    result = {"search": search, "signals": signals}[task]()
+    result = {"search": search, "signals": signals, "mirror": mirror}[task]()
     print(json.dumps(result, ensure_ascii=False))
 
 

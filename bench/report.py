@@ -56,6 +56,12 @@ def ratio_rows(report):
                          (f"signals_{vendor}", "signals_ratio")))
             rows.append((f"guiding scores, all countries [{vendor}]: / one aggregate scan",
                          (f"signals_{vendor}", "scores_ratio")))
+        if report.get(f"mirror_{vendor}"):
+            rows.append((f"mirror full build [{vendor}]: pages/s / file copy files/s", (f"mirror_{vendor}", "full_ratio")))
+            rows.append((f"mirror rebuild after one publication [{vendor}]: pages/s / file copy files/s",
+                         (f"mirror_{vendor}", "incremental_ratio")))
+            rows.append((f"mirror rebuild after one publication [{vendor}]: time / full build time",
+                         (f"mirror_{vendor}", "incremental_time_ratio")))
         if report.get(f"import_{vendor}"):
             rows.append((f"bulk import [{vendor}]: generator / native load", (f"import_{vendor}", "ratio")))
         if report.get(f"export_{vendor}"):
@@ -153,6 +159,19 @@ def render(report, before=None):
                                                               if "scores_ms" in signals else
                                                               str(signals.get("scores", signals.get("error", "")))[:300]),
                       ""]
+        mirror = report.get(f"mirror_{vendor}")
+        if mirror and "full_ratio" in mirror:
+            lines += [f"### Mirror build on {vendor} ({', '.join(mirror['languages'])}; countries "
+                      f"{', '.join(mirror['countries'])}; parts {', '.join(mirror['only'])}; no Pagefind)", "",
+                      f"- full build: {mirror['full_pages']:,} pages in {mirror['full_s']} s, "
+                      f"{_fmt(mirror['full_pages_per_s'])} pages/s vs copying its files {_fmt(mirror['copy_files_per_s'])}"
+                      f" files/s (ratio {_fmt(mirror['full_ratio'])})",
+                      f"- rebuild after one publication ({'incremental' if mirror['incremental'] else 'full: ' + mirror['incremental_reason']}): "
+                      f"{mirror['incremental_pages']:,} pages in {mirror['incremental_s']} s, "
+                      f"{_fmt(mirror['incremental_pages_per_s'])} pages/s (ratio to copying "
+                      f"{_fmt(mirror['incremental_ratio'])}; {_fmt(mirror['incremental_time_ratio'])} of the full build's time)", ""]
+        elif mirror:
+            lines += [f"Mirror build on {vendor}: error `{str(mirror)[:300]}`", ""]
         imp = report.get(f"import_{vendor}")
         if imp:
             lines += [f"### Bulk import and export on {vendor}", "",

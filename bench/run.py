@@ -427,6 +427,8 @@ def run(args):
     for vendor, url in targets:
         report[f"search_{vendor}"] = inproc("search", url)
     report["signals_sqlite"] = inproc("signals", SQLITE_URL)
+    if not args.skip_mirror:  # SQLite only: one build is minutes at full scale
+        report["mirror_sqlite"] = inproc("mirror", SQLITE_URL)
     if not args.skip_postgres:
         report["signals_postgresql"] = inproc("signals", PG_URL)
     if not args.skip_io:
@@ -468,6 +470,7 @@ def main(argv=None):
     parser.add_argument("--skip-alerts", action="store_true", help="skip the alerts fan-out benchmark")
     parser.add_argument("--alerts-subscribers", type=int, default=ALERTS_SUBSCRIBERS)
     parser.add_argument("--alerts-send-limit", type=int, default=ALERTS_SEND_LIMIT)
+    parser.add_argument("--skip-mirror", action="store_true", help="skip the mirror build benchmark")
     run(parser.parse_args(argv))
 
 

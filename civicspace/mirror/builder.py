@@ -9,6 +9,7 @@ points to the live site instead, so no link of a mirror is broken. Forms that ne
 short note that links to the live site.
 """
 import datetime as dt
+import hashlib
 import html
 import os
 import re
@@ -34,7 +35,7 @@ from civicspace.pagecache.services import current_generation
 from civicspace.ratings.selectors import editions as ratings
 from civicspace.seo import sitemaps
 
-from . import search_index, signing
+from . import incremental, search_index, signing
 
 LANGS = [code for code, _name in settings.LANGUAGES]
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -78,6 +79,9 @@ class Result:
     skipped: bool = False
     search: str = ""
     failed: list = field(default_factory=list)
+    full: bool = True  # False: an incremental rebuild rendered only what changed
+    reason: str = ""  # why a build asked to be incremental was a full one
+    rendered_urls: list = field(default_factory=list)
 
     @property
     def pages_per_second(self):
@@ -246,6 +250,8 @@ class Page:
     content_type: str = ""
     body: bytes = b""
     lang: str = ""
+    refs: list = field(default_factory=list)  # the items it links to ("update:12"), for incremental rebuilds
+    kept: bool = False  # an incremental rebuild left its file as it was
 
 
 def _fetch(client, url):
@@ -280,12 +286,32 @@ def _latest_release_zip(pages):
     return None
 
 
-def render_all(options, say):
-    """Render every address; more pages of lists are found on the pages themselves. {(path, key): Page}."""
+def filters_digest(seeds):
+    """The set of pre-rendered filtered lists (another set changes every list's filter note)."""
+    return hashlib.sha256("\n".join(sorted(u for u in seeds if "?" in u)).encode()).hexdigest()
+
+
+def render_all(options, say, plan=None, seeds=None):
+    """Render every address (with a Plan: only those it names, and new ones); more pages of lists are found on
+    the pages themselves. ({(path, key): Page}, failed, count, redirects); with a plan, the pages it keeps
+    are in the dict too (kept=True, no body)."""
     client = _client()
-    seeds = enumerate_urls(options.languages, options.countries, options.only)
+    seeds = seeds if seeds is not None else enumerate_urls(options.languages, options.countries, options.only)
     seeded_paths = {urlsplit(u).path for u in seeds}
-    queue = list(seeds)
+    queue = []
+    for url in seeds:
+        split = urlsplit(url)
+        if plan is None or plan.renders(split.path, _query_key(split.query)):
+            queue.append(url)
+    again = set()
+    if plan is not None:
+        # Pages the last build found by following links (a list's feed for one country, say) and renders again.
+        seeded = {(urlsplit(u).path, _query_key(urlsplit(u).query)) for u in seeds}
+        again = {(path, key) for (path, key) in plan.previous if (path, key) not in seeded
+                 and incremental.page_item(path) is None and incremental.page_list(path, key) is None
+                 and plan.renders(path, key)}
+        queue += [path + (f"?{_site_query(key)}" if key else "") for path, key in sorted(again)]
+        say(f"  {len(queue)} of {len(seeds)} addresses to render (and the further pages of the lists among them)")
     seen, pages, failed, redirects = set(), {}, [], {}
     started, count = time.monotonic(), 0
     while queue:
@@ -299,37 +325,50 @@ def render_all(options, say):
         status, content_type, body = _fetch(client, site_url)
         count += 1
         if count % 100 == 0:
-            say(f"  {count} rendered, {len(queue)} queued ({count / (time.monotonic() - started):.1f} pages/s)")
+            say(f"  pages {count} done / {len(queue)} to do ({count / (time.monotonic() - started):.1f} pages/s)")
         if status in (301, 302) and content_type.startswith("/"):  # e.g. /findings/ -> the latest edition
             target = urlsplit(content_type)
             redirects[(split.path, key)] = (target.path, _query_key(target.query))
             queue.insert(0, content_type)
             continue
         if status != 200:
-            failed.append((site_url, status))
+            if (split.path, key) not in again:  # a page found last time that is gone: no longer copied
+                failed.append((site_url, status))
             continue
         page = Page(url=site_url, path=split.path, key=key, content_type=content_type, body=body,
                     file=file_for(split.path, key, content_type))
         page.lang = split.path.split("/")[1] if split.path.count("/") > 1 else ""
         pages[(split.path, key)] = page
+        if _textual(content_type):
+            page.refs = incremental.linked_items(body.decode("utf-8", "replace"))
         if content_type.startswith("text/html"):
             for link in _links(body.decode("utf-8", "replace"), split.path):
                 parts = urlsplit(link)
                 if parts.scheme or parts.netloc or not parts.path.startswith("/"):
                     continue
                 link_key = _query_key(parts.query)
-                if (parts.path, link_key) not in seen and _followable(parts.path, link_key, seeded_paths):
+                if (parts.path, link_key) not in seen and _followable(parts.path, link_key, seeded_paths) \
+                        and (plan is None or plan.renders(parts.path, link_key)):
                     queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    say(f"  pages {count} done / 0 to do ({count / max(time.monotonic() - started, 1e-6):.1f} pages/s)")
+    if plan is not None:  # what the plan does not render stays as the last build wrote it
+        for (path, key), (file, content_type, refs) in plan.previous.items():
+            if (path, key) not in pages and not plan.renders(path, key):
+                pages[(path, key)] = Page(url=path + (f"?{_site_query(key)}" if key else ""), path=path, key=key,
+                                          file=file, content_type=content_type, refs=refs, kept=True,
+                                          lang=path.split("/")[1] if path.count("/") > 1 else "")
     zip_link = _latest_release_zip(pages)
     if zip_link:
         status, content_type, body = _fetch(client, zip_link)
         if status == 200:
             pages[(zip_link, ())] = Page(url=zip_link, path=zip_link, key=(), content_type=content_type,
                                          body=body, file=file_for(zip_link, (), content_type))
-    for source, target in redirects.items():  # a redirect's address links to the page it leads to
+    for source, target in list(redirects.items()):  # a redirect's address links to the page it leads to
         if target in pages:
             pages.setdefault(source, pages[target])
-    return pages, failed, count
+        else:
+            del redirects[source]
+    return pages, failed, count, redirects
 
 
 # --- rewriting ----------------------------------------------------------------------------------------------
@@ -440,11 +479,14 @@ def _form_note(form_html, page, live, pages, rewriter):
 # --- the build ----------------------------------------------------------------------------------------------
 
 def mirror_build(options, *, signing_key):
-    """Build (or rebuild) a mirror into options.out. `signing_key`: an Ed25519 private key. Returns a Result."""
+    """Build (or rebuild) a mirror into options.out. `signing_key`: an Ed25519 private key. Returns a Result.
+    With options.incremental, a rebuild renders only the pages a publication changed when the folder's build
+    state can tell which (civicspace/mirror/incremental.py), else everything."""
     say = options.progress or (lambda _msg: None)
     out = Path(options.out)
     previous = signing.manifest_read(out) if out.is_dir() else None
     generation = current_generation()
+    position = incremental.audit_position()  # before rendering: a later event is seen by the next build
     result = Result(generation=generation)
     settings_used = {"languages": options.languages, "countries": options.countries, "only": options.only,
                      "format": FORMAT}
@@ -455,34 +497,50 @@ def mirror_build(options, *, signing_key):
         result.files = len(previous["files"])
         return result
     started = time.monotonic()
+    seeds = enumerate_urls(options.languages, options.countries, options.only)
+    state_meta = {"code": incremental.code_version(),
+                  "settings": incremental.settings_digest({**settings_used, "pagefind": options.pagefind},
+                                                          live_url())}
+    filters = filters_digest(seeds)
+    plan = None
+    if options.incremental:
+        plan, result.reason = incremental.plan_make(incremental.state_read(out) if previous else None,
+                                                    meta=state_meta, filters=filters, say=say)
+        if plan is None:
+            say(f"Full build: {result.reason}.")
+    result.full = plan is None
     say(f"Rendering the public site in {', '.join(options.languages)} (generation {generation}) ...")
-    pages, failed, rendered = render_all(options, say)
+    pages, failed, rendered, redirects = render_all(options, say, plan=plan, seeds=seeds)
     result.rendered, result.failed = rendered, failed
+    result.rendered_urls = sorted(p.url for p in unique(pages) if not p.kept)
     result.pages = sum(1 for p in unique(pages) if p.content_type.startswith("text/html"))
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".mirror-", dir=out.parent))
+    old = (previous or {}).get("files", {}) if options.incremental else {}
     try:
         rewriter = Rewriter(pages, staging, live_url())
         own_host = re.compile(r"https?://" + re.escape(_client().defaults["SERVER_NAME"]) + r"(?![\w.:-])")
         for page in unique(pages):
-            destination = staging / page.file
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if _textual(page.content_type):  # absolute addresses built from the request: the live site's
-                page.body = own_host.sub(live_url(), page.body.decode("utf-8")).encode("utf-8")
-            if page.content_type.startswith("text/html"):
-                text = rewriter.rewrite(page, lambda form, p: _form_note(form, p, rewriter.live, pages, rewriter))
-                if not page.key and not page.path.endswith("/search/"):  # indexed for search: each page once
-                    text = MAIN.sub("<main data-pagefind-body", text, count=1)
-                destination.write_text(text, encoding="utf-8")
-            else:
-                destination.write_bytes(page.body)
+            if not page.kept:
+                _page_write(page, staging, rewriter, own_host, pages)
         _write_root(staging, options.languages)
-        search_index.write_fallback_indexes(staging, pages, options.languages)
-        result.search = search_index.run_pagefind(staging, say) if options.pagefind else "fallback only"
+        fresh = [p for p in unique(pages) if not p.kept]
+        vanished = set()
+        if plan is not None:
+            now = {p.file for p in unique(pages)}
+            vanished = {file for file, _ctype, _refs in plan.previous.values() if file not in now}
+        search_index.write_fallback_indexes(staging, fresh, options.languages,
+                                            merge_from=out if plan is not None else None,
+                                            replaced={p.file for p in fresh} | vanished)
+        if options.pagefind and plan is None:
+            result.search = search_index.run_pagefind(staging, say)
         # Keep unchanged files as they were (their time stamps too); replace changed ones; drop vanished ones.
-        old = (previous or {}).get("files", {}) if options.incremental else {}
         known = {}
         new_files = set(signing.listed_files(staging))
+        if plan is not None:  # the files of kept pages are the last build's, as its manifest lists them
+            kept_files = {p.file for p in unique(pages) if p.kept}
+            known.update({rel: (entry["sha256"], entry["size"]) for rel, entry in old.items()
+                          if rel in kept_files})
         for rel in sorted(new_files):
             digest = signing.file_digest(staging / rel)
             size = (staging / rel).stat().st_size
@@ -494,19 +552,46 @@ def mirror_build(options, *, signing_key):
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / rel, target)
             result.written += 1
-        for rel in signing.listed_files(out):
-            if rel not in new_files:
-                (out / rel).unlink()
-                result.removed += 1
+        if plan is None:
+            doomed = [rel for rel in signing.listed_files(out) if rel not in new_files]
+        else:
+            doomed = [rel for rel in sorted(vanished) if (out / rel).is_file()]
+            result.kept += len([p for p in unique(pages) if p.kept])
+        for rel in doomed:
+            (out / rel).unlink()
+            result.removed += 1
         _remove_empty_dirs(out)
+        if options.pagefind and plan is not None:  # Pagefind indexes the whole folder again
+            shutil.rmtree(out / "pagefind", ignore_errors=True)
+            result.search = search_index.run_pagefind(out, say)
+            for rel in [r for r in known if r.startswith("pagefind/")]:
+                del known[rel]
+        elif plan is not None:
+            result.search = "fallback only"
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     meta = {"format": FORMAT, "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "generation": generation, "live_url": live_url(), "options": settings_used}
     manifest = signing.manifest_write(out, meta=meta, private_key=signing_key, known=known)
+    incremental.state_write(out, meta=state_meta, pages=pages, redirects=redirects, filters=filters,
+                            position=position)
     result.files = len(manifest["files"])
     result.seconds = time.monotonic() - started
     return result
+
+
+def _page_write(page, staging, rewriter, own_host, pages):
+    destination = staging / page.file
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    if _textual(page.content_type):  # absolute addresses built from the request: the live site's
+        page.body = own_host.sub(live_url(), page.body.decode("utf-8")).encode("utf-8")
+    if page.content_type.startswith("text/html"):
+        text = rewriter.rewrite(page, lambda form, p: _form_note(form, p, rewriter.live, pages, rewriter))
+        if not page.key and not page.path.endswith("/search/"):  # indexed for search: each page once
+            text = MAIN.sub("<main data-pagefind-body", text, count=1)
+        destination.write_text(text, encoding="utf-8")
+    else:
+        destination.write_bytes(page.body)
 
 
 def _textual(content_type):

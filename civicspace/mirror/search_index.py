@@ -48,8 +48,8 @@ def search_form_html(page):
 
 def _entries(pages, lang):
     rows = []
-    for page in builder.unique(pages):
-        if page.lang != lang or page.key or not page.content_type.startswith("text/html") \
+    for page in pages:
+        if page.lang != lang or page.key or page.kept or not page.content_type.startswith("text/html") \
                 or page.path.endswith("/search/"):
             continue
         body = page.body.decode("utf-8", "replace")
@@ -64,15 +64,32 @@ def _entries(pages, lang):
             if len(words) >= MAX_WORDS:
                 break
         rows.append([page.file, title, text[:200], " ".join(words)])
-    rows.sort(key=lambda r: r[0])
     return rows
 
 
-def write_fallback_indexes(out, pages, languages):
+def _read_index(path):
+    """The rows of an index written by write_fallback_indexes ([] when missing or unreadable)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        return json.loads(text[text.index("]=", text.index("MIRROR_SEARCH_INDEX[")) + 2:].rstrip().rstrip(";"))
+    except (OSError, ValueError):
+        return []
+
+
+def write_fallback_indexes(out, pages, languages, *, merge_from=None, replaced=()):
+    """search/index-<lang>.js for `pages` (Page objects); with merge_from (the mirror being rebuilt), its rows
+    stay except those of the `replaced` files."""
     directory = out / "search"
     directory.mkdir(parents=True, exist_ok=True)
+    pages = builder.unique(pages) if isinstance(pages, dict) else list(pages)
+    replaced = set(replaced)
     for lang in languages:
-        data = json.dumps(_entries(pages, lang), ensure_ascii=False, separators=(",", ":"))
+        rows = _entries(pages, lang)
+        if merge_from is not None:
+            rows += [row for row in _read_index(Path(merge_from) / "search" / f"index-{lang}.js")
+                     if row[0] not in replaced]
+        rows.sort(key=lambda r: r[0])
+        data = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
         (directory / f"index-{lang}.js").write_text(
             "window.MIRROR_SEARCH_INDEX=window.MIRROR_SEARCH_INDEX||{};"
             f"window.MIRROR_SEARCH_INDEX[{json.dumps(lang)}]={data};\n", encoding="utf-8")

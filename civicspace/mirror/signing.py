@@ -14,7 +14,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.json.sig"
-NOT_LISTED = {MANIFEST, SIGNATURE}
+STATE = "build-state.json"  # what the next incremental build needs (civicspace/mirror/incremental.py)
+NOT_LISTED = {MANIFEST, SIGNATURE, STATE}
 
 
 class SigningKeyError(ValueError):
@@ -30,20 +31,29 @@ def keypair_new():
     return base64.b64encode(raw_private).decode(), base64.b64encode(raw_public).decode()
 
 
+def _key_load(text, *, name, kind, load_pem, from_raw):
+    """An Ed25519 key of `kind` (Ed25519PrivateKey or Ed25519PublicKey) from PEM or base64 of the raw 32 bytes;
+    `name` says where it came from in the error."""
+    try:
+        if text.startswith("-----BEGIN"):
+            key = load_pem(text.encode())
+        else:
+            key = from_raw(base64.b64decode(text, validate=True))
+    except (ValueError, TypeError) as error:
+        what = "private" if kind is Ed25519PrivateKey else "public"
+        raise SigningKeyError(f"{name} is not an Ed25519 {what} key (base64 or PEM): {error}") from None
+    if not isinstance(key, kind):
+        raise SigningKeyError(f"{name} is not an Ed25519 key.")
+    return key
+
+
 def private_key_load(text):
     text = (text or "").strip()
     if not text:
         raise SigningKeyError("MIRROR_SIGNING_KEY is empty: set it to a private key (`civicspace mirror keygen`).")
-    try:
-        if text.startswith("-----BEGIN"):
-            key = serialization.load_pem_private_key(text.encode(), password=None)
-        else:
-            key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(text, validate=True))
-    except (ValueError, TypeError) as error:
-        raise SigningKeyError(f"MIRROR_SIGNING_KEY is not an Ed25519 private key (base64 or PEM): {error}") from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise SigningKeyError("MIRROR_SIGNING_KEY is not an Ed25519 key.")
-    return key
+    return _key_load(text, name="MIRROR_SIGNING_KEY", kind=Ed25519PrivateKey,
+                     load_pem=lambda data: serialization.load_pem_private_key(data, password=None),
+                     from_raw=Ed25519PrivateKey.from_private_bytes)
 
 
 def public_key_load(text):
@@ -53,16 +63,8 @@ def public_key_load(text):
             text = Path(text).read_text(encoding="utf-8").strip()
     except OSError:
         pass
-    try:
-        if text.startswith("-----BEGIN"):
-            key = serialization.load_pem_public_key(text.encode())
-        else:
-            key = Ed25519PublicKey.from_public_bytes(base64.b64decode(text, validate=True))
-    except (ValueError, TypeError) as error:
-        raise SigningKeyError(f"--key is not an Ed25519 public key (base64 or PEM): {error}") from None
-    if not isinstance(key, Ed25519PublicKey):
-        raise SigningKeyError("--key is not an Ed25519 key.")
-    return key
+    return _key_load(text, name="--key", kind=Ed25519PublicKey, load_pem=serialization.load_pem_public_key,
+                     from_raw=Ed25519PublicKey.from_public_bytes)
 
 
 def public_key_text(private_key):

@@ -15,7 +15,9 @@ class Command(BaseCommand):
         build = sub.add_parser("build", help="render the public site into a folder (MIRROR_SIGNING_KEY signs it)")
         build.add_argument("--out", required=True, help="the mirror folder")
         build.add_argument("--incremental", action="store_true",
-                           help="skip the build when nothing was published since the last one; keep unchanged files")
+                           help="skip the build when nothing was published since the last one; else render only "
+                                "the pages the publication changed (a full build when the build state cannot tell); "
+                                "keep unchanged files")
         build.add_argument("--languages", default="", help="comma-separated subset of en,ru,fr,es,ar")
         build.add_argument("--countries", default="", help="only these country pages (ISO3, comma-separated)")
         build.add_argument("--only", default="", help="only these parts (comma-separated): " + ",".join(builder.SECTIONS))
@@ -58,7 +60,8 @@ class Command(BaseCommand):
         for url, status in result.failed:
             self.stderr.write(f"  not copied ({status}): {url}")
         self.stdout.write(
-            f"Mirror built in {options['out']}: {result.pages} pages ({result.rendered} addresses rendered in "
+            f"Mirror {'built' if result.full else 'rebuilt incrementally'} in {options['out']}: {result.pages} pages "
+            f"({result.rendered} addresses rendered in "
             f"{result.seconds:.1f} s, {result.pages_per_second:.1f} pages/s), {result.files} files "
             f"({result.written} written, {result.kept} unchanged, {result.removed} removed), search: "
             f"{result.search}, generation {result.generation}, signed.")
