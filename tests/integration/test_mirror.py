@@ -26,7 +26,8 @@ from civicspace.monitoring.models import Status
 from tests.integration.test_leak_canary import canaries, leaks  # noqa: F401  (the canary fixture)
 from tests.monitoring_fixtures import make_update, people  # noqa: F401  (the people fixture)
 
-pytestmark = pytest.mark.django_db
+# The mirror is the public pages rendered to files: like the rendering browser tests, the SQLite pass runs it.
+pytestmark = [pytest.mark.django_db, pytest.mark.rendering]
 ATTR = re.compile(r'\s(?:href|src|action)=["\']([^"\']*)["\']')
 
 
