@@ -55,5 +55,7 @@ class Command(BaseCommand):
                     f"{r['recall_at_10'] or 0:.0%}, {r['lift_at_10']}x); top 15: {r['hits_at_15']} (precision "
                     f"{r['precision_at_15']:.0%}, recall {r['recall_at_15'] or 0:.0%}, {r['lift_at_15']}x)")
         self.stdout.write("Index changes as a signal: " + (
-            "admitted (more downgrades found in every edition)." if admitted else
+            "they find more downgrades in every edition, but the methodology's coefficients were fitted on the "
+            "December 2024 transition, so only December 2025 is out of sample: the live signals do not use them "
+            "until an edition outside the fit confirms it." if admitted else
             "not admitted: they do not find more downgrades in every edition, so the signals stay as they are."))
