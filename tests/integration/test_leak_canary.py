@@ -100,7 +100,8 @@ def plantable_fields():
 
 # Dates and times of non-public fields get a year no real record has: 1911 (the monitor's data starts in 2020).
 DATE_MARKER_YEAR = 1911
-DATE_MARKER = re.compile(rf"(?<![\d.,]){DATE_MARKER_YEAR}(?![\d])")
+# Not inside a longer number or a hexadecimal digest (a manifest's SHA-256 may hold the digits).
+DATE_MARKER = re.compile(rf"(?<![\w.,]){DATE_MARKER_YEAR}(?![\d])")
 
 
 def plantable_date_fields():
@@ -113,7 +114,7 @@ def plantable_date_fields():
 # Numbers of non-public fields (versions, an assessment's coded answers, delivery attempts and status codes) get
 # one no real record has, small enough for every integer column: 29173.
 NUMBER_MARKER_VALUE = 29173
-NUMBER_MARKER = re.compile(rf"(?<![\d.,]){NUMBER_MARKER_VALUE}(?![\d])")
+NUMBER_MARKER = re.compile(rf"(?<![\w.,]){NUMBER_MARKER_VALUE}(?![\w])")
 NUMBER_FIELDS = (models.IntegerField, models.DecimalField, models.FloatField)
 
 
@@ -436,7 +437,7 @@ def test_the_crawl_would_catch_a_leak(canaries):
     assert set(leaks(html, canaries["planted"], canaries["hidden"])) == {
         "confidential source title", "confidential source URL"}
     # A planted number or date is found wherever it is shown, not as part of a longer number.
-    assert leaks("<td>29173</td> <td>1911-11-11</td> 291730 1.29173") == [
+    assert leaks("<td>29173</td> <td>1911-11-11</td> 291730 1.29173 sha256:a29173f01911b") == [
         "a confidential or personal date (year 1911)", "a confidential or personal number (29173)"]
 
 
