@@ -195,6 +195,7 @@ def test_rating_changes_page_of_an_edition(client):
 
 # --- calibration on the real record --------------------------------------------------------------------
 
+@pytest.mark.once
 def test_calibrate_prints_the_required_json_on_the_real_data():
     out = StringIO()
     call_command("calibrate", "--fit", "PPUA 2023,PPUA 2024", "--evaluate", "PPUA 2025", "--json", stdout=out)
@@ -227,6 +228,7 @@ def test_calibrate_prints_the_required_json_on_the_real_data():
     assert report["models"]["stored_version"]["out_of_sample"] is True
 
 
+@pytest.mark.once
 def test_calibrate_the_reverse_fold_and_bad_arguments():
     out = StringIO()
     call_command("calibrate", "--fit", "PPUA 2025", "--evaluate", "PPUA 2024", "--json", stdout=out)
