@@ -11,15 +11,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from civicspace.core.errors import errors_to_form
 from civicspace.core.throttle import client_ip
 
 from . import selectors, services
 from .forms import SubscribeForm, TopicsForm, WebhookManageForm, WebhookRequestForm
 
 
-def _add_errors(form, error):
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+def _submit_public_form(form, call):
+    """A form anyone may post (no account): (True, 200) once `call(cleaned_data)` succeeded; otherwise the
+    problems are on the form, with the status to answer: 429 when a limit refused it, 400 for invalid input."""
+    if not form.is_valid():
+        return False, 400
+    try:
+        call(form.cleaned_data)
+    except services.Throttled as error:
+        form.add_error(None, str(error))
+        return False, 429
+    except ValidationError as error:
+        errors_to_form(form, error)
+        return False, 400
+    return True, 200
 
 
 @never_cache
@@ -27,20 +39,11 @@ def subscribe(request):
     status = 200
     if request.method == "POST":
         form = SubscribeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.subscriber_subscribe(email=form.cleaned_data["email"], ip=client_ip(request),
-                                              language=form.cleaned_data["language"],
-                                              frequency=form.cleaned_data["frequency"], topics=form.topics())
-            except services.Throttled as error:
-                form.add_error(None, str(error))
-                status = 429
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                return redirect("alerts:sent")
-        if form.errors and status == 200:
-            status = 400
+        done, status = _submit_public_form(form, lambda data: services.subscriber_subscribe(
+            email=data["email"], ip=client_ip(request), language=data["language"], frequency=data["frequency"],
+            topics=form.topics()))
+        if done:
+            return redirect("alerts:sent")
     else:
         initial = {"language": get_language(), "frequency": "instant"}
         form = SubscribeForm(initial=initial)
@@ -98,7 +101,7 @@ def manage(request, token):
                 services.subscriber_edit(token=token, language=form.cleaned_data["language"],
                                          frequency=form.cleaned_data["frequency"], topics=form.topics())
             except ValidationError as error:
-                _add_errors(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("Your choices are saved."))
                 return redirect("alerts:manage", token=token)
@@ -130,21 +133,11 @@ def webhook_request(request):
     status = 200
     if request.method == "POST":
         form = WebhookRequestForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.webhook_request_submit(email=data["email"], url=data["url"], name=data["name"],
-                                                event_types=data["event_types"], language=get_language(),
-                                                ip=client_ip(request))
-            except services.Throttled as error:
-                form.add_error(None, str(error))
-                status = 429
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                return redirect("alerts:webhook_sent")
-        if form.errors and status == 200:
-            status = 400
+        done, status = _submit_public_form(form, lambda data: services.webhook_request_submit(
+            email=data["email"], url=data["url"], name=data["name"], event_types=data["event_types"],
+            language=get_language(), ip=client_ip(request)))
+        if done:
+            return redirect("alerts:webhook_sent")
     else:
         form = WebhookRequestForm()
     return render(request, "alerts/webhook_request.html", {"form": form}, status=status)
@@ -196,7 +189,7 @@ def webhook_manage(request, token):
             except ValidationError as error:
                 if "token" in error.message_dict:
                     return _gone_page(request, error)
-                _add_errors(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("Your choices are saved."))
                 return redirect("alerts:webhook_manage", token=token)
