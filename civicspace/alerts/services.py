@@ -268,11 +268,18 @@ def subscriber_unsubscribe(*, token):
 
 
 def subscriber_export(*, email):
-    """Everything held about an address (a data subject's request)."""
-    subscriber = Subscriber.objects.filter(email=email.strip().lower()).first()
-    if subscriber is None:
+    """Everything held about an address (a data subject's request): its subscription, the webhook endpoints it
+    owns or asked for, and the alert e-mails kept for it. None when nothing is held."""
+    email = email.strip().lower()
+    subscriber = Subscriber.objects.filter(email=email).first()
+    requests = list(WebhookRequest.objects.filter(email__iexact=email).order_by("pk"))
+    endpoints = list(WebhookEndpoint.objects.filter(owner_email__iexact=email).order_by("pk"))
+    if subscriber is None and not requests and not endpoints:
         return None
-    return {"email": subscriber.email, "language": subscriber.language, "frequency": subscriber.frequency,
+    data = {"email": email, "subscribed": subscriber is not None}
+    if subscriber is not None:
+        data.update({
+            "language": subscriber.language, "frequency": subscriber.frequency,
             "created_at": subscriber.created_at.isoformat(),
             "confirmed_at": subscriber.confirmed_at.isoformat() if subscriber.confirmed_at else None,
             "countries": sorted(c.code for c in subscriber.countries.all()),
@@ -281,19 +288,38 @@ def subscriber_export(*, email):
             "laws": sorted(b.pk for b in subscriber.bills.all()),
             "every_law_of": sorted(c.code for c in subscriber.law_countries.all()),
             "rating_changes": subscriber.rating_changes, "watchlist": subscriber.watchlist,
-            "findings": subscriber.findings,
-            "emails": [{"subject": e.subject, "status": e.status, "created_at": e.created_at.isoformat()}
-                       for e in OutgoingEmail.objects.filter(to=subscriber.email, key__startswith="alerts:")
-                       .order_by("created_at")]}
+            "findings": subscriber.findings})
+    data["webhook_requests"] = [{"name": r.name, "url": r.url, "event_types": r.event_types, "language": r.language,
+                                 "created_at": r.created_at.isoformat()} for r in requests]
+    data["webhook_endpoints"] = [{"name": e.name, "url": e.url, "event_types": e.event_types, "active": e.active,
+                                  "created_at": e.created_at.isoformat()} for e in endpoints]
+    data["emails"] = [{"subject": e.subject, "status": e.status, "created_at": e.created_at.isoformat()}
+                      for e in OutgoingEmail.objects.filter(to__iexact=email, key__startswith="alerts:")
+                      .order_by("created_at")]
+    return data
 
 
 @transaction.atomic
 def subscriber_delete(*, email=None, subscriber=None, actor=None):
-    """Erase a subscriber on request (the command and the admin)."""
-    subscriber = subscriber or Subscriber.objects.select_for_update().filter(email=email.strip().lower()).first()
-    if subscriber is None:
+    """Erase a subscriber on request (the command and the admin). Asked by address (the command), everything
+    held about it goes: the subscription, the webhook endpoints it owns (with their delivery logs) or asked for,
+    and the alert e-mails kept for it. False when nothing was held."""
+    if subscriber is not None:
+        audit_event_record(action="alerts.subscriber_delete", actor=actor, data={"subscriber": _erase(subscriber)})
+        return True
+    email = email.strip().lower()
+    subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
+    requests = WebhookRequest.objects.select_for_update().filter(email__iexact=email)
+    endpoints = WebhookEndpoint.objects.select_for_update().filter(owner_email__iexact=email)
+    request_ids, endpoint_ids = list(requests.values_list("pk", flat=True)), list(endpoints.values_list("pk", flat=True))
+    if subscriber is None and not request_ids and not endpoint_ids:
         return False
-    audit_event_record(action="alerts.subscriber_delete", actor=actor, data={"subscriber": _erase(subscriber)})
+    erased = _erase(subscriber) if subscriber is not None else None
+    OutgoingEmail.objects.filter(to__iexact=email, key__startswith="alerts:").delete()
+    WebhookRequest.objects.filter(pk__in=request_ids).delete()
+    WebhookEndpoint.objects.filter(pk__in=endpoint_ids).delete()
+    audit_event_record(action="alerts.subscriber_delete", actor=actor,
+                       data={"subscriber": erased, "webhook_requests": request_ids, "webhook_endpoints": endpoint_ids})
     return True
 
 

@@ -315,3 +315,33 @@ def test_a_subscribers_data_is_exported_and_erased_on_request(people, kgz, djang
     assert not Subscriber.objects.filter(pk=reader.pk).exists()
     assert not OutgoingEmail.objects.filter(to="erase-me@test.invalid").exists()
     assert not Delivery.objects.filter(subscriber_id=reader.pk).exists()
+
+
+def test_an_addresss_webhooks_are_in_its_export_and_erased_with_it(people, settings):
+    """The owner's address of a webhook endpoint, and of a request not yet confirmed, is personal data too: the
+    command exports and erases it, with the endpoint's delivery log; another owner's endpoint stays."""
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from civicspace.alerts.models import WebhookRequest
+
+    settings.ALERTS_WEBHOOK_ALLOW_PRIVATE = True
+    owned = services.webhook_endpoint_save(endpoint=WebhookEndpoint(
+        name="Desk (test)", owner_email="Owner@test.invalid", url="https://127.0.0.1/hook"), actor=people["admin"])
+    other = services.webhook_endpoint_save(endpoint=WebhookEndpoint(
+        name="Other (test)", owner_email="other@test.invalid", url="https://127.0.0.1/other"), actor=people["admin"])
+    WebhookRequest.objects.create(email="owner@test.invalid", url="https://127.0.0.1/asked", name="Asked (test)")
+    out = io.StringIO()
+    call_command("alerts_subscriber", "--export", "owner@test.invalid", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["subscribed"] is False
+    assert [e["url"] for e in data["webhook_endpoints"]] == ["https://127.0.0.1/hook"]
+    assert [r["url"] for r in data["webhook_requests"]] == ["https://127.0.0.1/asked"]
+    call_command("alerts_subscriber", "--delete", "owner@test.invalid", stdout=io.StringIO())
+    assert not WebhookEndpoint.objects.filter(pk=owned.pk).exists()
+    assert not WebhookRequest.objects.filter(email__iexact="owner@test.invalid").exists()
+    assert WebhookEndpoint.objects.filter(pk=other.pk).exists()
+    with pytest.raises(CommandError, match="Nothing is held about the address"):
+        call_command("alerts_subscriber", "--export", "owner@test.invalid", stdout=io.StringIO())

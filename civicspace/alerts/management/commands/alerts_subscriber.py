@@ -6,7 +6,8 @@ from civicspace.alerts.services import subscriber_delete, subscriber_export
 
 
 class Command(BaseCommand):
-    help = "A subscriber's data on request: --export EMAIL prints everything held as JSON; --delete EMAIL erases it."
+    help = ("An address's data on request (subscription, webhook endpoints it owns or asked for, alert e-mails): "
+            "--export EMAIL prints everything held as JSON; --delete EMAIL erases it.")
 
     def add_arguments(self, parser):
         group = parser.add_mutually_exclusive_group(required=True)
@@ -17,9 +18,10 @@ class Command(BaseCommand):
         if export:
             data = subscriber_export(email=export)
             if data is None:
-                raise CommandError(f"No subscriber with the address {export}")
+                raise CommandError(f"Nothing is held about the address {export}")
             self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
         else:
             if not subscriber_delete(email=delete):
-                raise CommandError(f"No subscriber with the address {delete}")
-            self.stdout.write(f"Deleted the subscriber {delete} and the alert e-mails kept for it.")
+                raise CommandError(f"Nothing is held about the address {delete}")
+            self.stdout.write(f"Erased everything held about {delete}: the subscription, the webhook endpoints it owned "
+                              f"or asked for, and the alert e-mails kept for it.")
