@@ -126,15 +126,19 @@ def already_message(lang, token):
 
 
 def webhook_disabled_message(endpoint, reason):
-    subject = f"Civic Space Monitor webhook disabled: {endpoint.name}"
-    if endpoint.manage_token:
-        how = ["Fix the endpoint, then reactivate it from its page:", webhook_manage_url("en", endpoint.manage_token)]
-    else:
-        how = ["Fix the endpoint, then ask an administrator to reactivate it; failed deliveries can be "
-               "replayed from the delivery log."]
-    body = "\n".join([f"Your webhook endpoint {endpoint.url} was disabled after repeated failed deliveries.",
-                      f"Last error: {reason}", "", *how])
-    return subject, body
+    """To the owner, in the owner's language: the endpoint was disabled, why, and how to bring it back."""
+    with translation.override(endpoint.language):
+        subject = _("Civic Space Monitor webhook disabled: %(name)s") % {"name": endpoint.name}
+        if endpoint.manage_token:
+            how = [_("Fix the endpoint, then reactivate it from its page:"),
+                   webhook_manage_url(endpoint.language, endpoint.manage_token)]
+        else:
+            how = [_("Fix the endpoint, then ask an administrator to reactivate it; failed deliveries can be "
+                     "replayed from the delivery log.")]
+        body = "\n".join([
+            _("Your webhook endpoint %(url)s was disabled after repeated failed deliveries.") % {"url": endpoint.url},
+            _("Last error: %(error)s") % {"error": reason}, "", *how])
+        return subject, body
 
 
 def webhook_manage_url(lang, token):

@@ -101,6 +101,9 @@ class Delivery(models.Model):
 class WebhookEndpoint(models.Model):
     name = models.CharField(_("name"), max_length=200)
     owner_email = models.EmailField(_("owner's e-mail address"))
+    # The language of the e-mails to the owner (the self-service form's language; chosen in the admin).
+    language = models.CharField(_("language of the owner's e-mails"), max_length=2, choices=settings.LANGUAGES,
+                                default="en")
     url = models.URLField(_("endpoint URL (HTTPS)"), max_length=500)
     secret = models.CharField(_("signing secret"), max_length=100, default=new_webhook_secret)
     event_types = models.JSONField(_("event types (empty: all)"), default=list, blank=True)

@@ -393,7 +393,8 @@ def webhook_delivery_attempt(*, delivery_id, now=None):
                                    data={"disabled": True, "failures": endpoint.consecutive_failures})
                 subject, text = messages.webhook_disabled_message(endpoint, error)
                 email_queue(key=f"alerts:webhook-disabled:{endpoint.pk}:{int(now.timestamp())}",
-                            to=endpoint.owner_email, subject=subject, body=text)
+                            to=endpoint.owner_email, subject=subject, body=text,
+                            headers={"Content-Language": endpoint.language})
         delivery.save()
         endpoint.save(update_fields=["consecutive_failures", "active", "disabled_at", "disabled_reason"])
         return delivery.state
@@ -494,7 +495,7 @@ def webhook_request_confirm(*, token):
 
     endpoint = WebhookEndpoint.objects.create(
         name=(request.name or urlsplit(request.url).hostname or request.url)[:200], owner_email=request.email,
-        url=request.url, event_types=request.event_types, manage_token=new_token())
+        url=request.url, event_types=request.event_types, manage_token=new_token(), language=request.language)
     language = request.language
     request.delete()
     audit_event_record(action="alerts.webhook_request_confirm", target=endpoint,

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from civicspace.alerts import webhooks
+from civicspace.alerts import messages, webhooks
 from civicspace.alerts.forms import EVENT_TYPES
 from civicspace.alerts.models import WebhookDelivery, WebhookEndpoint, WebhookRequest
 from civicspace.audit.models import AuditEvent
@@ -79,8 +79,12 @@ def test_ask_confirm_receive_rotate_change_and_delete(people, kgz, receiver, smt
         created = client.post(confirm)
     assert created.status_code == 200 and "no-store" in created["Cache-Control"]
     endpoint = WebhookEndpoint.objects.get()
-    assert (endpoint.owner_email, endpoint.url, endpoint.event_types, endpoint.active) == (
-        "desk@test.invalid", receiver.url, ["update.published"], True)
+    assert (endpoint.owner_email, endpoint.url, endpoint.event_types, endpoint.active, endpoint.language) == (
+        "desk@test.invalid", receiver.url, ["update.published"], True, "fr")
+    # Should it be disabled one day, its owner reads why in the language of the form.
+    subject, body = messages.webhook_disabled_message(endpoint, "HTTP 500")
+    assert subject.startswith("Webhook du Civic Space Monitor désactivé") and "Dernière erreur\u00a0: HTTP 500" in body
+    assert f"/fr/alerts/webhooks/manage/{endpoint.manage_token}/" in body
     secret = secret_on(created)
     assert secret == endpoint.secret and secret.startswith("whsec_")
     assert not WebhookRequest.objects.exists()
