@@ -453,6 +453,18 @@ def webhook_request_expiry():
 
 
 @transaction.atomic
+def webhook_requests_expire():
+    """Unconfirmed webhook requests older than the link's life are deleted with their confirmation e-mails (the
+    address was never confirmed: nothing about it is kept). Returns how many."""
+    expired = list(WebhookRequest.objects.select_for_update()
+                   .filter(created_at__lt=timezone.now() - webhook_request_expiry()).values_list("pk", flat=True))
+    if expired:
+        OutgoingEmail.objects.filter(key__in=[f"alerts:webhook-request:{pk}" for pk in expired]).delete()
+        WebhookRequest.objects.filter(pk__in=expired).delete()
+    return len(expired)
+
+
+@transaction.atomic
 def webhook_request_submit(*, email, url, event_types, name, language, ip):
     """The public webhook form. The answer is the same whether or not the address is known or already owns
     endpoints: a confirmation link goes to the address, and nothing exists before it is followed. Per-IP limit:
@@ -465,7 +477,7 @@ def webhook_request_submit(*, email, url, event_types, name, language, ip):
         raise WebhookThrottled(wait)
     webhooks.endpoint_address(url)
     email = email.strip().lower()
-    WebhookRequest.objects.filter(created_at__lt=timezone.now() - webhook_request_expiry()).delete()
+    webhook_requests_expire()
     if throttle_hit("alerts-webhook-address", email, limit=_limit("ALERTS_WEBHOOK_REQUESTS_PER_ADDRESS_PER_DAY", 3),
                     window_seconds=86400):
         return None

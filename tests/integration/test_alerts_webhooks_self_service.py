@@ -5,9 +5,11 @@ the event types, reactivates and deletes. The same answer whether or not the add
 per address; the SSRF guard on the form and again on confirmation; every write audited."""
 import datetime as dt
 import html
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -203,6 +205,13 @@ def test_an_expired_link_creates_nothing_and_a_disabled_endpoint_is_reactivated_
     response = Client().post(confirm)
     assert response.status_code == 404 and "no longer valid" in response.content.decode()
     assert not WebhookEndpoint.objects.exists()
+    # The every-minute command deletes the expired request and its confirmation e-mail; a fresh one stays.
+    fresh = WebhookRequest.objects.create(email="fresh@test.invalid", url=receiver.url)
+    out = io.StringIO()
+    call_command("alerts_webhooks", "--retry-due", stdout=out)
+    assert "1 unconfirmed webhook request(s) expired" in out.getvalue()
+    assert list(WebhookRequest.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert not OutgoingEmail.objects.filter(to="slow@test.invalid").exists()
     endpoint = WebhookEndpoint.objects.create(name="Off (test)", owner_email="off@test.invalid", url=receiver.url,
                                               manage_token="off-manage-token-test", active=False,
                                               consecutive_failures=10, disabled_at=timezone.now(),
