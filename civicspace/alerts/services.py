@@ -304,7 +304,10 @@ def subscriber_delete(*, email=None, subscriber=None, actor=None):
     """Erase a subscriber on request (the command and the admin). Asked by address (the command), everything
     held about it goes: the subscription, the webhook endpoints it owns (with their delivery logs) or asked for,
     and the alert e-mails kept for it. False when nothing was held."""
-    if subscriber is not None:
+    if subscriber is not None:  # the admin's row: re-read and locked, gone already if someone was quicker
+        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber.pk).first()
+        if subscriber is None:
+            return False
         audit_event_record(action="alerts.subscriber_delete", actor=actor, data={"subscriber": _erase(subscriber)})
         return True
     email = email.strip().lower()
@@ -428,8 +431,10 @@ def webhook_delivery_replay(*, delivery, actor):
 @transaction.atomic
 def webhook_endpoint_save(*, endpoint, actor):
     """Create or change an endpoint (the admin): the URL passes the SSRF check; reactivating clears the count."""
-    webhooks.endpoint_address(endpoint.url)
     creating = endpoint.pk is None
+    if not creating and not WebhookEndpoint.objects.select_for_update().filter(pk=endpoint.pk).exists():
+        raise ValidationError({"endpoint": _("This endpoint was deleted while you were editing it.")})
+    webhooks.endpoint_address(endpoint.url)
     if endpoint.active:
         endpoint.consecutive_failures, endpoint.disabled_at, endpoint.disabled_reason = 0, None, ""
     endpoint.save()

@@ -345,3 +345,24 @@ def test_an_addresss_webhooks_are_in_its_export_and_erased_with_it(people, setti
     assert WebhookEndpoint.objects.filter(pk=other.pk).exists()
     with pytest.raises(CommandError, match="Nothing is held about the address"):
         call_command("alerts_subscriber", "--export", "owner@test.invalid", stdout=io.StringIO())
+
+
+def test_saving_an_endpoint_deleted_meanwhile_is_refused_and_creates_nothing(people, settings):
+    from django.core.exceptions import ValidationError
+
+    settings.ALERTS_WEBHOOK_ALLOW_PRIVATE = True
+    endpoint = services.webhook_endpoint_save(endpoint=WebhookEndpoint(
+        name="Gone (test)", owner_email="gone@test.invalid", url="https://127.0.0.1/gone"), actor=people["admin"])
+    stale = WebhookEndpoint.objects.get(pk=endpoint.pk)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
+    stale.name = "Edited in a stale form (test)"
+    with pytest.raises(ValidationError, match="deleted while you were editing"):
+        services.webhook_endpoint_save(endpoint=stale, actor=people["admin"])
+    assert not WebhookEndpoint.objects.exists()
+    # A subscriber deleted twice (two administrators): the second finds nothing and writes nothing.
+    reader = subscriber("twice@test.invalid", ["KGZ"])
+    assert services.subscriber_delete(subscriber=reader, actor=people["admin"])
+    assert not services.subscriber_delete(subscriber=reader, actor=people["admin"])
+    from civicspace.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="alerts.subscriber_delete").count() == 1
