@@ -1,7 +1,8 @@
 """Incremental rebuilds: which pages of an existing mirror a publication changed.
 
-A build leaves build-state.json beside the manifest (not listed in it, not signed: it only steers the next
-build on the builder's machine, and holds nothing that the mirror does not show): the code and settings it was
+A build leaves its state beside the mirror's folder, never inside it (`.<folder>.build-state.json` in the
+folder's parent: it steers the next build on the builder's machine only, and it holds audit event ids, which are
+not public, so it must not travel with the folder to the host that serves it): the code and settings it was
 built with, the newest audit event it had seen, and for every page its file and the items it links to.
 
 The next build with --incremental reads the audit log since then (every service writes one event per change,
@@ -103,6 +104,12 @@ def audit_position():
     return [last[0], first, AuditEvent.objects.filter(id__gte=first, id__lte=last[0]).count()]
 
 
+def state_path(out):
+    """Where a build of the folder `out` keeps its state: a hidden file beside the folder, not inside it."""
+    out = Path(out).resolve()
+    return out.parent / f".{out.name}.{STATE}"
+
+
 def state_write(out, *, meta, pages, redirects, filters, position):
     entries = []
     for (path, key), page in sorted(pages.items(), key=lambda item: (item[0][0], item[0][1])):
@@ -113,12 +120,13 @@ def state_write(out, *, meta, pages, redirects, filters, position):
              "redirects": [[s[0], [list(p) for p in s[1]], t[0], [list(p) for p in t[1]]] for s, t in
                            sorted(redirects.items())],
              "pages": entries}
-    (Path(out) / STATE).write_text(json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
-                                   encoding="utf-8")
+    state_path(out).write_text(json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                               encoding="utf-8")
+    (Path(out) / STATE).unlink(missing_ok=True)  # where builds before 2026-12 left it: inside the published folder
 
 
 def state_read(out):
-    path = Path(out) / STATE
+    path = state_path(out)
     if not path.is_file():
         return None
     try:

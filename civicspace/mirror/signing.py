@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.json.sig"
-STATE = "build-state.json"  # what the next incremental build needs (civicspace/mirror/incremental.py)
-NOT_LISTED = {MANIFEST, SIGNATURE, STATE}
+STATE = "build-state.json"  # what the next incremental build needs; kept beside the folder (mirror/incremental.py)
+NOT_LISTED = {MANIFEST, SIGNATURE}
 
 
 class SigningKeyError(ValueError):
