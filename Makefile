@@ -20,13 +20,16 @@ run: setup
 
 # The suite on both cores: the SQLite and PostgreSQL passes run side by side, each with TEST_WORKERS pytest-xdist
 # workers (a test database each, loaded once per worker: tests/conftest.py). Each pass's output is printed
-# when that pass ends. `make test-sqlite` or `make test-postgres` runs one pass.
+# when that pass ends. `make test-sqlite` or `make test-postgres` runs one pass. Tests marked "once" run in the
+# PostgreSQL pass; when there is no PostgreSQL pass (no server reachable), the SQLite pass runs them.
 TEST_WORKERS ?= 2
 PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+PG_REACHABLE = $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null
 
 test: setup browser-deps stack-deps
 	@echo "=== SQLite and PostgreSQL passes side by side, $(TEST_WORKERS) workers each (output when each pass ends) ==="
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	@if $(PG_REACHABLE); then pg=1; else pg=; fi; \
+	  $(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres WITH_PG_PASS=$$pg
 
 setup: install messages fonts data static pagefind
 
@@ -89,7 +92,7 @@ civicspace/mirror/pagefind/node_modules/.installed: civicspace/mirror/pagefind/p
 
 test-sqlite: install
 	@echo "=== Test suite on SQLite (unit, integration, browser) ==="
-	$(BIN)/pytest $(PYTEST_PARALLEL)
+	CIVICSPACE_PG_PASS=$(WITH_PG_PASS) $(BIN)/pytest $(PYTEST_PARALLEL)
 
 # After a whole `make test`: each test file's measured seconds per pass into tests/file_durations.json, which
 # orders the files longest first in the next runs (commit it when files were added or got slower).
@@ -97,7 +100,7 @@ test-durations:
 	$(BIN)/python -c "import json,os; d={e: json.load(open(f'var/test-durations-{e}.json')) for e in ('sqlite','postgresql') if os.path.exists(f'var/test-durations-{e}.json')}; json.dump(d, open('tests/file_durations.json','w'), indent=1, sort_keys=True); print({e: round(sum(v.values())) for e, v in d.items()}, 'seconds per pass')"
 
 test-postgres: install
-	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	@if $(PG_REACHABLE); then \
 	  echo "=== Test suite on PostgreSQL ($(PG_URL)) ==="; \
 	  DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_PARALLEL); \
 	elif [ "$$CI" = "true" ]; then \

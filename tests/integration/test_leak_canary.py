@@ -367,6 +367,7 @@ def crawl(canaries, tmp_path, caplog):
     return outputs, statuses
 
 
+@pytest.mark.once  # one crawl per make test, on production's database (PostgreSQL); see pyproject.toml
 @pytest.mark.urls("tests.integration.leak_canary_urls")
 def test_no_canary_in_any_public_output(canaries, settings, tmp_path, caplog):
     settings.API_RATE_LIMIT_PER_MINUTE = 0

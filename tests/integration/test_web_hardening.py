@@ -50,6 +50,7 @@ def _expected_redirect(url):
     return None
 
 
+@pytest.mark.rendering  # the middleware's headers, whatever the database: the SQLite pass only
 def test_security_headers_on_every_public_page(public_pages, settings):
     settings.API_RATE_LIMIT_PER_MINUTE = 0
     client = Client()
@@ -359,6 +360,7 @@ CSRF_EXEMPT = {
 }
 
 
+@pytest.mark.rendering  # Django's CSRF middleware, whatever the database: the SQLite pass only
 def test_every_form_refuses_a_post_without_the_csrf_token(people, settings, tmp_path):
     """Every site URL (all but the read-only API and the health check), posted to by a signed-in editor from
     another site, i.e. without the token: refused with 403 before anything happens."""
