@@ -76,6 +76,60 @@ def ratio_rows(report):
     return rows
 
 
+# Issue 17's table: (what, key path with {v} for the database, direction, floor, goal). A path ending in "max"
+# takes the largest of a list (memory per worker); "max_query_ratio" the slowest search query's ratio.
+FLOORS = [
+    ("full export ÷ the database's own dump", ("export_full_{v}", "ratio"), "≤", 3, 2),
+    ("full export, peak memory (MB)", ("export_full_{v}", "export_peak_rss_mb"), "≤", 300, None),
+    ("export at scale 0.1 ÷ own dump", ("export_{v}", "ratio"), "≤", 3, 2),
+    ("API updates list, requests/s ÷ Datasette", ("api_{v}", "updates list", "rps_ratio"), "≥", 1.5, 3),
+    ("API update detail, requests/s ÷ Datasette", ("api_{v}", "update detail", "rps_ratio"), "≥", 1.5, 3),
+    ("API country detail, requests/s ÷ Datasette", ("api_{v}", "country detail", "rps_ratio"), "≥", 1.5, 3),
+    ("search page ÷ raw full-text query (geometric mean of medians)", ("search_{v}", "geomean_ratio"), "≤", 2.5, 2),
+    ("search: the slowest query's ratio (median)", ("search_{v}", "max_query_ratio"), "≤", 4, None),
+    ("guiding scores for every country ÷ one aggregate scan", ("signals_{v}", "scores_ratio"), "≤", 5, 3),
+    ("Watchlist signals for every country ÷ one aggregate scan", ("signals_{v}", "signals_ratio"), "≤", 3, 2),
+    ("bulk import ÷ native load", ("import_{v}", "ratio"), "≤", 4, 2),
+    ("peak memory per app worker after the load (MB)", ("worker_peak_rss_mb_{v}", "max"), "≤", 150, 100),
+    ("search index rebuild ÷ bulk insert of the same documents", ("reindex_{v}", "ratio"), "≤", 3, 2),
+]
+
+
+def floor_value(report, path, vendor):
+    if not report:
+        return None
+    keys = [k.format(v=vendor) for k in path]
+    if keys[-1] == "max":
+        values = _get(report, *keys[:-1])
+        return max(values) if values else None
+    if keys[-1] == "max_query_ratio":
+        queries = _get(report, keys[0], "queries") or []
+        ratios = [q["ratio"] for q in queries if q.get("ratio")]
+        return max(ratios) if ratios else None
+    return _get(report, *keys)
+
+
+def floors_table(report, before=None):
+    """Issue 17's floors: each ratio before and after on both databases, the floor and goal, and whether it holds."""
+    lines = ["## Issue 17: floors and goals", "",
+             "| what | SQLite before | SQLite after | PostgreSQL before | PostgreSQL after | floor | goal | holds |",
+             "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for name, path, direction, floor, goal in FLOORS:
+        cells, verdicts = [], []
+        for vendor in ("sqlite", "postgresql"):
+            old, new = floor_value(before, path, vendor), floor_value(report, path, vendor)
+            cells += [_fmt(old), _fmt(new)]
+            if new is not None:
+                ok = new <= floor if direction == "≤" else new >= floor
+                good = goal is not None and (new <= goal if direction == "≤" else new >= goal)
+                verdicts.append(f"{vendor}: " + ("goal" if good else "yes" if ok else "**no**"))
+            else:
+                verdicts.append(f"{vendor}: not measured")
+        lines.append(f"| {name} | {' | '.join(cells)} | {direction} {floor} | "
+                     f"{'' if goal is None else f'{direction} {goal}'} | {'; '.join(verdicts)} |")
+    return lines + [""]
+
+
 def render(report, before=None):
     m = report["machine"]
     lines = [
@@ -97,6 +151,7 @@ def render(report, before=None):
                   + f". Generated in {dataset['timings'].get('total_s')} s on SQLite "
                   f"(rows {dataset['timings'].get('load_s')} s, search index {dataset['timings'].get('index_s')} s).",
                   ""]
+    lines += floors_table(report, before)
     lines += ["## Ratios", ""]
     if before:
         lines += [f"Before: `{before.get('code', '')}` ({before['date']}), the same benchmark data and harness.", "",

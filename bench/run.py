@@ -433,7 +433,7 @@ def run(args):
         report["signals_postgresql"] = inproc("signals", PG_URL)
     if not args.skip_io:
         # The import's database (scale BENCH_IMPORT_SCALE) is exported too: a ratio every run can afford;
-        # --full-export adds the full-scale export on SQLite (minutes, and gigabytes of memory).
+        # --full-export adds the full-scale export on both databases.
         report["import_sqlite"] = bench_import("sqlite")
         import_db = BENCH_VAR / "import-bench.sqlite3"
         report["export_sqlite"] = {"scale": IMPORT_SCALE,
@@ -445,6 +445,9 @@ def run(args):
             report["import_postgresql"] = bench_import("postgresql")
             report["export_postgresql"] = {"scale": IMPORT_SCALE, **bench_export(
                 "postgresql", PG_URL.rsplit("/", 1)[0] + "/civicspace_bench_import")}
+            if args.full_export:
+                report["export_full_postgresql"] = {"scale": report["dataset"].get("postgresql", {}).get("scale"),
+                                                    **bench_export("postgresql", PG_URL)}
 
     if not args.skip_alerts:
         report["alerts"] = bench_alerts(args.alerts_subscribers, args.alerts_send_limit)
