@@ -143,11 +143,39 @@ class PublicPageCacheMiddleware:
 
 
 def cache_public_get(view):
-    """The same cache for one view (the API's operations: wrapped inside the rate limit, so that cached answers
-    still count against a client's limit)."""
+    """The same cache for one view (the API's operations when ApiCacheMiddleware is not installed: wrapped inside
+    the rate limit, so that cached answers still count against a client's limit)."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
+        if getattr(request, "_api_cached", False):  # ApiCacheMiddleware looked it up already
+            return view(request, *args, **kwargs)
         return cached_response(request, lambda req: view(req, *args, **kwargs), _cache())
 
     return wrapped
+
+
+API_PATH = "/api/"
+
+
+class ApiCacheMiddleware:
+    """The API's answers from the page cache, high in MIDDLEWARE (after SecurityMiddleware, CSP and WhiteNoise):
+    a hit skips sessions, locale, authentication and the rest. The rate limit and the other checks of
+    api/wrappers.py run first, so a cached answer (and a 304) still counts against the client's limit; the stored
+    answer is the one the whole stack produced (the same headers on a hit as on a miss)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith(API_PATH):
+            return self.get_response(request)
+        from civicspace.api.wrappers import api_checks
+
+        refused = api_checks(request)
+        if refused is not None:
+            return refused
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        request._api_cached = True
+        return cached_response(request, self.get_response, _cache())
