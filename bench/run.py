@@ -233,9 +233,13 @@ def api_paths(database_url):
     else:
         update_id = int(subprocess.run(["psql", database_url, "-Atc", sql], capture_output=True, text=True,
                                        check=True).stdout.strip())
+    # The updates list, equivalent work on both sides: the first page of published updates, newest first, walked
+    # down the (status, date, id) index with a keyset and no count (the site's after=, Datasette's _next;
+    # _nocount, _nofacet and _nosuggest: without them Datasette counts and tries facets over the whole table).
     return [
-        ("updates list", "/api/v1/updates?page_size=20",
-         f"/{SQLITE_DB.stem}/monitoring_update.json?_size=20&status__exact=published&_sort_desc=date"),
+        ("updates list", "/api/v1/updates?page_size=20&after=",
+         f"/{SQLITE_DB.stem}/monitoring_update.json?_size=20&status__exact=published&_sort_desc=date"
+         "&_nocount=1&_nofacet=1&_nosuggest=1"),
         ("update detail", f"/api/v1/updates/{update_id}", f"/{SQLITE_DB.stem}/monitoring_update/{update_id}.json"),
         ("country detail", "/api/v1/countries/KGZ", f"/{SQLITE_DB.stem}/countries_country.json?code__exact=KGZ"),
     ]

@@ -143,12 +143,14 @@ class UpdateSummary(Schema):
 
 
 class UpdatePage(Schema):
-    count: int
-    page: int
-    pages: int
+    count: Optional[int] = Field(description="Matching updates; null with keyset pagination (`after`).")
+    page: Optional[int] = Field(description="Null with keyset pagination (`after`).")
+    pages: Optional[int] = Field(description="Null with keyset pagination (`after`).")
     page_size: int
-    next: Optional[str]
-    previous: Optional[str]
+    next: Optional[str] = Field(description="URL of the next page (`after=<cursor>` with keyset pagination).")
+    previous: Optional[str] = Field(description="Page numbers only; null with keyset pagination.")
+    next_cursor: Optional[str] = Field(description="The `after` value for the page after this one (keyset "
+                                                   "pagination, recommended for long lists); null on the last page.")
     results: List[UpdateSummary]
 
 

@@ -1,5 +1,7 @@
 """What every API URL goes through, before django-ninja: CORS (open, read-only), the OPTIONS preflight, HEAD,
-the rate limit, and a JSON 500 without internals if anything escapes."""
+the rate limit, and a JSON 500 without internals if anything escapes. The checks run in
+pagecache.middleware.ApiCacheMiddleware when it is installed (high in MIDDLEWARE: a cached answer skips the rest
+of the stack, after the rate limit), else here."""
 import functools
 import logging
 
@@ -32,27 +34,38 @@ def preflight(request):
     return response
 
 
+def api_checks(request):
+    """The answer before any view: the preflight, 405, 429 (this counts the request against the client's limit)
+    or 400 for a NUL; None when the request goes on. Run once per request: by ApiCacheMiddleware (before the page
+    cache, so that cached answers count too) or else by api_view."""
+    request._api_checked = True
+    if request.method == "OPTIONS":
+        return add_cors_headers(preflight(request))
+    if request.method not in ("GET", "HEAD"):
+        response = error(405, f"Method {request.method} is not allowed: the API is read-only ({ALLOWED_METHODS})")
+        response["Allow"] = ALLOWED_METHODS
+        return add_cors_headers(response)
+    retry_after = ratelimit.hit(request)
+    if retry_after is not None:
+        response = error(429, f"Too many requests: limit is {ratelimit.limit_per_minute()} per minute")
+        response["Retry-After"] = str(retry_after)
+        return add_cors_headers(response)
+    if "\x00" in request.path or any("\x00" in k or any("\x00" in v for v in values)
+                                     for k, values in request.GET.lists()):
+        return add_cors_headers(error(400, "The request contains a NUL character"))
+    return None
+
+
 def api_view(view):
     """Wrap one view of the API."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         try:
-            if request.method == "OPTIONS":
-                return add_cors_headers(preflight(request))
-            if request.method not in ("GET", "HEAD"):
-                response = error(405, f"Method {request.method} is not allowed: the API is read-only "
-                                      f"({ALLOWED_METHODS})")
-                response["Allow"] = ALLOWED_METHODS
-                return add_cors_headers(response)
-            retry_after = ratelimit.hit(request)
-            if retry_after is not None:
-                response = error(429, f"Too many requests: limit is {ratelimit.limit_per_minute()} per minute")
-                response["Retry-After"] = str(retry_after)
-                return add_cors_headers(response)
-            if "\x00" in request.path or any("\x00" in k or any("\x00" in v for v in values)
-                                             for k, values in request.GET.lists()):
-                return add_cors_headers(error(400, "The request contains a NUL character"))
+            if not getattr(request, "_api_checked", False):
+                refused = api_checks(request)
+                if refused is not None:
+                    return refused
             head = request.method == "HEAD"
             if head:
                 request.method = "GET"
@@ -67,4 +80,3 @@ def api_view(view):
 
     wrapped.csrf_exempt = True
     return wrapped
-

@@ -14,16 +14,27 @@ with a flash-message cookie, other methods than GET, the workspace, admin, accou
 (which also depend on files written outside the database), responses that set a cookie (a CSRF form),
 that are private/no-store/no-cache, that vary on everything (Vary: *), that stream, that are not 200, or
 that embed the request's CSP nonce.
-A cached hit costs one query (the generation).
+
+A cached hit costs no query: the generation comes from the generation store (services.py: Redis in production,
+a file in embedded mode), which a publication updates when it commits.
+
+Conditional requests: a stored page carries an ETag made from its cache key (the generation, the absolute URL
+with its query, the language and the values of the headers it varies on) and a Last-Modified (the second of the
+publication that started the generation). If-None-Match with that ETag is answered 304; so is If-Modified-Since
+with a date after that second (a publication in the same second as the client's copy must not look unchanged,
+so the client's own Last-Modified echoed back gets a 200: the ETag is the validator to use).
 """
 import functools
+import hashlib
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import caches
-from django.utils.cache import get_cache_key, has_vary_header, learn_cache_key
+from django.utils.cache import get_cache_key, get_conditional_response, has_vary_header, learn_cache_key
+from django.utils.http import http_date
 
-from .services import current_generation
+from .services import served_generation, store_allowed
 
 _LANGS = "|".join(code for code, _name in settings.LANGUAGES)
 PUBLIC_PATH = re.compile(rf"^/(?:{_LANGS})/(?!admin/|accounts/|workspace/|data/|findings/)")
@@ -51,11 +62,36 @@ def _cacheable_response(response):
     return True
 
 
+def etag_for(key):
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+def _published_second(generation):
+    """The second of the publication that started this generation (bumps are microseconds since 1970), or None
+    for a value that is not such a time (an old counter)."""
+    seconds = generation // 1_000_000
+    return seconds if 1_500_000_000 < seconds <= time.time() + 86400 else None
+
+
+def _validators(response, key, generation):
+    response["ETag"] = etag_for(key)
+    second = _published_second(generation)
+    if second is not None:
+        response["Last-Modified"] = http_date(second)
+
+
+def _conditional(request, response, generation):
+    """304 when the client's copy is this one (see the module docstring for If-Modified-Since)."""
+    second = _published_second(generation)
+    return get_conditional_response(request, etag=response.get("ETag"),
+                                    last_modified=None if second is None else second + 1, response=response)
+
+
 def cached_response(request, get_response, cache):
     """The response from the cache for this generation, or get_response(request), stored when it may be."""
     if not _cacheable_request(request):
         return get_response(request)
-    generation = current_generation()
+    generation = served_generation()
     if generation is None:
         return get_response(request)
     prefix = f"page:{generation}"
@@ -64,22 +100,28 @@ def cached_response(request, get_response, cache):
         cached = cache.get(key)
         if cached is not None:
             cached[HEADER] = "hit"
-            return cached
+            return _conditional(request, cached, generation)
     response = get_response(request)
     # A page that used this request's CSP nonce (django-csp sets request._csp_nonce) must not be replayed:
     # the next response's header carries another nonce.
     if not _cacheable_response(response) or isinstance(getattr(request, "_csp_nonce", None), str):
         return response
+    if not store_allowed(generation):  # a read replica behind this generation: its page may be older
+        return response
 
     def store(rendered):
         # The key learns the request headers the page varies on (e.g. Cookie when the session was read).
         if not rendered.cookies:
-            cache.set(learn_cache_key(request, rendered, _seconds(), prefix, cache=cache), rendered, _seconds())
+            learned = learn_cache_key(request, rendered, _seconds(), prefix, cache=cache)
+            _validators(rendered, learned, generation)
+            cache.set(learned, rendered, _seconds())
 
     if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
         response.add_post_render_callback(store)
     else:
         store(response)
+        response[HEADER] = "miss"
+        return _conditional(request, response, generation)
     response[HEADER] = "miss"
     return response
 
@@ -101,11 +143,39 @@ class PublicPageCacheMiddleware:
 
 
 def cache_public_get(view):
-    """The same cache for one view (the API's operations: wrapped inside the rate limit, so that cached answers
-    still count against a client's limit)."""
+    """The same cache for one view (the API's operations when ApiCacheMiddleware is not installed: wrapped inside
+    the rate limit, so that cached answers still count against a client's limit)."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
+        if getattr(request, "_api_cached", False):  # ApiCacheMiddleware looked it up already
+            return view(request, *args, **kwargs)
         return cached_response(request, lambda req: view(req, *args, **kwargs), _cache())
 
     return wrapped
+
+
+API_PATH = "/api/"
+
+
+class ApiCacheMiddleware:
+    """The API's answers from the page cache, high in MIDDLEWARE (after SecurityMiddleware, CSP and WhiteNoise):
+    a hit skips sessions, locale, authentication and the rest. The rate limit and the other checks of
+    api/wrappers.py run first, so a cached answer (and a 304) still counts against the client's limit; the stored
+    answer is the one the whole stack produced (the same headers on a hit as on a miss)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith(API_PATH):
+            return self.get_response(request)
+        from civicspace.api.wrappers import api_checks
+
+        refused = api_checks(request)
+        if refused is not None:
+            return refused
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        request._api_cached = True
+        return cached_response(request, self.get_response, _cache())

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The API's rate limit, then its cached answers (a hit skips everything below; civicspace/pagecache).
+    "civicspace.pagecache.middleware.ApiCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,6 +170,12 @@ JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "5"))
 JOBS_RETRY_BASE_SECONDS = float(os.environ.get("JOBS_RETRY_BASE_SECONDS", "30"))
 # A running job whose worker sent no heartbeat for this long is queued again (at-least-once).
 JOBS_WORKER_DEAD_SECONDS = float(os.environ.get("JOBS_WORKER_DEAD_SECONDS", "10"))
+# Where the page cache finds the publication generation on each hit without a database query
+# (civicspace/pagecache/services.py): "cache" (the page cache's backend: Redis in production), "file" (embedded
+# mode: the in-process cache is per worker, a file under PAGE_CACHE_GENERATION_DIR is shared) or "database".
+PAGE_CACHE_GENERATION_STORE = "cache"
+PAGE_CACHE_GENERATION_DIR = VAR_DIR / "pagecache"
+
 # nginx front cache (production): 0 here, so nothing outside production asks nginx to cache.
 FRONT_CACHE_SECONDS = 0
 

@@ -46,6 +46,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache is per gunicorn worker, so the publication generation is shared through a file (pagecache/services.py).
+PAGE_CACHE_GENERATION_STORE = "file"
 
 # Password-reset and invitation e-mails are printed to the console in embedded mode.
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

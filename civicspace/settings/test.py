@@ -22,6 +22,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 # Tests pin the queries of rendered pages, so pages are rendered every time; the page cache's own tests
 # (tests/integration/test_page_cache.py) turn it on.
 PAGE_CACHE_SECONDS = 0
+# One process per test worker: the generation lives in its in-process cache (emptied around every test); the
+# file store and Redis are tested in tests/integration/test_page_cache.py.
+PAGE_CACHE_GENERATION_STORE = "cache"
 
 # WhiteNoise scans every collected static file when its middleware is built, and the test client builds the
 # middleware afresh for each Client (thousands per run: 60% of the access matrix's time was this scan). Looking

@@ -452,3 +452,44 @@ def test_no_server_error_for_any_generated_request(api_schema, mode):
 
 # Canaries (confidential and unpublished content in no response): tests/integration/test_leak_canary.py crawls
 # every endpoint in every language.
+
+
+# Keyset pagination (issue 17) -----------------------------------------------------------------------------------
+
+def test_keyset_pages_walk_the_same_updates_as_page_numbers(client):
+    by_page, page = [], 1
+    while True:
+        data = get(client, f"/updates?page_size=3&page={page}")
+        by_page += [r["id"] for r in data["results"]]
+        if not data["next"]:
+            break
+        page += 1
+    assert len(by_page) > 6
+    walked, data = [], get(client, "/updates?page_size=3&after=")
+    assert (data["count"], data["page"], data["pages"], data["previous"]) == (None, None, None, None)
+    while True:
+        walked += [r["id"] for r in data["results"]]
+        if not data["next"]:
+            assert data["next_cursor"] is None
+            break
+        assert f"after={data['next_cursor']}" in data["next"] and "page=" not in data["next"]
+        data = get(client, data["next"].split("/api/v1", 1)[1])
+    assert walked == by_page
+
+
+def test_keyset_cursor_from_a_numbered_page_and_a_bad_cursor(client):
+    first = get(client, "/updates?page_size=2")
+    second = get(client, f"/updates?page_size=2&after={first['next_cursor']}")
+    assert [r["id"] for r in second["results"]] == [r["id"] for r in get(client, "/updates?page_size=2&page=2")["results"]]
+    for bad in ("2024-01-01", "x_1", "2024-13-45_3"):
+        assert "Invalid cursor" in get(client, f"/updates?after={bad}", status=400)["detail"]
+
+
+def test_the_openapi_document_says_which_pagination_to_use(client):
+    operation = get(client, "/openapi.json")["paths"]["/api/v1/updates"]["get"]
+    assert "Keyset" in operation["description"] and "after" in {p["name"] for p in operation["parameters"]}
+
+
+def test_answers_are_utf8_json_from_orjson(client):
+    raw = client.get(f"{API}/countries/RUS?lang=ru").content
+    assert "Россия".encode() in raw and b"\\u" not in raw
