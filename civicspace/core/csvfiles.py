@@ -51,8 +51,9 @@ def _decode(path, name):
                              f"CSV UTF-8), not in a local encoding such as Windows-1251")]) from exc
 
 
-def read_rows(path, required_columns):
-    """Yield (line_number, row) for each data row. Raises CsvValidationError for a missing or unreadable file, a
+def read_rows(path, required_columns, *, strip=True):
+    """Yield (line_number, row) for each data row, values stripped of surrounding spaces unless strip is False
+    (text to keep exactly as written). Raises CsvValidationError for a missing or unreadable file, a
     file that is not UTF-8 text, missing columns or a malformed line."""
     path = Path(path)
     name = path.name
@@ -80,6 +81,7 @@ def read_rows(path, required_columns):
                 if value and len(value) > MAX_FIELD_CHARS:
                     raise CsvValidationError([RowError(name, reader.line_num, key,
                                                        f"is longer than {MAX_FIELD_CHARS} characters")])
-            yield reader.line_num, {key: (value or "").strip() for key, value in row.items()}
+            yield reader.line_num, {key: ((value or "").strip() if strip else (value or ""))
+                                    for key, value in row.items()}
     except csv.Error as exc:
         raise CsvValidationError([RowError(name, reader.line_num + 1, "-", f"malformed CSV: {exc}")]) from exc
