@@ -11,8 +11,9 @@ database is rebuilt from scratch (migrations + reference data) and must be a ben
 or a PostgreSQL database whose name contains "bench". It refuses the demo database var/civicspace.sqlite3.
 
 Deterministic from the seed: the same seed and scale give the same rows with the same ids. Rows are written
-with the product's bulk writer (core/upsert.bulk_insert: COPY / executemany) in batches (no per-row signals, no history rows, no search dirty marks) and the search
-index is built once at the end with the project's own document builders and engine. Progress on stderr.
+in batches with the product's bulk writer (core/upsert.bulk_insert: COPY on PostgreSQL, executemany on
+SQLite; no per-row signals, no history rows, no search dirty marks) and the search index is built once at
+the end with the project's own document builders and engine. Progress on stderr.
 """
 import argparse
 import bisect

@@ -372,9 +372,9 @@ def bench_import(vendor):
     say(f"  import: civicspace export, then an empty {vendor} database (migrate + reference data)")
     subprocess.run([CIVICSPACE, "export", "--out", str(release)], env=env_for(url), check=True,
                    stdout=subprocess.DEVNULL)
-    for argv in (["migrate", "-v0"], ["load_reference_data"],
-                 ["shell", "-c", "from civicspace.monitoring.models import Organisation; "
-                                 f"Organisation.objects.create(slug={ORGANISATION_SLUG!r}, name={ORGANISATION_NAME!r})"]):
+    create = ("from civicspace.monitoring.models import Organisation; "
+              f"Organisation.objects.create(slug={ORGANISATION_SLUG!r}, name={ORGANISATION_NAME!r})")
+    for argv in (["migrate", "-v0"], ["load_reference_data"], ["shell", "-c", create]):
         subprocess.run([CIVICSPACE, *argv], env=env_for(target), check=True, stdout=subprocess.DEVNULL)
     say("  import: civicspace import_monitoring")
     import_s, import_rss = run_timed([CIVICSPACE, "import_monitoring", str(release), "--organisation",
@@ -394,8 +394,8 @@ def bench_import(vendor):
     else:
         subprocess.run(["psql", base + "/postgres", "-qc",
                         "DROP DATABASE IF EXISTS civicspace_bench_import_target WITH (FORCE)"], check=True)
-    native = ("sqlite3 CLI reading the .dump of the same rows (CREATE + INSERTs in one transaction)" if vendor == "sqlite"
-              else "psql restoring pg_dump --data-only of the same rows (COPY)")
+    native = ("sqlite3 CLI reading the .dump of the same rows (CREATE + INSERTs in one transaction)"
+              if vendor == "sqlite" else "psql restoring pg_dump --data-only of the same rows (COPY)")
     return {"scale": IMPORT_SCALE, "rows": rows, "import_s": import_s, "import_peak_rss_mb": import_rss,
             "native_load_s": native_s, "native": native, "ratio": ratio(import_s, native_s),
             "generated_rows": meta["counts"], "generator_load_s": generator_s,
