@@ -433,8 +433,10 @@ def _write(*, organisation, status, keep_ids, public_names, updates, sources, in
         reset_sequences([Update, Source, Incident, Victim])
     if published:
         # The search index follows (re-indexed when this transaction commits, or by `search_reindex --dirty`).
+        marked = Update()  # one instance, its pk changed: the service reads the pk at once
         for pk in sorted(update_ids.values()):
-            index_mark_dirty(Update(pk=pk))
+            marked.pk = pk
+            index_mark_dirty(marked)
         report.published = sorted(update_ids.values())
     audit_event_record(action="monitoring.records_import", actor=actor, actor_label=actor_label,
                        target=organisation,
