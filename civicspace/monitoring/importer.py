@@ -148,26 +148,37 @@ def _read(directory, filename, check, optional):
     try:
         # Text is kept exactly as written (a release's text comes back unchanged); codes, ids and dates are
         # read without surrounding spaces.
-        return [(line, {key: value if key.startswith(_TEXT) else value.strip() for key, value in row.items()})
-                for line, row in read_rows(path, REQUIRED[filename], strip=False,
-                                                                       max_bytes=MAX_FILE_BYTES)]
+        rows = list(read_rows(path, REQUIRED[filename], strip=False, max_bytes=MAX_FILE_BYTES))
     except CsvValidationError as exc:
         check.errors += exc.errors
         return []
+    if rows:
+        codes = [key for key in rows[0][1] if not key.startswith(_TEXT)]
+        for _line, row in rows:
+            for key in codes:
+                row[key] = row[key].strip()
+    return rows
+
+
+_COLUMNS = {}
 
 
 def _translated(row, base, original, limit=None, check=None, where=None, clean=None):
-    """{field_lang: text} of one translated field: the file's <base>_<lang> columns (the <base> column, when
-    the file has it, is the original language's text)."""
+    """{lang: text} of one translated field: the file's <base>_<lang> columns (the <base> column, when the
+    file has it, is the original language's text)."""
+    columns = _COLUMNS.get(base)
+    if columns is None:
+        columns = _COLUMNS[base] = [(lang, f"{base}_{lang}") for lang in LANGS]
     values = {}
-    for lang in LANGS:
-        text = _text(row, f"{base}_{lang}")
+    for lang, column in columns:
+        text = row.get(column, "")
         if lang == original and not text:
-            text = _text(row, base)
-        if text and clean:
-            text = clean(text)
-        if text and limit and check:
-            check.length(where[0], where[1], f"{base}_{lang}", text, limit)
+            text = row.get(base, "")
+        if text:
+            if clean:
+                text = clean(text)
+            if limit and check and len(text) > limit:
+                check.length(where[0], where[1], column, text, limit)
         values[lang] = text
     return values
 
@@ -383,8 +394,12 @@ def _write(*, organisation, status, keep_ids, public_names, updates, sources, in
     published = status == Status.PUBLISHED
     default = settings.LANGUAGE_CODE
 
+    empties = {}
+
     def texts(model, values, base):
-        empty = _null(model, base)
+        empty = empties.get((model, base))
+        if empty is None:
+            empty = empties[(model, base)] = _null(model, base)
         # The untranslated column holds the default language's text, as modeltranslation writes it.
         return [values[default] or "", *[values[lang] or empty[lang] for lang in LANGS]]
 
