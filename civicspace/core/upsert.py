@@ -136,7 +136,8 @@ def next_ids(model, count, *, using=None):
             cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, count])
             return [value for (value,) in cursor.fetchall()]
         # AUTOINCREMENT tables never reuse an id, even a deleted one: start after sqlite_sequence's too. A
-        # write first, so that this transaction holds SQLite's write lock before it reads the largest id.
+        # write first, so that this transaction holds SQLite's write lock before it reads the largest id (the
+        # embedded settings' IMMEDIATE transactions take it at BEGIN already; a DEFERRED one takes it here).
         cursor.execute(f"UPDATE {connection.ops.quote_name(table)} SET {pk} = {pk} WHERE 0")
         cursor.execute(f"SELECT MAX({pk}) FROM {connection.ops.quote_name(table)}")
         largest = cursor.fetchone()[0] or 0
