@@ -11,8 +11,9 @@ database is rebuilt from scratch (migrations + reference data) and must be a ben
 or a PostgreSQL database whose name contains "bench". It refuses the demo database var/civicspace.sqlite3.
 
 Deterministic from the seed: the same seed and scale give the same rows with the same ids. Rows are written
-with bulk_create in batches (no per-row signals, no history rows, no search dirty marks) and the search
-index is built once at the end with the project's own document builders and engine. Progress on stderr.
+in batches with the product's bulk writer (core/upsert.bulk_insert: COPY on PostgreSQL, executemany on
+SQLite; no per-row signals, no history rows, no search dirty marks) and the search index is built once at
+the end with the project's own document builders and engine. Progress on stderr.
 """
 import argparse
 import bisect
@@ -121,6 +122,20 @@ def setup_django(url):
     import django
 
     django.setup()
+
+
+# ------------------------------------------------------------------------------------------ bulk writes
+
+def bulk_write(model, objs):
+    """The rows of model instances through the product's bulk writer (civicspace.core.upsert.bulk_insert: COPY
+    on PostgreSQL, executemany on SQLite), with the values bulk_create would write (each field's pre_save);
+    auto ids are left to the database when the instances have none (many-to-many rows)."""
+    from civicspace.core.upsert import bulk_insert
+
+    if not objs:
+        return
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and objs[0].pk is None)]
+    bulk_insert(model, [f.attname for f in fields], ([f.pre_save(obj, True) for f in fields] for obj in objs))
 
 
 # ------------------------------------------------------------------------------------------ distributions
@@ -320,14 +335,14 @@ class Generator:
                 u_freedoms += [Update.freedoms.through(update_id=update_id, term_id=f) for f in sorted(update_freedoms)]
                 update_id += 1
             with transaction.atomic():
-                Update.objects.bulk_create(updates, batch_size=500)
-                Source.objects.bulk_create(sources, batch_size=500)
-                Update.freedoms.through.objects.bulk_create(u_freedoms, batch_size=2000)
-                Incident.objects.bulk_create(incidents, batch_size=500)
-                Incident.freedoms.through.objects.bulk_create(i_freedoms, batch_size=2000)
-                Incident.types.through.objects.bulk_create(i_types, batch_size=2000)
-                Incident.perpetrators.through.objects.bulk_create(i_perps, batch_size=2000)
-                Victim.objects.bulk_create(victims, batch_size=1000)
+                bulk_write(Update, updates)
+                bulk_write(Source, sources)
+                bulk_write(Update.freedoms.through, u_freedoms)
+                bulk_write(Incident, incidents)
+                bulk_write(Incident.freedoms.through, i_freedoms)
+                bulk_write(Incident.types.through, i_types)
+                bulk_write(Incident.perpetrators.through, i_perps)
+                bulk_write(Victim, victims)
             progress.advance(len(incidents))
         progress.finish()
 
@@ -408,12 +423,12 @@ class Generator:
                     b_incidents.append(Bill.incidents.through(bill_id=bill_id, incident_id=first))
             progress.advance()
         with transaction.atomic():
-            Bill.objects.bulk_create(bills, batch_size=500)
-            BillSource.objects.bulk_create(sources, batch_size=500)
-            StageEvent.objects.bulk_create(events, batch_size=1000)
-            Bill.freedoms.through.objects.bulk_create(b_freedoms, batch_size=2000)
-            Bill.updates.through.objects.bulk_create(b_updates, batch_size=2000)
-            Bill.incidents.through.objects.bulk_create(b_incidents, batch_size=2000)
+            bulk_write(Bill, bills)
+            bulk_write(BillSource, sources)
+            bulk_write(StageEvent, events)
+            bulk_write(Bill.freedoms.through, b_freedoms)
+            bulk_write(Bill.updates.through, b_updates)
+            bulk_write(Bill.incidents.through, b_incidents)
             # bulk_create sends no signal: store each bill's current stage by the one rule
             from civicspace.legislation.services import bill_stage_refresh
 
@@ -465,8 +480,8 @@ class Generator:
             for entry in entries:
                 entry.id += entry_offset
                 entry.edition_id += offset
-            WatchlistEdition.objects.bulk_create(editions)
-            WatchlistEntry.objects.bulk_create(entries, batch_size=500)
+            bulk_write(WatchlistEdition, editions)
+            bulk_write(WatchlistEntry, entries)
         progress.finish()
 
     # --- the rest --------------------------------------------------------------------------------------

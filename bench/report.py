@@ -63,7 +63,10 @@ def ratio_rows(report):
             rows.append((f"mirror rebuild after one publication [{vendor}]: time / full build time",
                          (f"mirror_{vendor}", "incremental_time_ratio")))
         if report.get(f"import_{vendor}"):
-            rows.append((f"bulk import [{vendor}]: generator / native load", (f"import_{vendor}", "ratio")))
+            rows.append((f"bulk import [{vendor}]: civicspace import_monitoring / native load",
+                         (f"import_{vendor}", "ratio")))
+            rows.append((f"bulk load [{vendor}]: bench generator / native load",
+                         (f"import_{vendor}", "generator_ratio")))
         if report.get(f"export_{vendor}"):
             rows.append((f"export at scale {report[f'export_{vendor}'].get('scale')} [{vendor}]: civicspace export "
                          "/ native dump", (f"export_{vendor}", "ratio")))
