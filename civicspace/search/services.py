@@ -5,13 +5,16 @@ transaction that changes a record, rebuild the dirty records in a job).
   its transaction. Once the transaction commits, that record is re-indexed at once (unless
   settings.SEARCH_INDEX_ON_COMMIT is False); the mark stays until it succeeds, so the job catches up.
 - index_rebuild_dirty(): the job (`civicspace search_reindex --dirty`, e.g. every minute from cron).
-- index_record(obj): re-index one record now. index_rebuild_all(): everything (`civicspace search_reindex`).
+- index_record(obj): re-index one record now. index_rebuild_all(): everything (`civicspace search_reindex`),
+  in bulk (batches of records per transaction, rows by executemany/COPY, stems memoised for the run).
+  A publication re-indexes only its own record (index_mark_dirty), never the whole index.
 
 Only what a public page shows is indexed: published updates (their title, summary and body) and their
 incidents (place, description and outcome), and bills (short and official titles, summary). Drafts, retracted
 updates, sources, editors' notes and victims' names never are; a record that stops being public leaves the
 index when it is re-indexed.
 """
+import functools
 import html
 import logging
 import re
@@ -59,8 +62,11 @@ def _record_key(obj):
     raise TypeError(f"{type(obj).__name__} is not indexed for search")
 
 
+@functools.lru_cache(maxsize=256)
 def _plain(markdown_text):
-    """The visible text of Markdown, as the page renders it (raw HTML is never rendered)."""
+    """The visible text of Markdown, as the page renders it (raw HTML is never rendered). Memoised: the five
+    languages' documents of a record usually show the same text (the original, where there is no reviewed
+    translation), which is rendered once."""
     rendered = render_markdown(markdown_text or "")
     rendered = re.sub(r"</(p|li|h\d|blockquote|pre)>", "\n", rendered)
     return html.unescape(strip_tags(rendered)).strip()
@@ -126,25 +132,40 @@ def bill_documents(bill):
     return documents
 
 
+BATCH = 500  # records rebuilt in one transaction by the bulk paths
+
+
+def _documents(kind, pks):
+    """The documents of records of one kind, as public now (none for a record that is not), built with one
+    query per batch for the records (and their incidents)."""
+    if kind == Kind.UPDATE:
+        updates = Update.objects.prefetch_related("incidents").filter(pk__in=pks).order_by("pk")
+        return [doc for update in updates for doc in update_documents(update)]
+    if kind == Kind.CASE:  # issue 20
+        from civicspace.cases.search import case_documents
+
+        return [doc for pk in pks for doc in case_documents(pk)]
+    return [doc for bill in bills_with_stage().filter(pk__in=pks).order_by("pk") for doc in bill_documents(bill)]
+
+
+def _replace(kind, pks, memo=None):
+    """Replace the documents of records of one kind with what is public now, in one transaction: their old
+    documents deleted, the new ones inserted in bulk with their index entries (engine.insert). Returns how
+    many documents they have."""
+    pks = list(pks)
+    with transaction.atomic():
+        SearchDocument.objects.filter(kind=kind, object_id__in=pks).delete()
+        if kind == Kind.UPDATE:
+            SearchDocument.objects.filter(kind=Kind.INCIDENT, parent_id__in=pks).delete()
+        documents = _documents(kind, pks)
+        get_engine().insert(documents, memo)
+        index_changed.send(sender=SearchDocument)
+    return len(documents)
+
+
 def _reindex(kind, pk):
     """Replace the documents of one record with what is public now. Returns how many documents it has."""
-    with transaction.atomic():
-        SearchDocument.objects.filter(kind=kind, object_id=pk).delete()
-        if kind == Kind.UPDATE:
-            SearchDocument.objects.filter(kind=Kind.INCIDENT, parent_id=pk).delete()
-            update = Update.objects.prefetch_related("incidents").filter(pk=pk).first()
-            documents = update_documents(update) if update else []
-        elif kind == Kind.CASE:  # issue 20
-            from civicspace.cases.search import case_documents
-
-            documents = case_documents(pk)
-        else:
-            bill = bills_with_stage().filter(pk=pk).first()
-            documents = bill_documents(bill) if bill else []
-        created = SearchDocument.objects.bulk_create(documents)
-        get_engine().write(created)
-        index_changed.send(sender=SearchDocument)
-    return len(created)
+    return _replace(kind, [pk])
 
 
 def index_record(obj):
@@ -184,33 +205,41 @@ def _rebuild_marked(kind, pk, marked_at):
 
 
 def index_rebuild_dirty(*, limit=None):
-    """Re-index every record marked dirty (oldest first); returns how many. A record marked again while it
-    was being indexed keeps its mark for the next run."""
+    """Re-index every record marked dirty (oldest first), in batches of one kind; returns how many. A record
+    marked again while it was being indexed keeps its mark for the next run."""
     marks = list(DirtyRecord.objects.order_by("marked_at", "pk")[:limit] if limit else
                  DirtyRecord.objects.order_by("marked_at", "pk"))
-    for mark in marks:
-        _reindex(mark.kind, mark.object_id)
-        DirtyRecord.objects.filter(pk=mark.pk, marked_at=mark.marked_at).delete()
+    memo = {}
+    for kind in dict.fromkeys(mark.kind for mark in marks):
+        of_kind = [mark for mark in marks if mark.kind == kind]
+        for start in range(0, len(of_kind), BATCH):
+            batch = of_kind[start:start + BATCH]
+            _replace(kind, [mark.object_id for mark in batch], memo)
+            for mark in batch:
+                DirtyRecord.objects.filter(pk=mark.pk, marked_at=mark.marked_at).delete()
     return len(marks)
 
 
-def index_rebuild_all(*, progress=None):
-    """Re-index every public record, one at a time (the index stays usable meanwhile), then remove what is
-    no longer public. `progress(done, total, label)` is called after each record. Returns the number of
-    documents."""
-    started = timezone.now()
-    updates = list(Update.objects.published().order_by("pk").values_list("pk", flat=True))
-    bills = list(Bill.objects.order_by("pk").values_list("pk", flat=True))
+def index_rebuild_all(*, progress=None, batch=BATCH):
+    """Re-index every public record in bulk: `batch` records of one kind per transaction (their documents
+    built together, inserted with executemany on SQLite or COPY on PostgreSQL, each distinct word stemmed
+    once per run), so the index stays usable meanwhile; then remove what is no longer public.
+    `progress(done, total, label)` is called after each batch. Returns the number of documents."""
     from civicspace.cases.models import Case  # issue 20
 
-    cases = list(Case.objects.published().order_by("pk").values_list("pk", flat=True))
-    records = ([(Kind.UPDATE, pk) for pk in updates] + [(Kind.BILL, pk) for pk in bills]
-               + [(Kind.CASE, pk) for pk in cases])
-    documents = 0
-    for done, (kind, pk) in enumerate(records, 1):
-        documents += _reindex(kind, pk)
-        if progress:
-            progress(done, len(records), f"{kind} {pk}")
+    started = timezone.now()
+    kinds = [(Kind.UPDATE, Update.objects.published()), (Kind.BILL, Bill.objects.all()),
+             (Kind.CASE, Case.objects.published())]
+    records = [(kind, list(queryset.order_by("pk").values_list("pk", flat=True))) for kind, queryset in kinds]
+    total = sum(len(pks) for _kind, pks in records)
+    documents, done, memo = 0, 0, {}
+    for kind, pks in records:
+        for start in range(0, len(pks), batch):
+            chunk = pks[start:start + batch]
+            documents += _replace(kind, chunk, memo)
+            done += len(chunk)
+            if progress:
+                progress(done, total, f"{kind} {chunk[-1]}")
     with transaction.atomic():
         published = Update.objects.published().values("pk")
         SearchDocument.objects.filter(kind=Kind.UPDATE).exclude(object_id__in=published).delete()

@@ -81,9 +81,27 @@ def stems(text, lang):
     return [s for s in (stem(t, lang) for t in tokens(text)) if s]
 
 
-def stemmed_text(text, lang):
-    """What is stored in the SQLite FTS5 column: the stems, space-separated, in the text's order."""
-    return " ".join(stems(clean(text), lang))
+MEMO_WORDS = 500_000  # distinct words of one language a memo holds before it starts again
+
+
+def stemmed_text(text, lang, memo=None):
+    """What is stored in the SQLite FTS5 column: the stems, space-separated, in the text's order.
+
+    `memo` (a dict kept for a whole run, e.g. a rebuild of the index) maps each word as written to its stem,
+    per language: every distinct word is normalised and stemmed once per run, not once per occurrence."""
+    if memo is None:
+        return " ".join(stems(clean(text), lang))
+    known = memo.get(lang)
+    if known is None or len(known) > MEMO_WORDS:
+        known = memo[lang] = {}
+    out = []
+    for token in TOKEN_RE.findall(clean(text)):
+        stemmed = known.get(token)
+        if stemmed is None:
+            stemmed = known[token] = stem(token, lang)
+        if stemmed:
+            out.append(stemmed)
+    return " ".join(out)
 
 
 # ---------------------------------------------------------------------------------------------- queries
