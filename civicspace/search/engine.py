@@ -55,13 +55,15 @@ class _Engine:
         """Title and snippet of each document with the words matching the query (by Snowball stem, in the
         text's language) in <mark>, the rest HTML-escaped. Done in Python on both databases: the snippet
         is the text the page shows (PostgreSQL's ts_headline would drop anything that looks like a tag)."""
-        result, stems = {}, {}
+        result, stems, memos = {}, {}, {}
         for doc in documents:
-            if doc.text_language not in stems:  # the query's stems once per language, not per document
-                stems[doc.text_language] = text.query_stems(query, doc.text_language)
-            wanted = stems[doc.text_language]
-            title = text.highlight(doc.title, set() if doc.kind == Kind.INCIDENT else wanted, doc.text_language)
-            result[doc.pk] = (title, text.highlight(doc.text, wanted, doc.text_language, size=SNIPPET_WORDS))
+            lang = doc.text_language
+            if lang not in stems:  # the query's stems once per language, and each word looked up once
+                stems[lang], memos[lang] = text.query_stems(query, lang), {}
+            wanted, memo = stems[lang], memos[lang]
+            title = (text.highlight(doc.title, set(), lang) if doc.kind == Kind.INCIDENT
+                     else text.highlight(doc.title, wanted, lang, memo=memo))
+            result[doc.pk] = (title, text.highlight(doc.text, wanted, lang, size=SNIPPET_WORDS, memo=memo))
         return result
 
 
@@ -173,10 +175,18 @@ class SqliteEngine(_Engine):
             cursor.executemany(f"INSERT INTO search_document (id, {', '.join(COLUMNS)}) "
                                f"VALUES ({', '.join(['%s'] * (len(COLUMNS) + 1))})", rows)
             cursor.execute("DELETE FROM search_document_fts WHERE rowid >= %s", [first])  # orphans, if any
+            stemmed = {}  # (text, language) -> stems: a record's documents in the five languages often share it
+
+            def stems(value, lang):
+                key = (value, lang)
+                if key not in stemmed:
+                    stemmed[key] = text.stemmed_text(value, lang, memo)
+                return stemmed[key]
+
             cursor.executemany(
                 "INSERT INTO search_document_fts (rowid, title, text) VALUES (%s, %s, %s)",
-                [(d.pk, "" if d.kind == Kind.INCIDENT else text.stemmed_text(d.title, d.text_language, memo),
-                  text.stemmed_text(d.text, d.text_language, memo)) for d in documents])
+                [(d.pk, "" if d.kind == Kind.INCIDENT else stems(d.title, d.text_language),
+                  stems(d.text, d.text_language)) for d in documents])
 
     def clear_orphans(self):
         with self.connection.cursor() as cursor:

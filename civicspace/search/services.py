@@ -14,10 +14,12 @@ incidents (place, description and outcome), and bills (short and official titles
 updates, sources, editors' notes and victims' names never are; a record that stops being public leaves the
 index when it is re-indexed.
 """
+import copy
 import functools
 import html
 import logging
 import re
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -76,9 +78,47 @@ def _join(*parts):
     return search_text.clean("\n\n".join(p.strip() for p in parts if p and p.strip()))
 
 
+_SENTINEL_PK = 987654321987
+_url_templates = {}  # (model, lang) -> (before, after) around the pk, or None: reverse() every time
+
+
 def _url(obj, lang):
+    """obj.get_absolute_url() in `lang`. reverse() under translation.override costs ~100 us; a rebuild asks
+    for hundreds of thousands, so each model's URL in each language is reversed once with a sentinel pk and
+    reused, when it is only the pk that changes (checked against the real URL of the first object)."""
+    key = (type(obj), lang)
+    template = _url_templates.get(key, False)
+    if template:
+        return f"{template[0]}{obj.pk}{template[1]}"
     with translation.override(lang):
-        return obj.get_absolute_url()
+        real = obj.get_absolute_url()
+        if template is False and obj.pk is not None:
+            stand_in = copy.copy(obj)
+            stand_in.pk = _SENTINEL_PK
+            parts = stand_in.get_absolute_url().split(str(_SENTINEL_PK))
+            usable = len(parts) == 2 and f"{parts[0]}{obj.pk}{parts[1]}" == real
+            _url_templates[key] = tuple(parts) if usable else None
+    return real
+
+
+@dataclass(slots=True)
+class Document:
+    """A search document about to be inserted in bulk (engine.insert): SearchDocument's fields without the
+    cost of a model instance (a rebuild makes millions)."""
+
+    kind: str
+    object_id: int
+    language: str
+    text_language: str
+    title: str
+    text: str
+    url: str
+    country_id: int
+    date: object = None
+    date_precision: str = ""
+    parent_id: int | None = None
+    pk: int | None = None
+    indexed_at: object = None
 
 
 def update_documents(update):
@@ -97,7 +137,7 @@ def update_documents(update):
 
         title = search_text.clean(title)
         url = _url(update, lang)
-        documents.append(SearchDocument(
+        documents.append(Document(
             kind=Kind.UPDATE, object_id=update.pk, language=lang, text_language=shown, title=title,
             text=_join(field(update, "summary"), _plain(field(update, "body"))), url=url,
             country_id=update.country_id, date=update.date, date_precision="day"))
@@ -105,7 +145,7 @@ def update_documents(update):
             body = _join(field(incident, "place"), field(incident, "description"), field(incident, "outcome"))
             if not body:
                 continue
-            documents.append(SearchDocument(
+            documents.append(Document(
                 kind=Kind.INCIDENT, object_id=incident.pk, parent_id=update.pk, language=lang,
                 text_language=shown if getattr(incident, f"description_{shown}") else original,
                 title=title, text=body, url=url, country_id=update.country_id, date=incident.date,
@@ -124,7 +164,7 @@ def bill_documents(bill):
         def field(name, shown=shown):
             return following_text(bill, name, shown=shown, original=original) or ""
 
-        documents.append(SearchDocument(
+        documents.append(Document(
             kind=Kind.BILL, object_id=bill.pk, language=lang, text_language=shown,
             title=search_text.clean(field("short_title")), text=_join(field("official_title"), field("summary")),
             url=_url(bill, lang), country_id=bill.country_id, date=bill.last_moved,
@@ -148,8 +188,9 @@ def _documents(kind, pks):
     return [doc for bill in bills_with_stage().filter(pk__in=pks).order_by("pk") for doc in bill_documents(bill)]
 
 
-def _replace(kind, pks, memo=None):
-    """Replace the documents of records of one kind with what is public now, in one transaction: their old
+def index_rebuild_records(kind, pks, memo=None):
+    """The bulk path (index_rebuild_all, index_rebuild_dirty, the benchmark generator): replace the documents
+    of records of one kind with what is public now, in one transaction: their old
     documents deleted, the new ones inserted in bulk with their index entries (engine.insert). Returns how
     many documents they have."""
     pks = list(pks)
@@ -165,7 +206,7 @@ def _replace(kind, pks, memo=None):
 
 def _reindex(kind, pk):
     """Replace the documents of one record with what is public now. Returns how many documents it has."""
-    return _replace(kind, [pk])
+    return index_rebuild_records(kind, [pk])
 
 
 def index_record(obj):
@@ -214,7 +255,7 @@ def index_rebuild_dirty(*, limit=None):
         of_kind = [mark for mark in marks if mark.kind == kind]
         for start in range(0, len(of_kind), BATCH):
             batch = of_kind[start:start + BATCH]
-            _replace(kind, [mark.object_id for mark in batch], memo)
+            index_rebuild_records(kind, [mark.object_id for mark in batch], memo)
             for mark in batch:
                 DirtyRecord.objects.filter(pk=mark.pk, marked_at=mark.marked_at).delete()
     return len(marks)
@@ -236,7 +277,7 @@ def index_rebuild_all(*, progress=None, batch=BATCH):
     for kind, pks in records:
         for start in range(0, len(pks), batch):
             chunk = pks[start:start + batch]
-            documents += _replace(kind, chunk, memo)
+            documents += index_rebuild_records(kind, chunk, memo)
             done += len(chunk)
             if progress:
                 progress(done, total, f"{kind} {chunk[-1]}")

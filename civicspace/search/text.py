@@ -213,12 +213,25 @@ def to_fts5(query, lang):
 
 # ------------------------------------------------------------------------------------------- highlighting
 
-def highlight(text, wanted, lang, *, size=None):
+def highlight(text, wanted, lang, *, size=None, memo=None):
     """HTML: `text` escaped, with each word whose stem is in `wanted` wrapped in <mark>. With `size`, only a
-    window of about `size` words around the most matches, with an ellipsis where text was cut."""
+    window of about `size` words around the most matches, with an ellipsis where text was cut. `memo`: a dict
+    kept for one `wanted` and `lang` (e.g. one page of results) of word -> whether it is a match."""
     text = clean(text)
     matches = list(TOKEN_RE.finditer(text))
-    hits = [index for index, m in enumerate(matches) if stem(m.group(), lang) in wanted]
+    if not wanted:
+        hits = []
+    elif memo is None:
+        hits = [index for index, m in enumerate(matches) if stem(m.group(), lang) in wanted]
+    else:
+        hits = []
+        for index, m in enumerate(matches):
+            word = m.group()
+            hit = memo.get(word)
+            if hit is None:
+                hit = memo[word] = stem(word, lang) in wanted
+            if hit:
+                hits.append(index)
     start, end = 0, len(matches)
     if size and len(matches) > size:
         best, best_count = 0, -1
