@@ -97,15 +97,24 @@ class _Hits:
             self.params += candidate_params
 
     def count(self, limit=COUNT_LIMIT):
+        """The number of matches, counting no further than limit + 1 (limit None: all)."""
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 {self.from_sql} LIMIT %s) c", [*self.params, limit + 1])
+            if limit is None:
+                cursor.execute(f"SELECT COUNT(*) {self.from_sql}", self.params)
+            else:
+                cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 {self.from_sql} LIMIT %s) c",
+                               [*self.params, limit + 1])
             return cursor.fetchone()[0]
 
-    def page(self, offset, limit):
+    def page(self, offset, limit, with_count=False):
+        """The ids of one page; with_count: (ids, the number of all matches, or None when the page is empty)."""
+        count = ", COUNT(*) OVER ()" if with_count else ""
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT m.id {self.from_sql} ORDER BY m.score DESC, m.date DESC NULLS LAST, m.id DESC "
-                           "LIMIT %s OFFSET %s", [*self.params, limit, offset])
-            return [row[0] for row in cursor.fetchall()]
+            cursor.execute(f"SELECT m.id{count} {self.from_sql} ORDER BY m.score DESC, m.date DESC NULLS LAST, "
+                           "m.id DESC LIMIT %s OFFSET %s", [*self.params, limit, offset])
+            rows = cursor.fetchall()
+        ids = [row[0] for row in rows]
+        return (ids, rows[0][1] if rows else None) if with_count else ids
 
 
 def _page_number(page):
@@ -123,13 +132,14 @@ def search(q, *, lang, filters=None, page=1, per_page=PER_PAGE):
     alternatives, -word to exclude. `filters` takes the updates list's filters (country, region, freedom,
     violation, victim as model instances; date_from, date_to) and `kind` (update, incident or bill).
     Returns a Django Page whose object_list is SearchResult items. page.paginator.count is the number of
-    matches, exact up to COUNT_LIMIT; above it, page.paginator.more is True and count is COUNT_LIMIT (only
-    the pages up to there are served). A page number out of range gives the last page, as get_page does.
+    matches: exact on PostgreSQL (counted by the page's own query); on SQLite exact up to COUNT_LIMIT, above
+    which page.paginator.more is True and count is COUNT_LIMIT (only the pages up to there are served). A
+    page number out of range gives the last page, as get_page does.
     Nothing to search for (an empty query, or only exclusions) is an empty page. Never raises on any `q`.
 
-    Queries: the match and its order for the page shown (one query, filters included), a count that stops
-    after COUNT_LIMIT + 1 matches (none when the first page is not full: that is the count), and the page's
-    documents; snippets are made for the page's documents only, with the query's stems computed once per
+    Queries: the match and its order for the page shown (one query, filters included, on PostgreSQL with
+    the count), on SQLite a count that stops after COUNT_LIMIT + 1 matches (none when the first page is not
+    full: that is the count), and the page's documents; snippets are made for the page's documents only, with the query's stems computed once per
     language.
     """
     query = text.parse(q)
@@ -140,13 +150,20 @@ def search(q, *, lang, filters=None, page=1, per_page=PER_PAGE):
         paginator = SearchPaginator(0, per_page)
         return Page([], 1, paginator)
     hits = _Hits(*match, _candidates(lang, **filters) if filters else None)
-    number = min(_page_number(page), COUNT_LIMIT // per_page or 1)
-    ids = hits.page((number - 1) * per_page, per_page)
-    if number == 1 and len(ids) < per_page:
-        count = len(ids)  # the whole result is on this page
+    number = _page_number(page)
+    if engine.counts_in_page:  # PostgreSQL: the exact count comes with the page
+        ids, count = hits.page((number - 1) * per_page, per_page, with_count=True)
+        if count is None:
+            count = hits.count(limit=None) if number > 1 else 0
+        paginator = SearchPaginator(count, per_page)
     else:
-        count = hits.count()
-    paginator = SearchPaginator(min(count, COUNT_LIMIT), per_page, more=count > COUNT_LIMIT)
+        number = min(number, COUNT_LIMIT // per_page or 1)
+        ids = hits.page((number - 1) * per_page, per_page)
+        if number == 1 and len(ids) < per_page:
+            count = len(ids)  # the whole result is on this page
+        else:
+            count = hits.count()
+        paginator = SearchPaginator(min(count, COUNT_LIMIT), per_page, more=count > COUNT_LIMIT)
     if number > paginator.num_pages:  # past the end: the last page, as Paginator.get_page does
         number = paginator.num_pages
         ids = hits.page((number - 1) * per_page, per_page) if count else []

@@ -94,14 +94,10 @@ def stemmed_text(text, lang, memo=None):
     known = memo.get(lang)
     if known is None or len(known) > MEMO_WORDS:
         known = memo[lang] = {}
-    out = []
-    for token in TOKEN_RE.findall(clean(text)):
-        stemmed = known.get(token)
-        if stemmed is None:
-            stemmed = known[token] = stem(token, lang)
-        if stemmed:
-            out.append(stemmed)
-    return " ".join(out)
+    words = TOKEN_RE.findall(clean(text))
+    for word in set(words).difference(known):  # only the words this run has not seen yet
+        known[word] = stem(word, lang)
+    return " ".join(filter(None, map(known.__getitem__, words)))
 
 
 # ---------------------------------------------------------------------------------------------- queries
