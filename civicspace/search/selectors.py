@@ -139,8 +139,8 @@ def search(q, *, lang, filters=None, page=1, per_page=PER_PAGE):
 
     Queries: the match and its order for the page shown (one query, filters included, on PostgreSQL with
     the count), on SQLite a count that stops after COUNT_LIMIT + 1 matches (none when the first page is not
-    full: that is the count), and the page's documents; snippets are made for the page's documents only, with the query's stems computed once per
-    language.
+    full: that is the count), and the page's documents; snippets are made for the page's documents only,
+    with the query's stems computed once per language.
     """
     query = text.parse(q)
     filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v}

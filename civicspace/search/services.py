@@ -64,11 +64,35 @@ def _record_key(obj):
     raise TypeError(f"{type(obj).__name__} is not indexed for search")
 
 
+# Text where CommonMark finds nothing but paragraphs: none of its inline or block characters, no other
+# whitespace than spaces and newlines, and no line that could open a block (indented code, a list, a heading).
+_MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>#&|~=\x00-\x09\x0b-\x1f\x7f]|[^\S \n]")
+_BLOCK_START = re.compile(r"^(?: |[-+]|\d{1,9}[.)])", re.M)
+
+
+def _plain_paragraphs(markdown_text):
+    """The visible text of Markdown that is only paragraphs (each line stripped, paragraphs apart by one blank
+    line), or None when the text may hold any other Markdown (then it is rendered). Equal to rendering it:
+    tests/integration/test_search.py checks the two agree."""
+    if _MARKUP_CHARS.search(markdown_text) or _BLOCK_START.search(markdown_text):
+        return None
+    paragraphs = [block for block in re.split(r"\n *\n", markdown_text)]
+    return "\n\n".join("\n".join(line.strip() for line in block.split("\n") if line.strip())
+                         for block in paragraphs if block.strip()).strip()
+
+
 @functools.lru_cache(maxsize=256)
 def _plain(markdown_text):
     """The visible text of Markdown, as the page renders it (raw HTML is never rendered). Memoised: the five
     languages' documents of a record usually show the same text (the original, where there is no reviewed
-    translation), which is rendered once."""
+    translation), which is rendered once; text that is only paragraphs is not rendered at all."""
+    fast = _plain_paragraphs(markdown_text or "")
+    if fast is not None:
+        return fast
+    return _render_plain(markdown_text)
+
+
+def _render_plain(markdown_text):
     rendered = render_markdown(markdown_text or "")
     rendered = re.sub(r"</(p|li|h\d|blockquote|pre)>", "\n", rendered)
     return html.unescape(strip_tags(rendered)).strip()

@@ -466,7 +466,8 @@ def test_the_bulk_rebuild_writes_what_one_record_at_a_time_writes(people):
     assert _index_rows() == (bulk_documents, bulk_index)
     if not POSTGRES:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM search_document_fts WHERE rowid NOT IN (SELECT id FROM search_document)")
+            cursor.execute("SELECT count(*) FROM search_document_fts "
+                           "WHERE rowid NOT IN (SELECT id FROM search_document)")
             assert cursor.fetchone()[0] == 0
 
 
@@ -491,3 +492,24 @@ def test_stems_memoised_for_a_run_are_the_stems():
         assert text.stemmed_text(sample, lang, memo) == text.stemmed_text(sample, lang)
         assert text.stemmed_text(sample, lang, memo) == text.stemmed_text(sample, lang)  # from the memo
     assert set(memo) == {"en", "ru", "ar", "fr"}
+
+
+PLAIN_ALPHABET = st.sampled_from(list("abc xyzABC 019 жзЖ صحف é.,;:?!'\"()-+/%=*_#&<>|\n\t\u00a0"))
+
+
+@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=st.lists(PLAIN_ALPHABET, max_size=60).map("".join))
+def test_text_that_is_only_paragraphs_is_not_rendered_and_reads_the_same(body):
+    """The rebuild's shortcut for Markdown without markup gives exactly what rendering it gives."""
+    fast = services._plain_paragraphs(body)
+    if fast is not None:
+        assert fast == services._render_plain(body)
+
+
+def test_the_shortcut_takes_plain_paragraphs_and_leaves_markdown_to_the_renderer():
+    plain = "Journalists were detained.\nTwo were released. \n\n\nSecurity services searched (twice): 3 offices!"
+    assert services._plain_paragraphs(plain) == services._render_plain(plain) == \
+        "Journalists were detained.\nTwo were released.\n\nSecurity services searched (twice): 3 offices!"
+    for markdown in ["Synthetic **body**.", "1. first\n2. second", "- item", "    code", "a\n---", "a &amp; b",
+                     "[link](https://example.org)", "<b>x</b>", "# Title", "a\tb"]:
+        assert services._plain_paragraphs(markdown) is None
