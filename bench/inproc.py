@@ -91,7 +91,7 @@ def search(repeat=None):
         page = selectors.search(q, lang=lang)
         matches = page.paginator.count
         (t_site, p_site), (t_raw, p_raw) = timed(site, repeat, p95=True), timed(raw, repeat, p95=True)
-        rows.append({"lang": lang, "q": q, "matches": matches, "more": getattr(page.paginator, "more", False),
+        rows.append({"lang": lang, "q": q, "matches": matches,
                      "site_ms": round(t_site * 1000, 2), "raw_ms": round(t_raw * 1000, 2),
                      "site_p95_ms": round(p_site * 1000, 2), "raw_p95_ms": round(p_raw * 1000, 2),
                      "ratio": round(t_site / t_raw, 2) if t_raw else None,

@@ -75,9 +75,6 @@ _pg_available = {}  # connection alias -> set of configuration names (read once 
 
 
 class PostgresEngine(_Engine):
-    # The page's query counts its matches too (COUNT(*) OVER ()): PostgreSQL reads every match to rank them
-    # anyway, and the count costs next to nothing beside that.
-    counts_in_page = True
     def config(self, lang):
         """The text search configuration of a language; 'simple' when the server has none for it (arabic
         exists from PostgreSQL 15 on: `SELECT cfgname FROM pg_ts_config`)."""
@@ -172,10 +169,6 @@ def _text_languages(sql, params, text_langs, column="d.text_language"):
 class SqliteEngine(_Engine):
     """FTS5 over stems: the text's words are stemmed in Python by Snowball (text.stemmed_text) and stored in
     search_document_fts; queries are stemmed the same way (text.to_fts5)."""
-
-    # A window count makes SQLite copy every match into a temporary table first; a separate count that stops
-    # after COUNT_LIMIT + 1 matches costs less.
-    counts_in_page = False
 
     def insert(self, documents, memo=None):
         """executemany of the rows with ids given here (after the largest ever given: the table is

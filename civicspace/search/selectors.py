@@ -69,22 +69,10 @@ def _candidates(lang, *, kind=None, country=None, region=None, freedom=None, vio
     return documents
 
 
-COUNT_LIMIT = 1000  # matches counted exactly; beyond that the page says "more than 1,000"
-
-
-class SearchPaginator(Paginator):
-    """A Paginator over a count found beforehand: `count` is exact up to COUNT_LIMIT; `more` says there are
-    more matches than that (the pages then stop at COUNT_LIMIT // per_page: a narrower search is the way on)."""
-
-    def __init__(self, count, per_page, *, more=False):
-        super().__init__(range(count), per_page)
-        self.more = more
-
-
 class _Hits:
-    """The matching documents of one search, best first: `page(offset, limit)` fetches one page of ids (the
-    only rows whose documents are read) and `count()` counts the matches up to COUNT_LIMIT + 1 (a count that
-    stops there, instead of reading every match)."""
+    """The matching documents of one search, best first: `page(offset, limit)` fetches one page of ids with
+    the number of all matches, in one query (the database reads every match to rank them anyway; counting
+    them beside that costs next to nothing, where a second query would read them all again)."""
 
     def __init__(self, match_sql, match_params, candidates=None):
         # The match already selects each document's date (the tie-break of the order) and is limited to the
@@ -96,25 +84,18 @@ class _Hits:
             self.from_sql += f" WHERE m.id IN ({candidate_sql})"
             self.params += candidate_params
 
-    def count(self, limit=COUNT_LIMIT):
-        """The number of matches, counting no further than limit + 1 (limit None: all)."""
+    def count(self):
         with connection.cursor() as cursor:
-            if limit is None:
-                cursor.execute(f"SELECT COUNT(*) {self.from_sql}", self.params)
-            else:
-                cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 {self.from_sql} LIMIT %s) c",
-                               [*self.params, limit + 1])
+            cursor.execute(f"SELECT COUNT(*) {self.from_sql}", self.params)
             return cursor.fetchone()[0]
 
-    def page(self, offset, limit, with_count=False):
-        """The ids of one page; with_count: (ids, the number of all matches, or None when the page is empty)."""
-        count = ", COUNT(*) OVER ()" if with_count else ""
+    def page(self, offset, limit):
+        """(ids of one page, the number of all matches or None when the page is empty)."""
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT m.id{count} {self.from_sql} ORDER BY m.score DESC, m.date DESC NULLS LAST, "
-                           "m.id DESC LIMIT %s OFFSET %s", [*self.params, limit, offset])
+            cursor.execute(f"SELECT m.id, COUNT(*) OVER () {self.from_sql} ORDER BY m.score DESC, "
+                           "m.date DESC NULLS LAST, m.id DESC LIMIT %s OFFSET %s", [*self.params, limit, offset])
             rows = cursor.fetchall()
-        ids = [row[0] for row in rows]
-        return (ids, rows[0][1] if rows else None) if with_count else ids
+        return [row[0] for row in rows], (rows[0][1] if rows else None)
 
 
 def _page_number(page):
@@ -131,42 +112,30 @@ def search(q, *, lang, filters=None, page=1, per_page=PER_PAGE):
     `q` uses the web-search syntax: words (all required, stemmed in their language), "a phrase", OR between
     alternatives, -word to exclude. `filters` takes the updates list's filters (country, region, freedom,
     violation, victim as model instances; date_from, date_to) and `kind` (update, incident or bill).
-    Returns a Django Page whose object_list is SearchResult items. page.paginator.count is the number of
-    matches: exact on PostgreSQL (counted by the page's own query); on SQLite exact up to COUNT_LIMIT, above
-    which page.paginator.more is True and count is COUNT_LIMIT (only the pages up to there are served). A
-    page number out of range gives the last page, as get_page does.
-    Nothing to search for (an empty query, or only exclusions) is an empty page. Never raises on any `q`.
+    Returns a Django Page whose object_list is SearchResult items (page.paginator.count is the total); a page
+    number out of range gives the last page, as Paginator.get_page does. Nothing to search for (an empty
+    query, or only exclusions) is an empty page. Never raises on any `q`.
 
-    Queries: the match and its order for the page shown (one query, filters included, on PostgreSQL with
-    the count), on SQLite a count that stops after COUNT_LIMIT + 1 matches (none when the first page is not
-    full: that is the count), and the page's documents; snippets are made for the page's documents only,
-    with the query's stems computed once per language.
+    Queries (issue 17): the match, its order and its count for the page shown (one query, filters included;
+    on PostgreSQL after one round trip for the query's tsquery in each language), then the page's
+    documents; snippets are made for the page's documents only, with the query's stems computed once per
+    language. A page past the end costs one count and the last page again.
     """
     query = text.parse(q)
     filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v}
     engine = get_engine()
     match = engine.match(query, lang) if not query.is_empty else None
     if not match:
-        paginator = SearchPaginator(0, per_page)
-        return Page([], 1, paginator)
+        return Page([], 1, Paginator([], per_page))
     hits = _Hits(*match, _candidates(lang, **filters) if filters else None)
     number = _page_number(page)
-    if engine.counts_in_page:  # PostgreSQL: the exact count comes with the page
-        ids, count = hits.page((number - 1) * per_page, per_page, with_count=True)
-        if count is None:
-            count = hits.count(limit=None) if number > 1 else 0
-        paginator = SearchPaginator(count, per_page)
-    else:
-        number = min(number, COUNT_LIMIT // per_page or 1)
-        ids = hits.page((number - 1) * per_page, per_page)
-        if number == 1 and len(ids) < per_page:
-            count = len(ids)  # the whole result is on this page
-        else:
-            count = hits.count()
-        paginator = SearchPaginator(min(count, COUNT_LIMIT), per_page, more=count > COUNT_LIMIT)
+    ids, count = hits.page((number - 1) * per_page, per_page)
+    if count is None:  # an empty page: nothing matches, or a page past the end
+        count = hits.count() if number > 1 else 0
+    paginator = Paginator(range(count), per_page)
     if number > paginator.num_pages:  # past the end: the last page, as Paginator.get_page does
         number = paginator.num_pages
-        ids = hits.page((number - 1) * per_page, per_page) if count else []
+        ids = hits.page((number - 1) * per_page, per_page)[0] if count else []
     documents = SearchDocument.objects.select_related("country").in_bulk(ids)
     ordered = [documents[pk] for pk in ids if pk in documents]
     headlines = engine.headlines(ordered, query) if ordered else {}
