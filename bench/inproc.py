@@ -4,7 +4,8 @@ limit measured on the same connection: `python -m bench.inproc search|reindex|si
 - search: the site's full-text search (civicspace.search.selectors.search: match, rank, count, page, snippets)
   against the raw FTS query alone (SQLite: FTS5 MATCH on the stems; PostgreSQL: @@ on the tsvector), each
   counting the matches and fetching the best 20; median and p95 of SEARCH_BENCH_REPEAT runs (default 5) after
-  one warm-up. The ratio is of the medians; ratio_p95 of the p95s.
+  one warm-up, the site's and the raw query's runs interleaved. The ratio is of the medians; ratio_p95 of the
+  p95s.
 - reindex: the product's bulk rebuild of the search index (services.index_rebuild_records) for the first
   REINDEX_BENCH_UPDATES published updates (default 1000: about 55,000 documents at scale 1): their old
   documents deleted, the new ones built from the records, inserted and indexed (FTS5 stems / tsvector),
@@ -35,8 +36,7 @@ QUERIES = [("en", "journalists detained"), ("en", '"foreign agent"'), ("en", "pr
 AS_OF = dt.date(2025, 10, 31)
 
 
-def timed(fn, repeat, warm_up=True, p95=False):
-    """The median of `repeat` runs (seconds); with p95, (median, 95th percentile)."""
+def timed(fn, repeat, warm_up=True):
     if warm_up:
         fn()  # caches, the database file in the OS page cache
     times = []
@@ -44,10 +44,25 @@ def timed(fn, repeat, warm_up=True, p95=False):
         started = time.perf_counter()
         fn()
         times.append(time.perf_counter() - started)
-    if not p95:
-        return statistics.median(times)
-    ordered = sorted(times)
-    return statistics.median(times), ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+    return statistics.median(times)
+
+
+def timed_pair(first, second, repeat):
+    """((median, p95) of first, (median, p95) of second), their runs interleaved so that both see the same
+    load of a shared machine (one warm-up each)."""
+    first(), second()
+    times = ([], [])
+    for _ in range(repeat):
+        for fn, out in ((first, times[0]), (second, times[1])):
+            started = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - started)
+
+    def stats(values):
+        ordered = sorted(values)
+        return statistics.median(values), ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+
+    return stats(times[0]), stats(times[1])
 
 
 def search(repeat=None):
@@ -90,7 +105,7 @@ def search(repeat=None):
 
         page = selectors.search(q, lang=lang)
         matches = page.paginator.count
-        (t_site, p_site), (t_raw, p_raw) = timed(site, repeat, p95=True), timed(raw, repeat, p95=True)
+        (t_site, p_site), (t_raw, p_raw) = timed_pair(site, raw, repeat)
         rows.append({"lang": lang, "q": q, "matches": matches,
                      "site_ms": round(t_site * 1000, 2), "raw_ms": round(t_raw * 1000, 2),
                      "site_p95_ms": round(p_site * 1000, 2), "raw_p95_ms": round(p_raw * 1000, 2),
