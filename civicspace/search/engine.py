@@ -72,6 +72,7 @@ class _Engine:
 BULK_GIN_DOCUMENTS = 1000  # from this many documents at once, PostgreSQL's GIN pending list is merged in bulk
 PG_CONFIGS = {"en": "english", "ru": "russian", "fr": "french", "es": "spanish", "ar": "arabic"}
 _pg_available = {}  # connection alias -> set of configuration names (read once per process)
+_gin_owner = {}  # connection alias -> whether it may merge the GIN index's pending list
 
 
 class PostgresEngine(_Engine):
@@ -99,7 +100,7 @@ class PostgresEngine(_Engine):
             return
         values, params = self._configs_values()
         columns = ", ".join(COLUMNS)
-        bulk = len(documents) >= BULK_GIN_DOCUMENTS
+        bulk = len(documents) >= BULK_GIN_DOCUMENTS and self._may_merge_gin()
         with self.connection.cursor() as cursor:
             if bulk:
                 # New GIN entries wait in the index's pending list, merged into the index each time the list is
@@ -119,9 +120,22 @@ class PostgresEngine(_Engine):
                 params)
             cursor.execute("TRUNCATE search_document_load")
             if bulk:
-                # to_regclass: NULL (nothing to merge) while the benchmark generator loads without the index
                 cursor.execute("SELECT gin_clean_pending_list(to_regclass('search_document_vector'))")
                 cursor.execute("RESET gin_pending_list_limit")
+
+    def _may_merge_gin(self):
+        """gin_clean_pending_list is for superusers and the index's owner (who runs the migrations); anyone
+        else leaves the pending list to its usual size and to autovacuum. Asked once per process."""
+        alias = self.connection.alias
+        if alias not in _gin_owner:
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT pg_has_role(relowner, 'USAGE') FROM pg_class "
+                               "WHERE oid = to_regclass('search_document_vector')")
+                row = cursor.fetchone()
+            if row is None:  # no index (the benchmark generator builds it at the end): ask again later
+                return False
+            _gin_owner[alias] = bool(row[0])
+        return _gin_owner[alias]
 
     def clear_orphans(self):
         pass  # the vector is a column of the document's own row
