@@ -499,72 +499,29 @@ class Generator:
                 cursor.execute(sql)
 
     def build_search_index(self):
-        """The index built once, in batches, with the project's document builders and engine."""
-        from django.db import connection, transaction
-        from django.utils import timezone
+        """The index built once with the product's bulk rebuild (civicspace.search.services.index_rebuild_all:
+        batches of records per transaction, executemany / COPY, stems memoised for the run)."""
+        from django.db import connection
 
-        from civicspace.legislation.selectors import bills_with_stage
-        from civicspace.monitoring.models import Status, Update
         from civicspace.search import services, text
-        from civicspace.search.engine import get_engine
-        from civicspace.search.models import SearchDocument
 
         # Snowball in pure Python costs ~40 us a word; the synthetic vocabulary is small, so memoise stems.
         if not hasattr(text.stem, "cache_info"):
             text.stem = functools.lru_cache(maxsize=200_000)(text.stem)
-        engine = get_engine(connection)
         postgres = connection.vendor == "postgresql"
-        ops, now = connection.ops, timezone.now()
-        columns = ("id", "kind", "object_id", "parent_id", "language", "text_language", "title", "text", "url",
-                   "country_id", "date", "date_precision", "indexed_at")
-        sql = (f"INSERT INTO {SearchDocument._meta.db_table} ({', '.join(columns)}) "
-               f"VALUES ({', '.join(['%s'] * len(columns))})")
-        next_id = iter(range((SearchDocument.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1,
-                             10**12))
-
-        def insert(docs):
-            # The ORM's bulk_create spends more time preparing values than SQLite spends writing them.
-            for doc in docs:
-                doc.pk = next(next_id)
-            rows = [(d.pk, d.kind, d.object_id, d.parent_id, d.language, d.text_language, d.title, d.text, d.url,
-                     d.country_id, ops.adapt_datefield_value(d.date), d.date_precision,
-                     ops.adapt_datetimefield_value(now)) for d in docs]
-            with connection.cursor() as cursor:
-                if postgres:  # COPY: PostgreSQL's own bulk load
-                    with cursor.cursor.copy(f"COPY {SearchDocument._meta.db_table} ({', '.join(columns)}) "
-                                            "FROM STDIN") as copy:
-                        for row in rows:
-                            copy.write_row(row)
-                else:
-                    cursor.executemany(sql, rows)
         if postgres:
-            # Maintaining the GIN index row by row is slower than building it once at the end.
+            # Maintaining the GIN index row by row is slower than building it once at the end (a generator's
+            # freedom: the site's rebuild keeps the index usable meanwhile).
             with connection.cursor() as cursor:
                 cursor.execute("SET synchronous_commit TO off")
                 cursor.execute("DROP INDEX IF EXISTS search_document_vector")
-        update_ids = list(Update.objects.filter(status=Status.PUBLISHED).order_by("pk").values_list("pk", flat=True))
-        progress = Progress("search index (updates)", len(update_ids))
-        documents = 0
-        for start in range(0, len(update_ids), 500):
-            ids = update_ids[start:start + 500]
-            with transaction.atomic():
-                docs = []
-                for update in Update.objects.filter(pk__in=ids).prefetch_related("incidents").order_by("pk"):
-                    docs += services.update_documents(update)
-                insert(docs)
-                engine.write(docs)
-            documents += len(docs)
-            progress.advance(len(ids))
-        progress.finish()
-        bills = list(bills_with_stage().order_by("pk"))
-        progress = Progress("search index (bills)", len(bills))
-        for start in range(0, len(bills), 500):
-            with transaction.atomic():
-                docs = [d for bill in bills[start:start + 500] for d in services.bill_documents(bill)]
-                insert(docs)
-                engine.write(docs)
-            documents += len(docs)
-            progress.advance(len(bills[start:start + 500]))
+        progress = Progress("search index (records)", 0)
+
+        def advance(done, total, _label):
+            progress.total = total
+            progress.advance(done - progress.done)
+
+        documents = services.index_rebuild_all(progress=advance)
         progress.finish()
         with connection.cursor() as cursor:
             if postgres:

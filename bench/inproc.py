@@ -1,9 +1,18 @@
 """Measurements made inside one Django process against a benchmark database (DATABASE_URL), each beside its
-limit measured on the same connection: `python -m bench.inproc search|signals`. Prints one JSON object.
+limit measured on the same connection: `python -m bench.inproc search|reindex|signals|mirror`. Prints one JSON object.
 
 - search: the site's full-text search (civicspace.search.selectors.search: match, rank, count, page, snippets)
   against the raw FTS query alone (SQLite: FTS5 MATCH on the stems; PostgreSQL: @@ on the tsvector), each
-  counting the matches and fetching the best 20.
+  counting the matches and fetching the best 20; median and p95 of SEARCH_BENCH_REPEAT runs (default 5) after
+  one warm-up, the site's and the raw query's runs interleaved. The ratio is of the medians; ratio_p95 of the
+  p95s.
+- reindex: the product's bulk rebuild of the search index (services.index_rebuild_records) for the first
+  REINDEX_BENCH_UPDATES published updates (default 1000: about 55,000 documents at scale 1): their old
+  documents deleted, the new ones built from the records, inserted and indexed (FTS5 stems / tsvector),
+  against inserting the very same rows (read back after the rebuild, then deleted) into search_document alone
+  with one executemany (SQLite) or COPY (PostgreSQL), no full-text index written. Measured in steady state:
+  the next REINDEX_BENCH_UPDATES updates are rebuilt first with the same memo of stems (their time is
+  cold_rebuild_s). All in one transaction that is rolled back.
 - mirror: `civicspace mirror build` (civicspace/mirror) of one language and the pages of a few countries
   (MIRROR_BENCH_COUNTRIES, default the country with the most updates; MIRROR_BENCH_ONLY sections), in pages
   per second, first a full build, then an incremental rebuild after one update is published through the
@@ -15,6 +24,7 @@ limit measured on the same connection: `python -m bench.inproc search|signals`. 
 """
 import datetime as dt
 import json
+import math
 import os
 import statistics
 import sys
@@ -37,12 +47,31 @@ def timed(fn, repeat, warm_up=True):
     return statistics.median(times)
 
 
-def search(repeat=5):
+def timed_pair(first, second, repeat):
+    """((median, p95) of first, (median, p95) of second), their runs interleaved so that both see the same
+    load of a shared machine (one warm-up each)."""
+    first(), second()
+    times = ([], [])
+    for _ in range(repeat):
+        for fn, out in ((first, times[0]), (second, times[1])):
+            started = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - started)
+
+    def stats(values):
+        ordered = sorted(values)
+        return statistics.median(values), ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+
+    return stats(times[0]), stats(times[1])
+
+
+def search(repeat=None):
     from django.db import connection
 
     from civicspace.search import selectors, text
     from civicspace.search.engine import get_engine
 
+    repeat = repeat or int(os.environ.get("SEARCH_BENCH_REPEAT", "5"))
     engine = get_engine()
     rows = []
     for lang, q in QUERIES:
@@ -74,12 +103,78 @@ def search(repeat=5):
                                    [config, websearch])
                     cursor.fetchall()
 
-        matches = site()[0]
-        t_site, t_raw = timed(site, repeat), timed(raw, repeat)
-        rows.append({"lang": lang, "q": q, "matches": matches, "site_ms": round(t_site * 1000, 2),
-                     "raw_ms": round(t_raw * 1000, 2), "ratio": round(t_site / t_raw, 2) if t_raw else None})
+        page = selectors.search(q, lang=lang)
+        matches = page.paginator.count
+        (t_site, p_site), (t_raw, p_raw) = timed_pair(site, raw, repeat)
+        rows.append({"lang": lang, "q": q, "matches": matches,
+                     "site_ms": round(t_site * 1000, 2), "raw_ms": round(t_raw * 1000, 2),
+                     "site_p95_ms": round(p_site * 1000, 2), "raw_p95_ms": round(p_raw * 1000, 2),
+                     "ratio": round(t_site / t_raw, 2) if t_raw else None,
+                     "ratio_p95": round(p_site / p_raw, 2) if p_raw else None})
     ratios = [r["ratio"] for r in rows if r["ratio"]]
-    return {"queries": rows, "geomean_ratio": round(statistics.geometric_mean(ratios), 2) if ratios else None}
+    ratios_p95 = [r["ratio_p95"] for r in rows if r["ratio_p95"]]
+    return {"queries": rows, "repeat": repeat,
+            "geomean_ratio": round(statistics.geometric_mean(ratios), 2) if ratios else None,
+            "max_ratio": max(ratios) if ratios else None,
+            "geomean_ratio_p95": round(statistics.geometric_mean(ratios_p95), 2) if ratios_p95 else None}
+
+
+def reindex():
+    """See the module's docstring. Prints the seconds of each part and rebuild_s / insert_s."""
+    from django.db import connection, transaction
+
+    from civicspace.monitoring.models import Update
+    from civicspace.search import services
+    from civicspace.search.engine import COLUMNS
+    from civicspace.search.models import Kind
+
+    limit = int(os.environ.get("REINDEX_BENCH_UPDATES", "1000"))
+    published = list(Update.objects.published().order_by("pk").values_list("pk", flat=True)[:2 * limit])
+    pks, warm_up = published[:limit], published[limit:]
+    postgres = connection.vendor == "postgresql"
+    where = "(kind = %s AND object_id IN ({ids})) OR (kind = %s AND parent_id IN ({ids}))".format(
+        ids=", ".join(str(int(pk)) for pk in pks))
+    result = {"updates": len(pks)}
+
+    class Rollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            # Steady state, as in the middle of a whole rebuild: the next `limit` updates rebuilt first with
+            # the same memo of stems (a cold start is reported too: cold_rebuild_s).
+            memo = {}
+            started = time.perf_counter()
+            services.index_rebuild_records(Kind.UPDATE, warm_up, memo=memo)
+            result["cold_rebuild_s"] = round(time.perf_counter() - started, 3)
+            result["cold_updates"] = len(warm_up)
+            started = time.perf_counter()
+            documents = services._documents(Kind.UPDATE, pks)  # the Python part alone, for the breakdown
+            result["build_documents_s"] = round(time.perf_counter() - started, 3)
+            del documents
+            started = time.perf_counter()
+            documents = services.index_rebuild_records(Kind.UPDATE, pks, memo=memo)
+            rebuild_s = time.perf_counter() - started
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM search_document WHERE {where}",
+                               [Kind.UPDATE, Kind.INCIDENT])
+                rows = cursor.fetchall()
+                cursor.execute(f"DELETE FROM search_document WHERE {where}", [Kind.UPDATE, Kind.INCIDENT])
+                started = time.perf_counter()
+                if postgres:
+                    with cursor.cursor.copy(f"COPY search_document ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                else:
+                    cursor.executemany(f"INSERT INTO search_document ({', '.join(COLUMNS)}) "
+                                       f"VALUES ({', '.join(['%s'] * len(COLUMNS))})", rows)
+                insert_s = time.perf_counter() - started
+            raise Rollback
+    except Rollback:
+        pass
+    result.update(documents=documents, rows=len(rows), rebuild_s=round(rebuild_s, 3), insert_s=round(insert_s, 3),
+                  rebuild_docs_per_s=round(documents / rebuild_s, 1), ratio=round(rebuild_s / insert_s, 2))
+    return result
 
 
 def signals(repeat=1):
@@ -206,7 +301,7 @@ def main(argv):
 
     django.setup()
     task = argv[0]
-    result = {"search": search, "signals": signals, "mirror": mirror}[task]()
+    result = {"search": search, "reindex": reindex, "signals": signals, "mirror": mirror}[task]()
     print(json.dumps(result, ensure_ascii=False))
 
 

@@ -70,37 +70,40 @@ def _candidates(lang, *, kind=None, country=None, region=None, freedom=None, vio
 
 
 class _Hits:
-    """The matching document ids, best first, fetched a page at a time (what Paginator needs: count() and
-    slicing)."""
+    """The matching documents of one search, best first: `page(offset, limit)` fetches one page of ids with
+    the number of all matches, in one query (the database reads every match to rank them anyway; counting
+    them beside that costs next to nothing, where a second query would read them all again)."""
 
     def __init__(self, match_sql, match_params, candidates=None):
-        self.from_sql = f"FROM ({match_sql}) m JOIN search_document d ON d.id = m.id"
+        # The match already selects each document's date (the tie-break of the order) and is limited to the
+        # page's language; the filters are one more condition of the same query.
+        self.from_sql = f"FROM ({match_sql}) m"
         self.params = list(match_params)
-        if candidates is not None:  # without filters the match is already limited to the page's language
+        if candidates is not None:
             candidate_sql, candidate_params = candidates.order_by().values("id").query.sql_with_params()
             self.from_sql += f" WHERE m.id IN ({candidate_sql})"
             self.params += candidate_params
-        self._count = None
 
     def count(self):
-        if self._count is None:
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT COUNT(*) {self.from_sql}", self.params)
-                self._count = cursor.fetchone()[0]
-        return self._count
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, window):
-        if not isinstance(window, slice):
-            raise TypeError("hits are read a page at a time")
-        start, stop = window.start or 0, window.stop
-        limit = (stop - start) if stop is not None else self.count()
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT m.id {self.from_sql} ORDER BY m.score DESC, d.date DESC NULLS LAST, d.id DESC "
-                           "LIMIT %s OFFSET %s", [*self.params, max(limit, 0), start])
-            return [row[0] for row in cursor.fetchall()]
+            cursor.execute(f"SELECT COUNT(*) {self.from_sql}", self.params)
+            return cursor.fetchone()[0]
+
+    def page(self, offset, limit):
+        """(ids of one page, the number of all matches or None when the page is empty)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT m.id, COUNT(*) OVER () {self.from_sql} ORDER BY m.score DESC, "
+                           "m.date DESC NULLS LAST, m.id DESC LIMIT %s OFFSET %s", [*self.params, limit, offset])
+            rows = cursor.fetchall()
+        return [row[0] for row in rows], (rows[0][1] if rows else None)
+
+
+def _page_number(page):
+    try:
+        number = int(page or 1)
+    except (TypeError, ValueError):
+        return 1
+    return max(number, 1)
 
 
 def search(q, *, lang, filters=None, page=1, per_page=PER_PAGE):
@@ -109,16 +112,30 @@ def search(q, *, lang, filters=None, page=1, per_page=PER_PAGE):
     `q` uses the web-search syntax: words (all required, stemmed in their language), "a phrase", OR between
     alternatives, -word to exclude. `filters` takes the updates list's filters (country, region, freedom,
     violation, victim as model instances; date_from, date_to) and `kind` (update, incident or bill).
-    Returns a Django Page whose object_list is SearchResult items (page.paginator.count is the total);
-    nothing to search for (an empty query, or only exclusions) is an empty page. Never raises on any `q`.
+    Returns a Django Page whose object_list is SearchResult items (page.paginator.count is the total); a page
+    number out of range gives the last page, as Paginator.get_page does. Nothing to search for (an empty
+    query, or only exclusions) is an empty page. Never raises on any `q`.
+
+    Queries (issue 17): the match, its order and its count for the page shown (one query, filters included;
+    on PostgreSQL after one round trip for the query's tsquery in each language), then the page's
+    documents; snippets are made for the page's documents only, with the query's stems computed once per
+    language. A page past the end costs one count and the last page again.
     """
     query = text.parse(q)
     filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v}
     engine = get_engine()
     match = engine.match(query, lang) if not query.is_empty else None
-    hits = _Hits(*match, _candidates(lang, **filters) if filters else None) if match else []
-    result = Paginator(hits, per_page).get_page(page)
-    ids = list(result.object_list)
+    if not match:
+        return Page([], 1, Paginator([], per_page))
+    hits = _Hits(*match, _candidates(lang, **filters) if filters else None)
+    number = _page_number(page)
+    ids, count = hits.page((number - 1) * per_page, per_page)
+    if count is None:  # an empty page: nothing matches, or a page past the end
+        count = hits.count() if number > 1 else 0
+    paginator = Paginator(range(count), per_page)
+    if number > paginator.num_pages:  # past the end: the last page, as Paginator.get_page does
+        number = paginator.num_pages
+        ids = hits.page((number - 1) * per_page, per_page)[0] if count else []
     documents = SearchDocument.objects.select_related("country").in_bulk(ids)
     ordered = [documents[pk] for pk in ids if pk in documents]
     headlines = engine.headlines(ordered, query) if ordered else {}
@@ -128,7 +145,7 @@ def search(q, *, lang, filters=None, page=1, per_page=PER_PAGE):
                           text_language=d.text_language, country=d.country, date=d.date,
                           date_precision=d.date_precision)
              for d in ordered if d.pk in headlines]
-    return Page(items, result.number, result.paginator)
+    return Page(items, number, paginator)
 
 
 def matching_update_ids(q, *, lang):

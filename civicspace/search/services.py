@@ -5,16 +5,21 @@ transaction that changes a record, rebuild the dirty records in a job).
   its transaction. Once the transaction commits, that record is re-indexed at once (unless
   settings.SEARCH_INDEX_ON_COMMIT is False); the mark stays until it succeeds, so the job catches up.
 - index_rebuild_dirty(): the job (`civicspace search_reindex --dirty`, e.g. every minute from cron).
-- index_record(obj): re-index one record now. index_rebuild_all(): everything (`civicspace search_reindex`).
+- index_record(obj): re-index one record now. index_rebuild_all(): everything (`civicspace search_reindex`),
+  in bulk (batches of records per transaction, rows by executemany/COPY, stems memoised for the run).
+  A publication re-indexes only its own record (index_mark_dirty), never the whole index.
 
 Only what a public page shows is indexed: published updates (their title, summary and body) and their
 incidents (place, description and outcome), and bills (short and official titles, summary). Drafts, retracted
 updates, sources, editors' notes and victims' names never are; a record that stops being public leaves the
 index when it is re-indexed.
 """
+import copy
+import functools
 import html
 import logging
 import re
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -59,8 +64,35 @@ def _record_key(obj):
     raise TypeError(f"{type(obj).__name__} is not indexed for search")
 
 
+# Text where CommonMark finds nothing but paragraphs: none of its inline or block characters, no other
+# whitespace than spaces and newlines, and no line that could open a block (indented code, a list, a heading).
+_MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>#&|~=\x00-\x09\x0b-\x1f\x7f]|[^\S \n]")
+_BLOCK_START = re.compile(r"^(?: |[-+]|\d{1,9}[.)])", re.M)
+
+
+def _plain_paragraphs(markdown_text):
+    """The visible text of Markdown that is only paragraphs (each line stripped, paragraphs apart by one blank
+    line), or None when the text may hold any other Markdown (then it is rendered). Equal to rendering it:
+    tests/integration/test_search.py checks the two agree."""
+    if _MARKUP_CHARS.search(markdown_text) or _BLOCK_START.search(markdown_text):
+        return None
+    paragraphs = [block for block in re.split(r"\n *\n", markdown_text)]
+    return "\n\n".join("\n".join(line.strip() for line in block.split("\n") if line.strip())
+                         for block in paragraphs if block.strip()).strip()
+
+
+@functools.lru_cache(maxsize=256)
 def _plain(markdown_text):
-    """The visible text of Markdown, as the page renders it (raw HTML is never rendered)."""
+    """The visible text of Markdown, as the page renders it (raw HTML is never rendered). Memoised: the five
+    languages' documents of a record usually show the same text (the original, where there is no reviewed
+    translation), which is rendered once; text that is only paragraphs is not rendered at all."""
+    fast = _plain_paragraphs(markdown_text or "")
+    if fast is not None:
+        return fast
+    return _render_plain(markdown_text)
+
+
+def _render_plain(markdown_text):
     rendered = render_markdown(markdown_text or "")
     rendered = re.sub(r"</(p|li|h\d|blockquote|pre)>", "\n", rendered)
     return html.unescape(strip_tags(rendered)).strip()
@@ -70,9 +102,47 @@ def _join(*parts):
     return search_text.clean("\n\n".join(p.strip() for p in parts if p and p.strip()))
 
 
+_SENTINEL_PK = 987654321987
+_url_templates = {}  # (model, lang) -> (before, after) around the pk, or None: reverse() every time
+
+
 def _url(obj, lang):
+    """obj.get_absolute_url() in `lang`. reverse() under translation.override costs ~100 us; a rebuild asks
+    for hundreds of thousands, so each model's URL in each language is reversed once with a sentinel pk and
+    reused, when it is only the pk that changes (checked against the real URL of the first object)."""
+    key = (type(obj), lang)
+    template = _url_templates.get(key, False)
+    if template:
+        return f"{template[0]}{obj.pk}{template[1]}"
     with translation.override(lang):
-        return obj.get_absolute_url()
+        real = obj.get_absolute_url()
+        if template is False and obj.pk is not None:
+            stand_in = copy.copy(obj)
+            stand_in.pk = _SENTINEL_PK
+            parts = stand_in.get_absolute_url().split(str(_SENTINEL_PK))
+            usable = len(parts) == 2 and f"{parts[0]}{obj.pk}{parts[1]}" == real
+            _url_templates[key] = tuple(parts) if usable else None
+    return real
+
+
+@dataclass(slots=True)
+class Document:
+    """A search document about to be inserted in bulk (engine.insert): SearchDocument's fields without the
+    cost of a model instance (a rebuild makes millions)."""
+
+    kind: str
+    object_id: int
+    language: str
+    text_language: str
+    title: str
+    text: str
+    url: str
+    country_id: int
+    date: object = None
+    date_precision: str = ""
+    parent_id: int | None = None
+    pk: int | None = None
+    indexed_at: object = None
 
 
 def update_documents(update):
@@ -91,7 +161,7 @@ def update_documents(update):
 
         title = search_text.clean(title)
         url = _url(update, lang)
-        documents.append(SearchDocument(
+        documents.append(Document(
             kind=Kind.UPDATE, object_id=update.pk, language=lang, text_language=shown, title=title,
             text=_join(field(update, "summary"), _plain(field(update, "body"))), url=url,
             country_id=update.country_id, date=update.date, date_precision="day"))
@@ -99,7 +169,7 @@ def update_documents(update):
             body = _join(field(incident, "place"), field(incident, "description"), field(incident, "outcome"))
             if not body:
                 continue
-            documents.append(SearchDocument(
+            documents.append(Document(
                 kind=Kind.INCIDENT, object_id=incident.pk, parent_id=update.pk, language=lang,
                 text_language=shown if getattr(incident, f"description_{shown}") else original,
                 title=title, text=body, url=url, country_id=update.country_id, date=incident.date,
@@ -118,7 +188,7 @@ def bill_documents(bill):
         def field(name, shown=shown):
             return following_text(bill, name, shown=shown, original=original) or ""
 
-        documents.append(SearchDocument(
+        documents.append(Document(
             kind=Kind.BILL, object_id=bill.pk, language=lang, text_language=shown,
             title=search_text.clean(field("short_title")), text=_join(field("official_title"), field("summary")),
             url=_url(bill, lang), country_id=bill.country_id, date=bill.last_moved,
@@ -126,25 +196,41 @@ def bill_documents(bill):
     return documents
 
 
+BATCH = 500  # records rebuilt in one transaction by the bulk paths
+
+
+def _documents(kind, pks):
+    """The documents of records of one kind, as public now (none for a record that is not), built with one
+    query per batch for the records (and their incidents)."""
+    if kind == Kind.UPDATE:
+        updates = Update.objects.prefetch_related("incidents").filter(pk__in=pks).order_by("pk")
+        return [doc for update in updates for doc in update_documents(update)]
+    if kind == Kind.CASE:  # issue 20
+        from civicspace.cases.search import case_documents
+
+        return [doc for pk in pks for doc in case_documents(pk)]
+    return [doc for bill in bills_with_stage().filter(pk__in=pks).order_by("pk") for doc in bill_documents(bill)]
+
+
+def index_rebuild_records(kind, pks, memo=None):
+    """The bulk path (index_rebuild_all, index_rebuild_dirty, the benchmark generator): replace the documents
+    of records of one kind with what is public now, in one transaction: their old
+    documents deleted, the new ones inserted in bulk with their index entries (engine.insert). Returns how
+    many documents they have."""
+    pks = list(pks)
+    with transaction.atomic():
+        SearchDocument.objects.filter(kind=kind, object_id__in=pks).delete()
+        if kind == Kind.UPDATE:
+            SearchDocument.objects.filter(kind=Kind.INCIDENT, parent_id__in=pks).delete()
+        documents = _documents(kind, pks)
+        get_engine().insert(documents, memo)
+        index_changed.send(sender=SearchDocument)
+    return len(documents)
+
+
 def _reindex(kind, pk):
     """Replace the documents of one record with what is public now. Returns how many documents it has."""
-    with transaction.atomic():
-        SearchDocument.objects.filter(kind=kind, object_id=pk).delete()
-        if kind == Kind.UPDATE:
-            SearchDocument.objects.filter(kind=Kind.INCIDENT, parent_id=pk).delete()
-            update = Update.objects.prefetch_related("incidents").filter(pk=pk).first()
-            documents = update_documents(update) if update else []
-        elif kind == Kind.CASE:  # issue 20
-            from civicspace.cases.search import case_documents
-
-            documents = case_documents(pk)
-        else:
-            bill = bills_with_stage().filter(pk=pk).first()
-            documents = bill_documents(bill) if bill else []
-        created = SearchDocument.objects.bulk_create(documents)
-        get_engine().write(created)
-        index_changed.send(sender=SearchDocument)
-    return len(created)
+    return index_rebuild_records(kind, [pk])
 
 
 def index_record(obj):
@@ -184,33 +270,41 @@ def _rebuild_marked(kind, pk, marked_at):
 
 
 def index_rebuild_dirty(*, limit=None):
-    """Re-index every record marked dirty (oldest first); returns how many. A record marked again while it
-    was being indexed keeps its mark for the next run."""
+    """Re-index every record marked dirty (oldest first), in batches of one kind; returns how many. A record
+    marked again while it was being indexed keeps its mark for the next run."""
     marks = list(DirtyRecord.objects.order_by("marked_at", "pk")[:limit] if limit else
                  DirtyRecord.objects.order_by("marked_at", "pk"))
-    for mark in marks:
-        _reindex(mark.kind, mark.object_id)
-        DirtyRecord.objects.filter(pk=mark.pk, marked_at=mark.marked_at).delete()
+    memo = {}
+    for kind in dict.fromkeys(mark.kind for mark in marks):
+        of_kind = [mark for mark in marks if mark.kind == kind]
+        for start in range(0, len(of_kind), BATCH):
+            batch = of_kind[start:start + BATCH]
+            index_rebuild_records(kind, [mark.object_id for mark in batch], memo)
+            for mark in batch:
+                DirtyRecord.objects.filter(pk=mark.pk, marked_at=mark.marked_at).delete()
     return len(marks)
 
 
-def index_rebuild_all(*, progress=None):
-    """Re-index every public record, one at a time (the index stays usable meanwhile), then remove what is
-    no longer public. `progress(done, total, label)` is called after each record. Returns the number of
-    documents."""
-    started = timezone.now()
-    updates = list(Update.objects.published().order_by("pk").values_list("pk", flat=True))
-    bills = list(Bill.objects.order_by("pk").values_list("pk", flat=True))
+def index_rebuild_all(*, progress=None, batch=BATCH):
+    """Re-index every public record in bulk: `batch` records of one kind per transaction (their documents
+    built together, inserted with executemany on SQLite or COPY on PostgreSQL, each distinct word stemmed
+    once per run), so the index stays usable meanwhile; then remove what is no longer public.
+    `progress(done, total, label)` is called after each batch. Returns the number of documents."""
     from civicspace.cases.models import Case  # issue 20
 
-    cases = list(Case.objects.published().order_by("pk").values_list("pk", flat=True))
-    records = ([(Kind.UPDATE, pk) for pk in updates] + [(Kind.BILL, pk) for pk in bills]
-               + [(Kind.CASE, pk) for pk in cases])
-    documents = 0
-    for done, (kind, pk) in enumerate(records, 1):
-        documents += _reindex(kind, pk)
-        if progress:
-            progress(done, len(records), f"{kind} {pk}")
+    started = timezone.now()
+    kinds = [(Kind.UPDATE, Update.objects.published()), (Kind.BILL, Bill.objects.all()),
+             (Kind.CASE, Case.objects.published())]
+    records = [(kind, list(queryset.order_by("pk").values_list("pk", flat=True))) for kind, queryset in kinds]
+    total = sum(len(pks) for _kind, pks in records)
+    documents, done, memo = 0, 0, {}
+    for kind, pks in records:
+        for start in range(0, len(pks), batch):
+            chunk = pks[start:start + batch]
+            documents += index_rebuild_records(kind, chunk, memo)
+            done += len(chunk)
+            if progress:
+                progress(done, total, f"{kind} {chunk[-1]}")
     with transaction.atomic():
         published = Update.objects.published().values("pk")
         SearchDocument.objects.filter(kind=Kind.UPDATE).exclude(object_id__in=published).delete()

@@ -81,9 +81,23 @@ def stems(text, lang):
     return [s for s in (stem(t, lang) for t in tokens(text)) if s]
 
 
-def stemmed_text(text, lang):
-    """What is stored in the SQLite FTS5 column: the stems, space-separated, in the text's order."""
-    return " ".join(stems(clean(text), lang))
+MEMO_WORDS = 500_000  # distinct words of one language a memo holds before it starts again
+
+
+def stemmed_text(text, lang, memo=None):
+    """What is stored in the SQLite FTS5 column: the stems, space-separated, in the text's order.
+
+    `memo` (a dict kept for a whole run, e.g. a rebuild of the index) maps each word as written to its stem,
+    per language: every distinct word is normalised and stemmed once per run, not once per occurrence."""
+    if memo is None:
+        return " ".join(stems(clean(text), lang))
+    known = memo.get(lang)
+    if known is None or len(known) > MEMO_WORDS:
+        known = memo[lang] = {}
+    words = TOKEN_RE.findall(clean(text))
+    for word in set(words).difference(known):  # only the words this run has not seen yet
+        known[word] = stem(word, lang)
+    return " ".join(filter(None, map(known.__getitem__, words)))
 
 
 # ---------------------------------------------------------------------------------------------- queries
@@ -195,12 +209,25 @@ def to_fts5(query, lang):
 
 # ------------------------------------------------------------------------------------------- highlighting
 
-def highlight(text, wanted, lang, *, size=None):
+def highlight(text, wanted, lang, *, size=None, memo=None):
     """HTML: `text` escaped, with each word whose stem is in `wanted` wrapped in <mark>. With `size`, only a
-    window of about `size` words around the most matches, with an ellipsis where text was cut."""
+    window of about `size` words around the most matches, with an ellipsis where text was cut. `memo`: a dict
+    kept for one `wanted` and `lang` (e.g. one page of results) of word -> whether it is a match."""
     text = clean(text)
     matches = list(TOKEN_RE.finditer(text))
-    hits = [index for index, m in enumerate(matches) if stem(m.group(), lang) in wanted]
+    if not wanted:
+        hits = []
+    elif memo is None:
+        hits = [index for index, m in enumerate(matches) if stem(m.group(), lang) in wanted]
+    else:
+        hits = []
+        for index, m in enumerate(matches):
+            word = m.group()
+            hit = memo.get(word)
+            if hit is None:
+                hit = memo[word] = stem(word, lang) in wanted
+            if hit:
+                hits.append(index)
     start, end = 0, len(matches)
     if size and len(matches) > size:
         best, best_count = 0, -1
