@@ -197,12 +197,23 @@ def render(report, before=None):
                       ""]
         search = report.get(f"search_{vendor}")
         if search and "queries" in search:
-            lines += [f"### Full-text search on {vendor}: the site's search vs the raw FTS query (median ms)", "",
-                      "| lang | query | matches | site ms | raw ms | ratio |", "|---|---|---:|---:|---:|---:|"]
+            lines += [f"### Full-text search on {vendor}: the site's search vs the raw FTS query (median and p95 ms)",
+                      "", "| lang | query | matches | site ms | raw ms | ratio | site p95 ms | raw p95 ms | p95 ratio |",
+                      "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
             for q in search["queries"]:
                 lines.append(f"| {q['lang']} | `{q['q']}` | {q['matches']:,} | {_fmt(q['site_ms'])} | "
-                             f"{_fmt(q['raw_ms'])} | {_fmt(q['ratio'])} |")
-            lines.append("")
+                             f"{_fmt(q['raw_ms'])} | {_fmt(q['ratio'])} | {_fmt(q.get('site_p95_ms'))} | "
+                             f"{_fmt(q.get('raw_p95_ms'))} | {_fmt(q.get('ratio_p95'))} |")
+            lines += ["", f"Geometric mean of the ratios: median {_fmt(search.get('geomean_ratio'))}, p95 "
+                      f"{_fmt(search.get('geomean_ratio_p95'))}.", ""]
+        reindex = report.get(f"reindex_{vendor}")
+        if reindex and "ratio" in reindex:
+            lines += [f"Search index rebuild on {vendor}: the product's bulk rebuild of the first {reindex['updates']:,} "
+                      f"published updates ({reindex['documents']:,} documents) in {reindex['rebuild_s']} s "
+                      f"({_fmt(reindex['rebuild_docs_per_s'])} documents/s) vs inserting the same rows alone in "
+                      f"{reindex['insert_s']} s: ratio {_fmt(reindex['ratio'])}.", ""]
+        elif reindex:
+            lines += [f"Search index rebuild on {vendor}: error `{str(reindex)[:300]}`", ""]
         elif search:
             lines += [f"Search on {vendor}: error `{str(search)[:300]}`", ""]
         signals = report.get(f"signals_{vendor}")

@@ -509,6 +509,8 @@ def run(args):
             server.stop()
     for vendor, url in targets:
         report[f"search_{vendor}"] = inproc("search", url)
+        # The product's bulk rebuild of the first updates' documents vs inserting the same rows alone (rolled back).
+        report[f"reindex_{vendor}"] = inproc("reindex", url)
     report["signals_sqlite"] = inproc("signals", SQLITE_URL)
     if not args.skip_mirror:  # SQLite only: one build is minutes at full scale
         report["mirror_sqlite"] = inproc("mirror", SQLITE_URL)
