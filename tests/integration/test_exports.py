@@ -28,10 +28,12 @@ TABLES = codebook.TABLE_NAMES
 
 
 def export(out):
-    stdout = io.StringIO()
-    call_command("export", "--releases", str(out), stdout=stdout)
+    """(the release's directory, the progress the command showed on stderr)."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    call_command("export", "--releases", str(out), stdout=stdout, stderr=stderr)
     releases = services.release_versions(out)
-    return out / releases[0], stdout.getvalue()
+    assert stdout.getvalue() == f"Release written: {out / releases[0]}\n"
+    return out / releases[0], stderr.getvalue()
 
 
 def read_csv(release, table):
@@ -58,8 +60,8 @@ def unpublished(people):
 @pytest.fixture
 def release(tmp_path, people, unpublished):
     published = make_update(people, Status.PUBLISHED)
-    path, stdout = export(tmp_path)
-    return {"path": path, "stdout": stdout, "published": published, "unpublished": unpublished}
+    path, progress = export(tmp_path)
+    return {"path": path, "progress": progress, "published": published, "unpublished": unpublished}
 
 
 def test_the_release_is_a_valid_frictionless_package_with_every_table(release):
@@ -74,10 +76,11 @@ def test_the_release_is_a_valid_frictionless_package_with_every_table(release):
     for name in ["datapackage.json", "changelog.json", "codebook.md", "codebook.html",
                  f"civic-space-monitor-{path.name}.zip"]:
         assert (path / name).is_file(), name
-    # Progress on the command line, table by table.
+    # Progress on the command line (stderr), table by table, with the rows written and the rate.
     # +2: cases, case_events; +1: corrections (issue 21)
-    assert "[4/18] ratings ..." in release["stdout"] and "[15/18] taxonomy ..." in release["stdout"]
-    assert "validating with frictionless" in release["stdout"]
+    assert "[4/18] ratings ..." in release["progress"] and "[15/18] taxonomy ..." in release["progress"]
+    assert re.search(r"^\[4/18\] ratings: 943 rows in [0-9.]+ s \([0-9,]+ rows/s\)$", release["progress"], re.M)
+    assert "validating with frictionless" in release["progress"]
 
 
 def test_the_descriptor_describes_the_package_and_every_field(release):
@@ -338,8 +341,11 @@ def test_nothing_outside_a_release_is_served(client, served):
 def test_export_out_dir_is_a_release_frictionless_accepts(tmp_path):
     out = tmp_path / "release"
     stdout = io.StringIO()
-    call_command("export", "--out", str(out), "--releases", str(tmp_path / "releases"), stdout=stdout)
-    assert "[1/" in stdout.getvalue()  # progress on the command line
+    stderr = io.StringIO()
+    call_command("export", "--out", str(out), "--releases", str(tmp_path / "releases"), stdout=stdout,
+                 stderr=stderr)
+    assert "[1/" in stderr.getvalue()  # progress on the command line
+    assert "Release written" in stdout.getvalue() and "[1/" not in stdout.getvalue()
     report = frictionless.validate(out / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
     with pytest.raises(CommandError, match="exists and is not an empty folder"):
