@@ -70,10 +70,11 @@ class _Merged:
 
 
 def _raw(queryset, fields, chunk_size=CHUNK):
-    """The `fields` of a queryset's rows (tuples, as values_list() gives them) as the database driver gives them, without Django's per-value
-    converters, from a chunked cursor (on PostgreSQL a server-side one, in the export's transaction). Only for
-    columns whose driver value is published as it is: integers and text; a date comes as a date (PostgreSQL)
-    or as its ISO text (SQLite), which the writers publish alike; a boolean may come as 0/1 (SQLite)."""
+    """The `fields` of a queryset's rows as tuples (as values_list() gives them), each value as the database
+    driver gives it, without Django's per-value converters, from a chunked cursor (on PostgreSQL a server-side
+    one, in the export's transaction). Only for columns whose driver value is published as it is: integers and
+    text; a date comes as a date (PostgreSQL) or as its ISO text (SQLite), which the writers publish alike; a
+    boolean may come as 0/1 (SQLite)."""
     queryset = queryset.values_list(*fields)
     query = queryset.query
     compiler = query.get_compiler(using=queryset.db)

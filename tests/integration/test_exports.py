@@ -2,7 +2,9 @@
 package (CSV + JSON per table, codebook, changelog, zip), all or nothing, with nothing confidential or
 unpublished in it; the public data page lists the releases and serves their files, and nothing else."""
 import csv
+import datetime as dt
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -364,3 +366,101 @@ def test_guiding_scores_table_decomposes_each_score(release):
     assert kgz["no_assessments"] == "true" and kgz["points_partner"] == ""
     # Somaliland: no external index covers it; its score rests on the previous published score alone.
     assert rows["SOL"]["points_level"] == "" and rows["SOL"]["points_previous"] != ""
+
+
+# --- the streaming writer (issue 17) ------------------------------------------------------------------------
+
+def _reference_write_table(directory, table, rows):
+    """The writer before the export streamed: the whole table in memory, json.dump with an indent."""
+    names = [f.name for f in table.fields]
+    with open(directory / f"{table.name}.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow([services.csv_value(row[name]) for name in names])
+    with open(directory / f"{table.name}.json", "w", encoding="utf-8") as fh:
+        json.dump([{name: services.json_value(row[name]) for name in names} for row in rows], fh,
+                  ensure_ascii=False, indent=1)
+        fh.write("\n")
+
+
+TRICKY = codebook.Table("tricky", "Tricky", "Every kind of value.", [
+    codebook.Field("tags", "list", "A list first.", item_type="string"),
+    codebook.Field("id", "integer", "Identifier.", required=True),
+    codebook.Field("text", "string", "Text."),
+    codebook.Field("ids", "list", "Two lists in a row.", item_type="integer"),
+    codebook.Field("codes", "list", "Codes.", item_type="string"),
+    codebook.Field("score", "number", "A decimal."),
+    codebook.Field("ratio", "number", "A float."),
+    codebook.Field("day", "date", "A date."),
+    codebook.Field("at", "datetime", "A datetime."),
+    codebook.Field("flag", "boolean", "A boolean."),
+    codebook.Field("last", "string", "Text last."),
+], ["id"])
+
+
+def _tricky_rows(n):
+    paris = dt.timezone(dt.timedelta(hours=1))
+    texts = ["", None, "plain", 'quote " and, comma', "line\nbreak\r\nand\ttab", "ünïcødé — «» 日本 عربي",
+             "\u2028\u2029 separators", "control \x01\x1f", "back\\slash", " leading space", "semi;colon"]
+    for i in range(n):
+        yield {"tags": [] if i % 3 else ["a", "ü", 'q"'][: i % 4], "id": i, "text": texts[i % len(texts)],
+               "ids": (i, i + 1) if i % 2 else [], "codes": ["x"] if i % 5 == 0 else [],
+               "score": Decimal("55.00") if i % 2 else None, "ratio": i / 7 if i % 3 else 0.1,
+               "day": dt.date(2024, 1 + i % 12, 1 + i % 28) if i % 4 else None,
+               "at": dt.datetime(2024, 3, 5, 10, 0, 1, 123456, tzinfo=paris) if i % 2 else None,
+               "flag": bool(i % 2) if i % 3 else None, "last": texts[(i + 3) % len(texts)]}
+
+
+@pytest.mark.parametrize("count", [0, 1, 7])
+def test_the_streaming_writer_writes_the_same_bytes_as_the_whole_table_writer(tmp_path, monkeypatch, count):
+    monkeypatch.setattr(services, "CHUNK", 3)  # several chunks
+    before, after = tmp_path / "before", tmp_path / "after"
+    before.mkdir(), after.mkdir()
+    _reference_write_table(before, TRICKY, list(_tricky_rows(count)))
+    assert services.write_table(after, TRICKY, _tricky_rows(count)) == count
+    for name in ("tricky.csv", "tricky.json"):
+        assert (after / name).read_bytes() == (before / name).read_bytes(), name
+    # Tuples (selectors.Rows) write the same as dicts.
+    rows = selectors.Rows([f.name for f in TRICKY.fields], (tuple(r.values()) for r in _tricky_rows(count)))
+    services.write_table(after, TRICKY, rows)
+    for name in ("tricky.csv", "tricky.json"):
+        assert (after / name).read_bytes() == (before / name).read_bytes(), name
+
+
+def test_every_table_is_written_as_the_whole_table_writer_would(release):
+    """The release's JSON files are exactly json.dump(rows, indent=1) of their rows (what the export wrote
+    before it streamed), and each CSV row has the schema's columns."""
+    for table in codebook.TABLES:
+        text = (release["path"] / f"{table.name}.json").read_text(encoding="utf-8")
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=1) + "\n", table.name
+        with open(release["path"] / f"{table.name}.csv", encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        assert rows[0] == [f.name for f in table.fields]
+        assert {len(row) for row in rows} == {len(table.fields)}
+
+
+def test_a_dangling_reference_anywhere_in_a_table_is_not_released(tmp_path, monkeypatch):
+    """Foreign keys, primary keys and enums are checked on every row while written (frictionless reads only a
+    sample): one bad row far past the sample still stops the release."""
+    real = selectors.victims
+    incident = Incident.objects.filter(update__status="published").values_list("pk", flat=True).first()
+
+    def victims():
+        rows = real()
+        extra = [(9_000_000 + i, incident, "victim", "journalist", 1, None) for i in range(services.SAMPLE_ROWS + 10)]
+        extra.append((9_999_999, 999_999, "victim", "journalist", 1, None))
+        return selectors.Rows(rows.columns, itertools.chain(rows, extra))
+
+    monkeypatch.setattr(selectors, "victims", victims)
+    message = r"not valid; no release was made:\n  - victims: incident \['999999'\] not in incidents"
+    with pytest.raises(CommandError, match=message):
+        call_command("export", "--releases", str(tmp_path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_progress_is_quiet_under_verbosity_0(tmp_path):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    call_command("export", "--releases", str(tmp_path), "-v", "0", stdout=stdout, stderr=stderr)
+    assert stderr.getvalue() == ""
+    assert services.release_versions(tmp_path)
