@@ -27,14 +27,16 @@ from civicspace.ratings.models import PublishedRating, RatingEdition
 from civicspace.watchlist.models import WatchlistEdition, WatchlistEntry
 
 LANGS = [code for code, _name in settings.LANGUAGES]
-CHUNK = 2_000  # rows per fetch of a chunked (PostgreSQL: server-side) cursor
+CHUNK = 2_000  # rows per fetch of a chunked (PostgreSQL: server-side) cursor; a quarter for the wide updates
 
 
 class Rows:
-    """A table's rows as tuples in the order of `columns`, produced lazily (iterate once)."""
+    """A table's rows as tuples in the order of `columns`, produced lazily (iterate once). `ordered`: the rows
+    come in increasing primary key order (the export then checks uniqueness without keeping every key)."""
 
-    def __init__(self, columns, rows):
+    def __init__(self, columns, rows, ordered=False):
         self.columns = list(columns)
+        self.ordered = ordered
         self._rows = rows
 
     def __iter__(self):
@@ -181,7 +183,7 @@ UPDATE_COLUMNS = ["id", "country", "date", "original_language", "languages",
 
 
 def updates():
-    return Rows(UPDATE_COLUMNS, _update_rows())
+    return Rows(UPDATE_COLUMNS, _update_rows(), ordered=True)
 
 
 def _update_rows():
@@ -192,7 +194,7 @@ def _update_rows():
     n = len(LANGS)
     for values in (published_updates().order_by("pk")
                    .values_list("pk", "country_id", "date", "original_language", "translation_status",
-                                "organisation_id", "published_at", *text_fields).iterator(chunk_size=CHUNK)):
+                                "organisation_id", "published_at", *text_fields).iterator(chunk_size=CHUNK // 4)):
         pk, country_id, date, original, status, organisation_id, published_at = values[:7]
         text = values[7:]
         langs = shown_languages(original, status)
@@ -217,46 +219,53 @@ INCIDENT_COLUMNS = ["id", "update", "country", "date", "date_precision", "place"
 def incidents():
     # Read as values, not model instances with prefetches: at ten times today's volume (500,000 incidents)
     # building instances dominated the export (bench/).
-    return Rows(INCIDENT_COLUMNS, _incident_rows())
+    return Rows(INCIDENT_COLUMNS, _incident_rows(), ordered=True)
 
 
 def _incident_rows():
     countries = dict(Country.objects.values_list("pk", "code"))
-    updates = {pk: (countries[country_id], original, status or {}) for pk, country_id, original, status in
-               published_updates().values_list("pk", "country_id", "original_language", "translation_status")}
+    original_index = {lang: i for i, lang in enumerate(LANGS)}
+    # Incidents follow their update: text in the languages the update's page shows. Per update: its country,
+    # the index of its original language and the flags of the 15 text columns (place, description, outcome
+    # in each language) with the place shown and without it; the few distinct flag lists are shared.
+    shared = {}
+
+    def flags(shown, place_shown):
+        key = (shown, place_shown)
+        if key not in shared:
+            shared[key] = [place_shown and s for s in shown] + [*shown, *shown]
+        return shared[key]
+
+    updates = {}
+    for pk, country_id, original, status in (published_updates()
+                                             .values_list("pk", "country_id", "original_language",
+                                                          "translation_status").iterator(chunk_size=CHUNK)):
+        langs = shown_languages(original, status or {})
+        shown = tuple(lang in langs for lang in LANGS)
+        updates[pk] = (countries[country_id], original_index[original], flags(shown, True), flags(shown, False))
     terms = _term_codes()
     relations = [_Merged(_m2m(Incident, name, "incident_id", "term_id"), terms)
                  for name in ("types", "freedoms", "perpetrators")]
     # Only public sources: never a confidential one.
     relations.append(_Merged(_m2m(Incident, "sources", "incident_id", "source_id", source__confidential=False)))
-    shown = {}
     text_fields = [f"{field}_{lang}" for field in ("place", "description", "outcome") for lang in LANGS]
-    n = len(LANGS)
-    original_index = {lang: i for i, lang in enumerate(LANGS)}
     shown_place = Incident.shown_place
     for values in _raw(_published_incidents().order_by("pk"),
                        ["pk", "update_id", "date", "date_precision", "place_precision", *text_fields]):
         pk, update_id, date, date_precision, place_precision = values[:5]
         text = values[5:]
-        country, original, status = updates[update_id]
-        # Incidents follow their update: text in the languages the update's page shows.
-        mask = shown.get(update_id)
-        if mask is None:
-            langs = shown_languages(original, status)
-            mask = shown[update_id] = [lang in langs for lang in LANGS]
-        # The place in the update's original language, then its translations in the languages shown; never a
-        # place, in any language, for one coarsened to the country.
-        places = [(shown_place(text[i], place_precision) or None) if mask[i] else None for i in range(n)]
-        yield (pk, update_id, country, date, date_precision,
-               shown_place(text[original_index[original]], place_precision) or None, place_precision,
-               *places,
-               *[(text[n + i] or None) if mask[i] else None for i in range(n)],
-               *[(text[2 * n + i] or None) if mask[i] else None for i in range(n)],
+        country, original, with_place, without_place = updates[update_id]
+        # The place, in any language, only where the one rule lets it be shown (never when coarsened to the
+        # country): asked once per row. First in the update's original language, then in each language shown.
+        place_shown = bool(shown_place(True, place_precision))
+        yield (pk, update_id, country, date, date_precision, (text[original] or None) if place_shown else None,
+               place_precision,
+               *[(v or None) if m else None for v, m in zip(text, with_place if place_shown else without_place)],
                *[relation.take(pk) for relation in relations])
 
 
 def incident_types():
-    return Rows(["incident", "vocabulary", "code"], _incident_type_rows())
+    return Rows(["incident", "vocabulary", "code"], _incident_type_rows(), ordered=True)
 
 
 def _incident_type_rows():
@@ -285,7 +294,7 @@ class _Names:
 
 
 def victims():
-    return Rows(["id", "incident", "vocabulary", "type", "count", "names"], _victim_rows())
+    return Rows(["id", "incident", "vocabulary", "type", "count", "names"], _victim_rows(), ordered=True)
 
 
 def _victim_rows():
@@ -305,7 +314,8 @@ def sources():
                 ((pk, update_id, title, publisher or None, date, url or None, language or None)
                  for pk, update_id, title, publisher, date, url, language in
                  _raw(Source.objects.published().order_by("pk"),
-                      ["pk", "update_id", "title", "publisher", "date", "url", "language"], CHUNK * 5)))
+                      ["pk", "update_id", "title", "publisher", "date", "url", "language"], CHUNK * 5)),
+                ordered=True)
 
 
 def bills():

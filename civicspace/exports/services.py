@@ -7,12 +7,14 @@ A release is built in a temporary directory next to its final place, checked (ev
 selectors' chunked (server-side on PostgreSQL) cursors through the CSV and JSON writers into the files, and each
 finished file into the zip, without a table ever held in memory.
 """
+import contextlib
 import csv
 import datetime as dt
 import hashlib
 import io
 import itertools
 import json
+import operator
 import os
 import queue
 import re
@@ -208,8 +210,8 @@ class _Checks:
         if len(self.errors) < self.LIMIT:
             self.errors.append(message)
 
-    def table(self, table):
-        return _TableChecks(self, table)
+    def table(self, table, ordered=False):
+        return _TableChecks(self, table, ordered)
 
     def finish(self):
         for table, fields, resource, values in self.pending:
@@ -225,7 +227,7 @@ _BLANK = frozenset({None, ""})
 
 
 class _TableChecks:
-    def __init__(self, checks, table):
+    def __init__(self, checks, table, ordered=False):
         self.checks, self.name = checks, table.name
         index = {f.name: i for i, f in enumerate(table.fields)}
         self.required = [(i, f.name) for i, f in enumerate(table.fields) if f.required]
@@ -234,6 +236,8 @@ class _TableChecks:
                        if f.minimum is not None or f.maximum is not None]
         self.pk = [index[n] for n in table.primary_key]
         self.keep = table.name in checks.referenced
+        # Rows in increasing key order need no set of keys to be unique: each key is larger than the one before.
+        self.ordered, self.last = ordered, None
         self.seen = set()
         self.foreign = []
         for fields, resource, _ref in table.foreign_keys:
@@ -270,15 +274,32 @@ class _TableChecks:
             if numbers and ((low is not None and min(numbers) < low) or (high is not None and max(numbers) > high)):
                 error(f"{self.name}: {name} out of bounds {low}-{high} (constraint-error)")
         keys = self._column(rows, self.pk)
+        if self.ordered:
+            try:
+                increasing = ((self.last is None or self.last < keys[0])
+                              and all(map(operator.lt, keys, keys[1:])))
+            except TypeError:  # a missing key (None), reported as required
+                increasing = False
+            if not increasing:
+                error(f"{self.name}: the primary keys of rows {first}-{self.rows} are not increasing, or not "
+                      "unique (primary-key)")
+            self.last = keys[-1]
+            if self.keep:
+                self.seen.update(keys)
+            return self._foreign(rows)
         if not self.keep and len(self.pk) > 1:
             keys = [hash(k) for k in keys]
         before = len(self.seen)
         self.seen.update(keys)
         if len(self.seen) - before != len(keys):
             error(f"{self.name}: a primary key is not unique among rows {first}-{self.rows} (primary-key)")
+        self._foreign(rows)
+
+    def _foreign(self, rows):
         for indexes, fields, resource, done, pending in self.foreign:
             refs = set(self._column(rows, indexes))
             refs.discard(None)
+            error = self.checks.error
             if len(indexes) > 1:
                 refs = {ref for ref in refs if None not in ref}
             if not done:
@@ -430,7 +451,7 @@ def _progress(progress):
     return Progress(_Lines(), enabled=True)
 
 
-CHUNK = 2_000  # rows written (and checked) at a time
+CHUNK = 1_000  # rows written (and checked) at a time
 
 
 def write_table(directory, table, rows, *, checks=None, progress=None):
@@ -439,7 +460,7 @@ def write_table(directory, table, rows, *, checks=None, progress=None):
     names = [f.name for f in table.fields]
     own_checks = checks is None
     checks = checks or _Checks()
-    check = checks.table(table)
+    check = checks.table(table, ordered=getattr(rows, "ordered", False))
     writer = TableWriter(directory, table)
     shown = progress.table(table.name) if progress else None
     try:
@@ -720,11 +741,7 @@ def export_release(out=None, *, destination=None, progress=None, now=None):
         # One transaction, so that every table is read from the same state of the database (SQLite reads a
         # snapshot; PostgreSQL needs repeatable read, set when this is the outermost transaction; it also keeps
         # the server-side cursors open).
-        outermost = not connection.in_atomic_block
-        with transaction.atomic():
-            if outermost and connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        with _read_transaction():
             for n, table in enumerate(codebook.TABLES, start=1):
                 rows = getattr(selectors, table.name)()
                 if table.name == "ratings":
@@ -770,6 +787,27 @@ def export_release(out=None, *, destination=None, progress=None, now=None):
         raise
     progress.say(f"release {version}: {final}")
     return final
+
+
+@contextlib.contextmanager
+def _read_transaction():
+    """A transaction that reads one state of the database. On SQLite a deferred one: the embedded settings begin
+    transactions IMMEDIATE, which takes the write lock, and an export of the full volume would hold it (and
+    block every writer, or wait for one) for as long as it runs; a deferred transaction's first read pins a
+    snapshot (WAL) without it. On PostgreSQL, repeatable read."""
+    outermost = not connection.in_atomic_block
+    mode = getattr(connection, "transaction_mode", None)
+    if outermost and connection.vendor == "sqlite" and mode is not None:
+        connection.transaction_mode = "DEFERRED"
+    try:
+        with transaction.atomic():
+            if outermost and connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            yield
+    finally:
+        if mode is not None:
+            connection.transaction_mode = mode
 
 
 class _Labelled:

@@ -464,3 +464,12 @@ def test_the_progress_is_quiet_under_verbosity_0(tmp_path):
     call_command("export", "--releases", str(tmp_path), "-v", "0", stdout=stdout, stderr=stderr)
     assert stderr.getvalue() == ""
     assert services.release_versions(tmp_path)
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_a_repeated_primary_key_is_not_released(tmp_path, ordered):
+    names = [f.name for f in TRICKY.fields]
+    rows = [tuple(r.values()) for r in _tricky_rows(5)]
+    rows.insert(3, rows[2])
+    with pytest.raises(services.ExportError, match="primary-key"):
+        services.write_table(tmp_path, TRICKY, selectors.Rows(names, iter(rows), ordered=ordered))
