@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from civicspace.exports import codebook, selectors, services
 from civicspace.legislation.models import Bill, StageEvent
-from civicspace.monitoring.models import Incident, Status, Update
+from civicspace.monitoring.models import Incident, Status, Update, Victim
 from civicspace.ratings.models import PublishedRating
 from tests.monitoring_fixtures import CONFIDENTIAL_NOTE, CONFIDENTIAL_TITLE, PUBLIC_NAME, SENSITIVE_NAME, make_update
 
@@ -219,6 +219,10 @@ def test_the_changelog_against_the_previous_release(tmp_path, people):
     Update.objects.filter(pk=retracted.pk).update(status=Status.RETRACTED, retraction_reason="test")
     corrected = Incident.objects.filter(update__import_key="kgz-2024-03-05").first()
     Incident.objects.filter(pk=corrected.pk).update(description_en=corrected.description_en + " (corrected)")
+    # An incident is corrected too when only one of its victims changes.
+    victim = (Victim.objects.filter(incident__update__status="published").exclude(incident=corrected)
+              .exclude(incident__update=retracted).first())
+    Victim.objects.filter(pk=victim.pk).update(count=(victim.count or 0) + 1)
 
     second, stdout = export(tmp_path)
     assert second.name == f"{first.name}.2"
@@ -231,12 +235,12 @@ def test_the_changelog_against_the_previous_release(tmp_path, people):
     assert changelog["ratings"]["added"] == [] and changelog["ratings"]["removed"] == []
     assert [i["id"] for i in changelog["incidents"]["added"]] == [added.incidents.get().pk]
     assert [i["id"] for i in changelog["incidents"]["retracted"]] == [retracted.incidents.get().pk]
-    assert [i["id"] for i in changelog["incidents"]["corrected"]] == [corrected.pk]
+    assert [i["id"] for i in changelog["incidents"]["corrected"]] == sorted([corrected.pk, victim.incident_id])
     assert changelog["incidents"]["retracted"][0]["country"] == "KGZ"
     assert [u["id"] for u in changelog["updates"]["added"]] == [added.pk]
     assert [u["id"] for u in changelog["updates"]["retracted"]] == [retracted.pk]
     assert changelog["summary"] == {"ratings_changed": 1, "ratings_added": 0, "ratings_removed": 0,
-                                    "incidents_added": 1, "incidents_corrected": 1, "incidents_retracted": 1,
+                                    "incidents_added": 1, "incidents_corrected": 2, "incidents_retracted": 1,
                                     "updates_added": 1, "updates_corrected": 0, "updates_retracted": 1}
     markdown = (second / "codebook.md").read_text(encoding="utf-8")
     assert f"Compared with release {first.name}." in markdown
