@@ -159,19 +159,23 @@ class TableWriter:
         self._csv.writerow(self.names)
         self.count = 0
         self._keys = [json.dumps(name, ensure_ascii=False) + ": " for name in self.names]
-        self._scalars = [i for i, f in enumerate(table.fields) if f.type != "list"]
+        scalars = [i for i, f in enumerate(table.fields) if f.type != "list"]
         self._lists = [i for i, f in enumerate(table.fields) if f.type == "list"]
+        # The scalar columns' values (all of them when there is no list column; a 1-tuple for one column).
+        self._pick = (None if not self._lists else
+                      operator.itemgetter(*scalars) if len(scalars) > 1 else lambda values: (values[scalars[0]],))
 
     def _csv_row(self, values):
         return [v if (t := type(v)) in _CSV_AS_IS else _CSV_CONVERT.get(t, csv_value)(v) for v in values]
 
     def _json_row(self, values):
-        parts = _SCALARS([None if values[i] == "" else values[i] for i in self._scalars])[1:-1].split("\n")
+        scalars = values if self._pick is None else self._pick(values)
+        parts = _SCALARS([None if v == "" else v for v in scalars])[1:-1].split("\n")
         for i in self._lists:  # ascending: each goes to its place among the scalars before it
             items = values[i]
             parts.insert(i, f"[\n   {_LIST(list(items))[1:-1]}\n  ]" if items
                          else "null" if items is None else "[]")
-        return " {\n  " + ",\n  ".join([key + part for key, part in zip(self._keys, parts)]) + "\n }"
+        return " {\n  " + ",\n  ".join(map(operator.add, self._keys, parts)) + "\n }"
 
     def write(self, rows):
         """A chunk of rows: tuples of values in the order of the table's fields."""
