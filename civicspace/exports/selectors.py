@@ -5,9 +5,16 @@ updates), their incidents, public sources (never a confidential source, never th
 names only when they are not sensitive, verified stage events, published Watchlist editions. Translated text
 is given in a language only where the public pages would show it (the original language, or a reviewed
 translation). Each function returns a list of plain dicts (values: str, int, Decimal, date, datetime, bool,
-None or a list of str/int), in a stable order.
+None or a list of str/int), in a stable order; the large tables (updates, incidents, incident_types, victims,
+sources) return `Rows`: the same values as tuples in the schema's column order, read lazily from a chunked
+(PostgreSQL: server-side) cursor, so that the export streams them without holding a table in memory. Those read
+values, not model instances, with lookups (id -> code) read once instead of joins per row, and their many-to-many
+columns from one query per relation ordered by the row's id, merged with the rows as they stream.
 """
+import operator
+
 from django.conf import settings
+from django.db import connections
 
 from civicspace.cases.exports import case_events, cases  # noqa: F401  (issue 20: the cases tables)
 from civicspace.corrections.exports import corrections  # noqa: F401  (issue 21: the corrections table)
@@ -15,11 +22,85 @@ from civicspace.core.text import clean_markdown, shown_languages
 from civicspace.countries.models import Country, Region
 from civicspace.legislation.models import StageEvent
 from civicspace.legislation.selectors import bills_with_stage
-from civicspace.monitoring.models import Incident, Source, Term, Update, Victim, published_q
+from civicspace.monitoring.models import Incident, Organisation, Source, Term, Update, Victim, published_q
 from civicspace.ratings.models import PublishedRating, RatingEdition
 from civicspace.watchlist.models import WatchlistEdition, WatchlistEntry
 
 LANGS = [code for code, _name in settings.LANGUAGES]
+CHUNK = 2_000  # rows per fetch of a chunked (PostgreSQL: server-side) cursor; a quarter for the wide updates
+
+
+class Rows:
+    """A table's rows as tuples in the order of `columns`, produced lazily (iterate once). `ordered`: the rows
+    come in increasing primary key order (the export then checks uniqueness without keeping every key)."""
+
+    def __init__(self, columns, rows, ordered=False):
+        self.columns = list(columns)
+        self.ordered = ordered
+        self._rows = rows
+
+    def __iter__(self):
+        return iter(self._rows)
+
+
+class _Merged:
+    """The values of one many-to-many relation, read as (row id, value) pairs ordered by row id, handed out for
+    the rows in that same order (each row's values sorted)."""
+
+    def __init__(self, pairs, translate=None):
+        self._pairs = iter(pairs)
+        self._translate = translate
+        self._next = next(self._pairs, None)
+
+    def take(self, row_id):
+        pair = self._next
+        if pair is None or pair[0] > row_id:
+            return []
+        found = []
+        pairs = self._pairs
+        while pair is not None and pair[0] <= row_id:
+            if pair[0] == row_id:
+                found.append(pair[1])
+            pair = next(pairs, None)
+        self._next = pair
+        if self._translate is not None:
+            translate = self._translate
+            found = [translate[v] for v in found]
+        if len(found) > 1:
+            found.sort()
+        return found
+
+
+def _raw(queryset, fields, chunk_size=CHUNK):
+    """The `fields` of a queryset's rows as tuples (as values_list() gives them), each value as the database
+    driver gives it, without Django's per-value converters, from a chunked cursor (on PostgreSQL a server-side
+    one, in the export's transaction). Only for columns whose driver value is published as it is: integers and
+    text; a date comes as a date (PostgreSQL) or as its ISO text (SQLite), which the writers publish alike; a
+    boolean may come as 0/1 (SQLite)."""
+    queryset = queryset.values_list(*fields)
+    query = queryset.query
+    compiler = query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    # The SELECT's own column order may differ from the one asked (django-modeltranslation reorders them): put
+    # the columns back in the asked order, as values_list() does.
+    selected = [*query.extra_select, *query.values_select, *query.annotation_select]
+    order = None if selected == list(fields) else operator.itemgetter(*[selected.index(name) for name in fields])
+    with connections[queryset.db].chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk_size):
+            yield from (rows if order is None else map(order, rows))
+
+
+def _term_codes():
+    return dict(Term.objects.values_list("pk", "code"))
+
+
+def _m2m(model, relation, owner, column, **filters):
+    """(owner id, term id or source id) pairs of one many-to-many relation of published rows, ordered by owner."""
+    through = getattr(model, relation).through
+    prefix = "update__" if owner == "incident_id" else ""
+    return _raw(through.objects.filter(published_q(f"{owner[:-3]}__{prefix}"), **filters).order_by(owner),
+                [owner, column], CHUNK * 5)
 
 
 def _shown_languages(obj):
@@ -96,96 +177,145 @@ def _codes(terms):
     return sorted(t.code for t in terms)
 
 
+UPDATE_COLUMNS = ["id", "country", "date", "original_language", "languages",
+                  *[f"{field}_{lang}" for field in ("title", "summary", "body") for lang in LANGS],
+                  "freedoms", "organisation", "organisation_name", "published_at"]
+
+
 def updates():
-    rows = []
-    queryset = (published_updates().select_related("country", "organisation").prefetch_related("freedoms")
-                .order_by("pk"))
-    for u in queryset:
-        langs = _shown_languages(u)
-        rows.append({
-            "id": u.pk, "country": u.country.code, "date": u.date, "original_language": u.original_language,
-            "languages": langs, **_translated(u, "title", langs), **_translated(u, "summary", langs),
-            **_translated(u, "body", langs, clean_markdown), "freedoms": _codes(u.freedoms.all()),
-            "organisation": u.organisation.slug, "organisation_name": u.organisation.name,
-            "published_at": u.published_at,
-        })
-    return rows
+    return Rows(UPDATE_COLUMNS, _update_rows(), ordered=True)
+
+
+def _update_rows():
+    countries = dict(Country.objects.values_list("pk", "code"))
+    organisations = {pk: (slug, name) for pk, slug, name in Organisation.objects.values_list("pk", "slug", "name")}
+    freedoms = _Merged(_m2m(Update, "freedoms", "update_id", "term_id"), _term_codes())
+    text_fields = [f"{field}_{lang}" for field in ("title", "summary", "body") for lang in LANGS]
+    n = len(LANGS)
+    for values in (published_updates().order_by("pk")
+                   .values_list("pk", "country_id", "date", "original_language", "translation_status",
+                                "organisation_id", "published_at", *text_fields).iterator(chunk_size=CHUNK // 4)):
+        pk, country_id, date, original, status, organisation_id, published_at = values[:7]
+        text = values[7:]
+        langs = shown_languages(original, status)
+        shown = [lang in langs for lang in LANGS]
+        titles = [(text[i] or None) if shown[i] else None for i in range(n)]
+        summaries = [(text[n + i] or None) if shown[i] else None for i in range(n)]
+        bodies = [(clean_markdown(text[2 * n + i]) or None) if shown[i] else None for i in range(n)]
+        slug, name = organisations[organisation_id]
+        yield (pk, countries[country_id], date, original, langs, *titles, *summaries, *bodies,
+               freedoms.take(pk), slug, name, published_at)
 
 
 def _published_incidents():
     return Incident.objects.published()
 
 
-def _codes_by_incident(relation, **filters):
-    """{incident id: [codes]} of one many-to-many relation of the published incidents, read as values."""
-    through = getattr(Incident, relation).through
-    column = "term__code" if relation != "sources" else "source_id"
-    found = {}
-    for incident_id, value in (through.objects.filter(published_q("incident__update__"), **filters)
-                               .values_list("incident_id", column).iterator(chunk_size=20_000)):
-        found.setdefault(incident_id, []).append(value)
-    return found
+INCIDENT_COLUMNS = ["id", "update", "country", "date", "date_precision", "place", "place_precision",
+                    *[f"{field}_{lang}" for field in ("place", "description", "outcome") for lang in LANGS],
+                    "types", "freedoms", "perpetrators", "sources"]
 
 
 def incidents():
     # Read as values, not model instances with prefetches: at ten times today's volume (500,000 incidents)
     # building instances dominated the export (bench/).
-    updates = {pk: (code, original, status or {}) for pk, code, original, status in
-               published_updates().values_list("pk", "country__code", "original_language", "translation_status")}
-    shown = {}
-    relations = {name: _codes_by_incident(name) for name in ("types", "freedoms", "perpetrators")}
-    public_sources = _codes_by_incident("sources", source__confidential=False)
-    text_fields = [f"{field}_{lang}" for field in ("description", "outcome", "place") for lang in LANGS]
-    rows = []
-    for values in (_published_incidents().order_by("pk")
-                   .values_list("pk", "update_id", "date", "date_precision", "place_precision", *text_fields)
-                   .iterator(chunk_size=5_000)):
+    return Rows(INCIDENT_COLUMNS, _incident_rows(), ordered=True)
+
+
+def _incident_rows():
+    countries = dict(Country.objects.values_list("pk", "code"))
+    original_index = {lang: i for i, lang in enumerate(LANGS)}
+    # Incidents follow their update: text in the languages the update's page shows. Per update: its country,
+    # the index of its original language and the flags of the 15 text columns (place, description, outcome
+    # in each language) with the place shown and without it; the few distinct flag lists are shared.
+    shared = {}
+
+    def flags(shown, place_shown):
+        key = (shown, place_shown)
+        if key not in shared:
+            shared[key] = [place_shown and s for s in shown] + [*shown, *shown]
+        return shared[key]
+
+    updates = {}
+    for pk, country_id, original, status in (published_updates()
+                                             .values_list("pk", "country_id", "original_language",
+                                                          "translation_status").iterator(chunk_size=CHUNK)):
+        langs = shown_languages(original, status or {})
+        shown = tuple(lang in langs for lang in LANGS)
+        updates[pk] = (countries[country_id], original_index[original], flags(shown, True), flags(shown, False))
+    terms = _term_codes()
+    relations = [_Merged(_m2m(Incident, name, "incident_id", "term_id"), terms)
+                 for name in ("types", "freedoms", "perpetrators")]
+    # Only public sources: never a confidential one.
+    relations.append(_Merged(_m2m(Incident, "sources", "incident_id", "source_id", source__confidential=False)))
+    text_fields = [f"{field}_{lang}" for field in ("place", "description", "outcome") for lang in LANGS]
+    shown_place = Incident.shown_place
+    for values in _raw(_published_incidents().order_by("pk"),
+                       ["pk", "update_id", "date", "date_precision", "place_precision", *text_fields]):
         pk, update_id, date, date_precision, place_precision = values[:5]
-        text = dict(zip(text_fields, values[5:]))
-        country, original, status = updates[update_id]
-        # Incidents follow their update: text in the languages the update's page shows.
-        langs = shown.get(update_id)
-        if langs is None:
-            langs = shown[update_id] = shown_languages(original, status)
-        rows.append({
-            "id": pk, "update": update_id, "country": country, "date": date, "date_precision": date_precision,
-            # The place in the update's original language, then its translations in the languages shown; never
-            # a place, in any language, for one coarsened to the country.
-            "place": Incident.shown_place(text[f"place_{original}"], place_precision) or None,
-            "place_precision": place_precision,
-            **{f"place_{lang}": (Incident.shown_place(text[f"place_{lang}"], place_precision) or None)
-               if lang in langs else None for lang in LANGS},
-            **{f"description_{lang}": (text[f"description_{lang}"] or None) if lang in langs else None
-               for lang in LANGS},
-            **{f"outcome_{lang}": (text[f"outcome_{lang}"] or None) if lang in langs else None for lang in LANGS},
-            "types": sorted(relations["types"].get(pk, ())), "freedoms": sorted(relations["freedoms"].get(pk, ())),
-            "perpetrators": sorted(relations["perpetrators"].get(pk, ())),
-            "sources": sorted(public_sources.get(pk, ())),
-        })
-    return rows
+        text = values[5:]
+        country, original, with_place, without_place = updates[update_id]
+        # The place, in any language, only where the one rule lets it be shown (never when coarsened to the
+        # country): asked once per row. First in the update's original language, then in each language shown.
+        place_shown = bool(shown_place(True, place_precision))
+        yield (pk, update_id, country, date, date_precision, (text[original] or None) if place_shown else None,
+               place_precision,
+               *[(v or None) if m else None for v, m in zip(text, with_place if place_shown else without_place)],
+               *[relation.take(pk) for relation in relations])
 
 
 def incident_types():
-    through = Incident.types.through
-    return [{"incident": incident_id, "vocabulary": vocabulary, "code": code}
-            for incident_id, vocabulary, code in
-            (through.objects.filter(published_q("incident__update__"))
-             .order_by("incident_id", "term__vocabulary", "term__code")
-             .values_list("incident_id", "term__vocabulary", "term__code").iterator(chunk_size=20_000))]
+    return Rows(["incident", "vocabulary", "code"], _incident_type_rows(), ordered=True)
+
+
+def _incident_type_rows():
+    # Ordered by incident in SQL, each incident's (vocabulary, code) pairs sorted here: the same order as
+    # ORDER BY incident, vocabulary, code in SQLite (and in PostgreSQL under the C collation), without a join
+    # and a sort of the whole table in the database.
+    terms = {pk: (vocabulary, code) for pk, vocabulary, code in Term.objects.values_list("pk", "vocabulary", "code")}
+    group, current = [], None
+    for incident_id, term_id in _m2m(Incident, "types", "incident_id", "term_id"):
+        if incident_id != current:
+            if group:
+                group.sort()
+                yield from ((current, vocabulary, code) for vocabulary, code in group)
+            group, current = [], incident_id
+        group.append(terms[term_id])
+    if group:
+        group.sort()
+        yield from ((current, vocabulary, code) for vocabulary, code in group)
+
+
+class _Names:
+    __slots__ = ("names", "names_sensitive")
+
+    def __init__(self, names, names_sensitive):
+        self.names, self.names_sensitive = names, names_sensitive
 
 
 def victims():
-    queryset = (Victim.objects.published().select_related("type")
-                .order_by("pk"))
-    return [{"id": v.pk, "incident": v.incident_id, "vocabulary": v.type.vocabulary, "type": v.type.code,
-             "count": v.count, "names": "; ".join(v.public_names()) or None} for v in queryset]
+    return Rows(["id", "incident", "vocabulary", "type", "count", "names"], _victim_rows(), ordered=True)
+
+
+def _victim_rows():
+    terms = {pk: (vocabulary, code) for pk, vocabulary, code in Term.objects.values_list("pk", "vocabulary", "code")}
+    public_names = Victim.public_names  # the one rule: never a sensitive name
+    for pk, incident_id, type_id, count, names, sensitive in _raw(
+            Victim.objects.published().order_by("pk"),
+            ["pk", "incident_id", "type_id", "count", "names", "names_sensitive"], CHUNK * 5):
+        vocabulary, code = terms[type_id]
+        yield (pk, incident_id, vocabulary, code, count,
+               ("; ".join(public_names(_Names(names, sensitive))) or None) if names else None)
 
 
 def sources():
-    queryset = Source.objects.published().order_by("pk")
-    # Never the note: it is for editors only.
-    return [{"id": s.pk, "update": s.update_id, "title": s.title, "publisher": s.publisher or None, "date": s.date,
-             "url": s.url or None, "language": s.language or None} for s in queryset]
+    # Never the note: it is for editors only; never a confidential source (published()).
+    return Rows(["id", "update", "title", "publisher", "date", "url", "language"],
+                ((pk, update_id, title, publisher or None, date, url or None, language or None)
+                 for pk, update_id, title, publisher, date, url, language in
+                 _raw(Source.objects.published().order_by("pk"),
+                      ["pk", "update_id", "title", "publisher", "date", "url", "language"], CHUNK * 5)),
+                ordered=True)
 
 
 def bills():

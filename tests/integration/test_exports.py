@@ -2,7 +2,9 @@
 package (CSV + JSON per table, codebook, changelog, zip), all or nothing, with nothing confidential or
 unpublished in it; the public data page lists the releases and serves their files, and nothing else."""
 import csv
+import datetime as dt
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -16,7 +18,7 @@ from django.utils import timezone
 
 from civicspace.exports import codebook, selectors, services
 from civicspace.legislation.models import Bill, StageEvent
-from civicspace.monitoring.models import Incident, Status, Update
+from civicspace.monitoring.models import Incident, Status, Update, Victim
 from civicspace.ratings.models import PublishedRating
 from tests.monitoring_fixtures import CONFIDENTIAL_NOTE, CONFIDENTIAL_TITLE, PUBLIC_NAME, SENSITIVE_NAME, make_update
 
@@ -28,10 +30,12 @@ TABLES = codebook.TABLE_NAMES
 
 
 def export(out):
-    stdout = io.StringIO()
-    call_command("export", "--releases", str(out), stdout=stdout)
+    """(the release's directory, the progress the command showed on stderr)."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    call_command("export", "--releases", str(out), stdout=stdout, stderr=stderr)
     releases = services.release_versions(out)
-    return out / releases[0], stdout.getvalue()
+    assert stdout.getvalue() == f"Release written: {out / releases[0]}\n"
+    return out / releases[0], stderr.getvalue()
 
 
 def read_csv(release, table):
@@ -58,8 +62,8 @@ def unpublished(people):
 @pytest.fixture
 def release(tmp_path, people, unpublished):
     published = make_update(people, Status.PUBLISHED)
-    path, stdout = export(tmp_path)
-    return {"path": path, "stdout": stdout, "published": published, "unpublished": unpublished}
+    path, progress = export(tmp_path)
+    return {"path": path, "progress": progress, "published": published, "unpublished": unpublished}
 
 
 def test_the_release_is_a_valid_frictionless_package_with_every_table(release):
@@ -74,10 +78,11 @@ def test_the_release_is_a_valid_frictionless_package_with_every_table(release):
     for name in ["datapackage.json", "changelog.json", "codebook.md", "codebook.html",
                  f"civic-space-monitor-{path.name}.zip"]:
         assert (path / name).is_file(), name
-    # Progress on the command line, table by table.
+    # Progress on the command line (stderr), table by table, with the rows written and the rate.
     # +2: cases, case_events; +1: corrections (issue 21)
-    assert "[4/18] ratings ..." in release["stdout"] and "[15/18] taxonomy ..." in release["stdout"]
-    assert "validating with frictionless" in release["stdout"]
+    assert "[4/18] ratings ..." in release["progress"] and "[15/18] taxonomy ..." in release["progress"]
+    assert re.search(r"^\[4/18\] ratings: 943 rows in [0-9.]+ s \([0-9,]+ rows/s\)$", release["progress"], re.M)
+    assert "validating with frictionless" in release["progress"]
 
 
 def test_the_descriptor_describes_the_package_and_every_field(release):
@@ -214,6 +219,10 @@ def test_the_changelog_against_the_previous_release(tmp_path, people):
     Update.objects.filter(pk=retracted.pk).update(status=Status.RETRACTED, retraction_reason="test")
     corrected = Incident.objects.filter(update__import_key="kgz-2024-03-05").first()
     Incident.objects.filter(pk=corrected.pk).update(description_en=corrected.description_en + " (corrected)")
+    # An incident is corrected too when only one of its victims changes.
+    victim = (Victim.objects.filter(incident__update__status="published").exclude(incident=corrected)
+              .exclude(incident__update=retracted).first())
+    Victim.objects.filter(pk=victim.pk).update(count=(victim.count or 0) + 1)
 
     second, stdout = export(tmp_path)
     assert second.name == f"{first.name}.2"
@@ -226,12 +235,12 @@ def test_the_changelog_against_the_previous_release(tmp_path, people):
     assert changelog["ratings"]["added"] == [] and changelog["ratings"]["removed"] == []
     assert [i["id"] for i in changelog["incidents"]["added"]] == [added.incidents.get().pk]
     assert [i["id"] for i in changelog["incidents"]["retracted"]] == [retracted.incidents.get().pk]
-    assert [i["id"] for i in changelog["incidents"]["corrected"]] == [corrected.pk]
+    assert [i["id"] for i in changelog["incidents"]["corrected"]] == sorted([corrected.pk, victim.incident_id])
     assert changelog["incidents"]["retracted"][0]["country"] == "KGZ"
     assert [u["id"] for u in changelog["updates"]["added"]] == [added.pk]
     assert [u["id"] for u in changelog["updates"]["retracted"]] == [retracted.pk]
     assert changelog["summary"] == {"ratings_changed": 1, "ratings_added": 0, "ratings_removed": 0,
-                                    "incidents_added": 1, "incidents_corrected": 1, "incidents_retracted": 1,
+                                    "incidents_added": 1, "incidents_corrected": 2, "incidents_retracted": 1,
                                     "updates_added": 1, "updates_corrected": 0, "updates_retracted": 1}
     markdown = (second / "codebook.md").read_text(encoding="utf-8")
     assert f"Compared with release {first.name}." in markdown
@@ -338,8 +347,11 @@ def test_nothing_outside_a_release_is_served(client, served):
 def test_export_out_dir_is_a_release_frictionless_accepts(tmp_path):
     out = tmp_path / "release"
     stdout = io.StringIO()
-    call_command("export", "--out", str(out), "--releases", str(tmp_path / "releases"), stdout=stdout)
-    assert "[1/" in stdout.getvalue()  # progress on the command line
+    stderr = io.StringIO()
+    call_command("export", "--out", str(out), "--releases", str(tmp_path / "releases"), stdout=stdout,
+                 stderr=stderr)
+    assert "[1/" in stderr.getvalue()  # progress on the command line
+    assert "Release written" in stdout.getvalue() and "[1/" not in stdout.getvalue()
     report = frictionless.validate(out / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
     with pytest.raises(CommandError, match="exists and is not an empty folder"):
@@ -358,3 +370,110 @@ def test_guiding_scores_table_decomposes_each_score(release):
     assert kgz["no_assessments"] == "true" and kgz["points_partner"] == ""
     # Somaliland: no external index covers it; its score rests on the previous published score alone.
     assert rows["SOL"]["points_level"] == "" and rows["SOL"]["points_previous"] != ""
+
+
+# --- the streaming writer (issue 17) ------------------------------------------------------------------------
+
+def _reference_write_table(directory, table, rows):
+    """The writer before the export streamed: the whole table in memory, json.dump with an indent."""
+    names = [f.name for f in table.fields]
+    with open(directory / f"{table.name}.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow([services.csv_value(row[name]) for name in names])
+    with open(directory / f"{table.name}.json", "w", encoding="utf-8") as fh:
+        json.dump([{name: services.json_value(row[name]) for name in names} for row in rows], fh,
+                  ensure_ascii=False, indent=1)
+        fh.write("\n")
+
+
+TRICKY = codebook.Table("tricky", "Tricky", "Every kind of value.", [
+    codebook.Field("tags", "list", "A list first.", item_type="string"),
+    codebook.Field("id", "integer", "Identifier.", required=True),
+    codebook.Field("text", "string", "Text."),
+    codebook.Field("ids", "list", "Two lists in a row.", item_type="integer"),
+    codebook.Field("codes", "list", "Codes.", item_type="string"),
+    codebook.Field("score", "number", "A decimal."),
+    codebook.Field("ratio", "number", "A float."),
+    codebook.Field("day", "date", "A date."),
+    codebook.Field("at", "datetime", "A datetime."),
+    codebook.Field("flag", "boolean", "A boolean."),
+    codebook.Field("last", "string", "Text last."),
+], ["id"])
+
+
+def _tricky_rows(n):
+    paris = dt.timezone(dt.timedelta(hours=1))
+    texts = ["", None, "plain", 'quote " and, comma', "line\nbreak\r\nand\ttab", "ünïcødé — «» 日本 عربي",
+             "\u2028\u2029 separators", "control \x01\x1f", "back\\slash", " leading space", "semi;colon"]
+    for i in range(n):
+        yield {"tags": [] if i % 3 else ["a", "ü", 'q"'][: i % 4], "id": i, "text": texts[i % len(texts)],
+               "ids": (i, i + 1) if i % 2 else [], "codes": ["x"] if i % 5 == 0 else [],
+               "score": Decimal("55.00") if i % 2 else None, "ratio": i / 7 if i % 3 else 0.1,
+               "day": dt.date(2024, 1 + i % 12, 1 + i % 28) if i % 4 else None,
+               "at": dt.datetime(2024, 3, 5, 10, 0, 1, 123456, tzinfo=paris) if i % 2 else None,
+               "flag": bool(i % 2) if i % 3 else None, "last": texts[(i + 3) % len(texts)]}
+
+
+@pytest.mark.parametrize("count", [0, 1, 7])
+def test_the_streaming_writer_writes_the_same_bytes_as_the_whole_table_writer(tmp_path, monkeypatch, count):
+    monkeypatch.setattr(services, "CHUNK", 3)  # several chunks
+    before, after = tmp_path / "before", tmp_path / "after"
+    before.mkdir(), after.mkdir()
+    _reference_write_table(before, TRICKY, list(_tricky_rows(count)))
+    assert services.write_table(after, TRICKY, _tricky_rows(count)) == count
+    for name in ("tricky.csv", "tricky.json"):
+        assert (after / name).read_bytes() == (before / name).read_bytes(), name
+    # Tuples (selectors.Rows) write the same as dicts.
+    rows = selectors.Rows([f.name for f in TRICKY.fields], (tuple(r.values()) for r in _tricky_rows(count)))
+    services.write_table(after, TRICKY, rows)
+    for name in ("tricky.csv", "tricky.json"):
+        assert (after / name).read_bytes() == (before / name).read_bytes(), name
+
+
+def test_every_table_is_written_as_the_whole_table_writer_would(release):
+    """The release's JSON files are exactly json.dump(rows, indent=1) of their rows (what the export wrote
+    before it streamed), and each CSV row has the schema's columns."""
+    for table in codebook.TABLES:
+        text = (release["path"] / f"{table.name}.json").read_text(encoding="utf-8")
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=1) + "\n", table.name
+        with open(release["path"] / f"{table.name}.csv", encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        assert rows[0] == [f.name for f in table.fields]
+        assert {len(row) for row in rows} == {len(table.fields)}
+
+
+def test_a_dangling_reference_anywhere_in_a_table_is_not_released(tmp_path, monkeypatch):
+    """Foreign keys, primary keys and enums are checked on every row while written (frictionless reads only a
+    sample): one bad row far past the sample still stops the release."""
+    real = selectors.victims
+    incident = Incident.objects.filter(update__status="published").values_list("pk", flat=True).first()
+
+    def victims():
+        rows = real()
+        extra = [(9_000_000 + i, incident, "victim", "journalist", 1, None) for i in range(services.SAMPLE_ROWS + 10)]
+        extra.append((9_999_999, 999_999, "victim", "journalist", 1, None))
+        return selectors.Rows(rows.columns, itertools.chain(rows, extra))
+
+    monkeypatch.setattr(selectors, "victims", victims)
+    message = r"not valid; no release was made:\n  - victims: incident \['999999'\] not in incidents"
+    with pytest.raises(CommandError, match=message):
+        call_command("export", "--releases", str(tmp_path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_progress_is_quiet_under_verbosity_0(tmp_path):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    call_command("export", "--releases", str(tmp_path), "-v", "0", stdout=stdout, stderr=stderr)
+    assert stderr.getvalue() == ""
+    assert services.release_versions(tmp_path)
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_a_repeated_primary_key_is_not_released(tmp_path, ordered):
+    names = [f.name for f in TRICKY.fields]
+    rows = [tuple(r.values()) for r in _tricky_rows(5)]
+    rows.insert(3, rows[2])
+    with pytest.raises(services.ExportError, match="primary-key"):
+        services.write_table(tmp_path, TRICKY, selectors.Rows(names, iter(rows), ordered=ordered))

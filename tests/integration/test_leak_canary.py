@@ -356,9 +356,9 @@ def crawl(canaries, tmp_path, caplog):
         assert response.status_code == 500
         outputs[url] = response.content.decode()
     release = tmp_path / "release-out"
-    stdout = io.StringIO()
-    call_command("export", "--out", str(release), stdout=stdout)
-    outputs["export command output"] = stdout.getvalue()
+    stdout, stderr = io.StringIO(), io.StringIO()
+    call_command("export", "--out", str(release), stdout=stdout, stderr=stderr)
+    outputs["export command output"] = stdout.getvalue() + stderr.getvalue()
     for name, text in release_texts(release):
         outputs[f"release file {name}"] = text
     outputs["application log"] = "\n".join(
