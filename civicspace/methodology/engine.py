@@ -255,6 +255,18 @@ def compute(inputs, methodology, *, simulate_uncertainty=True):
     return result
 
 
+def compute_all(inputs, methodology, *, simulate_uncertainty=True):
+    """Every country at once: {key: ScoreResult, or None when the country has no evidence} for a mapping of
+    any key (e.g. a country) to its ScoreInputs; each result is exactly `compute`'s."""
+    results = {}
+    for key, item in inputs.items():
+        try:
+            results[key] = compute(item, methodology, simulate_uncertainty=simulate_uncertainty)
+        except NoEvidence:
+            results[key] = None
+    return results
+
+
 def _rng(methodology, country):
     # One stream of random numbers per country and version: reproducible, and independent of the order in
     # which countries are computed.
