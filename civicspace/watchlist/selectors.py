@@ -9,7 +9,7 @@ from django.http import Http404
 from civicspace.core.text import public_text
 from civicspace.countries.models import Country
 from civicspace.legislation.selectors import bills_with_stage
-from civicspace.monitoring.models import Incident, TrendCall, Update, Victim
+from civicspace.monitoring.models import Incident, TrendCall, Update, Victim, published_q
 from civicspace.ratings.models import PublishedRating, RatingEdition
 
 from . import backtest as backtest_core
@@ -60,14 +60,15 @@ class _Codes(Aggregate):
 
 def _published_window(queryset, after, until, prefix=""):
     """The rows of `queryset` whose incident (reached by `prefix`, e.g. "incident__") is published and dated in
-    (after, until]: the same rows as through Incident.objects.published(), with the publication rule as a
-    subquery on the updates. On SQLite, whose planner has no histogram of dates, "+ 0" keeps it from reading
-    every published update's incidents by update_id instead of the date window by the incident date index."""
-    published = Update.objects.published().values("pk")
+    (after, until]: the same rows as through Incident.objects.published() (the one publication rule,
+    published_q). On SQLite, whose planner has no histogram of dates, the rule is a subquery on the updates
+    and "+ 0" keeps the planner from reading every published update's incidents by update_id instead of the
+    date window by the incident date index."""
     queryset = queryset.filter(**{f"{prefix}date__gt": after, f"{prefix}date__lte": until})
     if connection.vendor == "sqlite":
+        published = Update.objects.published().values("pk")
         return queryset.alias(_update_ref=F(f"{prefix}update_id") + 0).filter(_update_ref__in=published)
-    return queryset.filter(**{f"{prefix}update__in": published})
+    return queryset.filter(published_q(f"{prefix}update__"))  # PostgreSQL plans the join well
 
 
 def incident_tallies(*, after, until, split, country_ids=None):
@@ -105,13 +106,21 @@ def _surge_facts(*, as_of, config):
         types.setdefault(incident_id, []).append(code)
     victims = dict(_published_window(Victim.objects.all(), since, as_of, "incident__").order_by()
                    .values("incident_id").annotate(n=Sum("count")).values_list("incident_id", "n"))
+    # Plain rows (rewrite(False): modeltranslation would build an object per row to resolve `description`);
+    # the label falls back to the description in the reader's language, read through modeltranslation only
+    # for the incidents without an English one.
+    rows = list(window.rewrite(False).order_by("date", "pk")
+                .values_list("pk", "date", "update__country_id", "description_en"))
+    without_english = [pk for pk, _, _, description_en in rows if not description_en]
+    described = {}
+    for start in range(0, len(without_english), 500):
+        described.update(Incident.objects.filter(pk__in=without_english[start:start + 500])
+                         .values_list("pk", "description"))
     incidents = {}
-    for pk, when, country_id, description_en, description in (
-            window.order_by("date", "pk").values_list("pk", "date", "update__country_id", "description_en",
-                                                      "description")):
+    for pk, when, country_id, description_en in rows:
         incidents.setdefault(country_id, []).append(risk.IncidentFact(
             date=when, types=tuple(types.get(pk, ())), victims=victims.get(pk) or 0,
-            label=(description_en or description or "")[:90]))
+            label=(description_en or described.get(pk) or "")[:90]))
     return incidents
 
 
