@@ -84,12 +84,15 @@ def incident_tallies(*, after, until, split, country_ids=None):
                               recent=Case(When(date__gt=split, then=Value(1)), default=Value(0)),
                               codes=_Codes("types__code")))
     sql, params = per_incident.query.sql_with_params()
-    tallies = {}
+    tallies, sets = {}, {"": (), None: ()}
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT country, recent, codes, COUNT(*) FROM ({sql}) per_incident "
                        "GROUP BY country, recent, codes", params)
         for country_id, recent, codes, count in cursor.fetchall():
-            key = (country_id, bool(recent), tuple(sorted(codes.split(","))) if codes else ())
+            types = sets.get(codes)
+            if types is None:  # a few hundred distinct strings for tens of thousands of rows
+                types = sets[codes] = tuple(sorted(codes.split(",")))
+            key = (country_id, bool(recent), types)
             tallies[key] = tallies.get(key, 0) + count  # the same set in another order
     return tallies
 

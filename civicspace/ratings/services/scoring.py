@@ -134,13 +134,18 @@ def _live_inputs(as_of, start, methodology, country_ids):
     rules = methodology.live
     baseline_start = start - dt.timedelta(days=rules.baseline_days)
     period_days = max((as_of - start).days, 1)
-    evidence = {}
+    evidence, kinds = {}, {}
     tallies = incident_tallies(after=baseline_start, until=as_of, split=start, country_ids=country_ids)
-    for (country_id, in_period, types), count in sorted(tallies.items()):
+    for (country_id, in_period, types), count in tallies.items():
         item = evidence.setdefault(country_id, {"period": 0.0, "baseline": 0.0, "positive": 0})
-        positive = bool(types) and all(t in rules.positive_types for t in types)
-        # Whole-number severities: weight x count is the same float as adding the incidents one by one.
-        weight = types_weight(types, WATCHLIST_CONFIG) * count
+        kind = kinds.get(types)
+        if kind is None:  # (positive, weight) per set of types: a few hundred sets
+            kind = kinds[types] = (bool(types) and all(t in rules.positive_types for t in types),
+                                   types_weight(types, WATCHLIST_CONFIG))
+        positive = kind[0]
+        # Whole-number severities: weight x count is the same float as adding the incidents one by one, in
+        # any order.
+        weight = kind[1] * count
         if in_period:
             if positive:
                 item["positive"] += count
