@@ -3,7 +3,7 @@ import datetime as dt
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Aggregate, Case, CharField, F, Prefetch, Sum, Value, When
+from django.db.models import Aggregate, Case, CharField, F, Prefetch, Q, Sum, Value, When
 from django.http import Http404
 
 from civicspace.core.text import public_text
@@ -112,13 +112,10 @@ def _surge_facts(*, as_of, config):
     # Plain rows (rewrite(False): modeltranslation would build an object per row to resolve `description`);
     # the label falls back to the description in the reader's language, read through modeltranslation only
     # for the incidents without an English one.
-    rows = list(window.rewrite(False).order_by("date", "pk")
-                .values_list("pk", "date", "update__country_id", "description_en"))
-    without_english = [pk for pk, _, _, description_en in rows if not description_en]
-    described = {}
-    for start in range(0, len(without_english), 500):
-        described.update(Incident.objects.filter(pk__in=without_english[start:start + 500])
-                         .values_list("pk", "description"))
+    rows = (window.rewrite(False).order_by("date", "pk")
+            .values_list("pk", "date", "update__country_id", "description_en"))
+    described = dict(window.filter(Q(description_en="") | Q(description_en__isnull=True)).order_by()
+                     .values_list("pk", "description"))
     incidents = {}
     for pk, when, country_id, description_en in rows:
         incidents.setdefault(country_id, []).append(risk.IncidentFact(
@@ -136,8 +133,9 @@ def candidates(*, as_of, config=DEFAULT, limit=None):
     the legislative window, the published scores and the trend calls; then the pure engine (risk.assess_all)."""
     surge_start = as_of - dt.timedelta(days=config.surge_window_days)
     baseline = {}
-    for (country_id, recent, types), count in incident_tallies(
-            after=surge_start - dt.timedelta(days=config.baseline_days), until=surge_start, split=surge_start).items():
+    tallies = incident_tallies(after=surge_start - dt.timedelta(days=config.baseline_days), until=surge_start,
+                               split=surge_start)
+    for (country_id, _, types), count in tallies.items():
         baseline.setdefault(country_id, []).append(risk.IncidentTally(types=types, count=count))
     incidents = _surge_facts(as_of=as_of, config=config)
     bills = {}

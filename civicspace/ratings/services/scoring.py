@@ -252,8 +252,9 @@ def scores_compute_all(*, as_of=None, version=methodology_config.ACTIVE_VERSION,
                        actor=None, actor_label="scores_compute"):
     """Compute and store every country's guiding score as of a date (today by default): the inputs of all
     countries read by a few set-based queries (score_inputs), the pure engine run on them all at once, the rows
-    written in bulk in one transaction. A country with no evidence in any stream gets no score. Recomputing the same date and version replaces those rows, except
-    the ones a rating proposal refers to, which are kept. Safe to run any number of times."""
+    written in bulk in one transaction. A country with no evidence in any stream gets no score. Recomputing the
+    same date and version replaces those rows, except the ones a rating proposal refers to, which are kept.
+    Safe to run any number of times."""
     as_of = as_of or dt.date.today()
     methodology = methodology_config.load(version)
     inputs = score_inputs(as_of=as_of, methodology=methodology, country_ids=country_ids)
