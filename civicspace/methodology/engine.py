@@ -4,16 +4,37 @@ interval from a seeded simulation, and contributions that add up to the score. P
 Django code gathers a country's inputs into a `ScoreInputs` (plain values, JSON-serialisable), calls
 `compute`, and stores both, so any stored score can be recomputed exactly from its stored inputs and version.
 """
+import copy
 import math
 import random
 import zlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from .bands import BANDS, SCORE_MAX, SCORE_MIN, band_for_score
 from .rebase import rebase
 from .transition import Model, Z90, band_probabilities, displayed_band, distance_past_band
 
 TREND_VALUE = {"worse": -1.0, "same": 0.0, "better": 1.0}
+_ATOMS = (str, int, float, bool, type(None))
+_FIELD_NAMES = {}
+
+
+def _plain(value):
+    """dataclasses.asdict's result (dataclasses to dicts, lists, tuples and dicts rebuilt, other values
+    copied), without its generic work per value: every country's inputs and result are serialised on each
+    recomputation, and asdict took longer than computing the scores."""
+    if isinstance(value, _ATOMS):
+        return value
+    names = _FIELD_NAMES.get(type(value))
+    if names is None and hasattr(type(value), "__dataclass_fields__"):
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if type(value) in (list, tuple):
+        return type(value)(_plain(v) for v in value)
+    if type(value) is dict:
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return copy.deepcopy(value)
 
 
 class NoEvidence(ValueError):
@@ -65,7 +86,7 @@ class ScoreInputs:
     previous_indices: tuple = ()
 
     def to_json(self):
-        return asdict(self)
+        return _plain(self)
 
     @classmethod
     def from_json(cls, data):
@@ -117,8 +138,7 @@ class ScoreResult:
         return set(self.stream_scores) == {"external"}
 
     def to_json(self):
-        data = asdict(self)
-        data["contributions"] = [asdict(c) for c in self.contributions]
+        data = _plain(self)
         data["interval"] = list(self.interval)  # as JSON gives it back, so stored and recomputed compare equal
         return data
 
@@ -253,6 +273,18 @@ def compute(inputs, methodology, *, simulate_uncertainty=True):
                                                          adjustment=adjustment)
         result.interval_level = methodology.uncertainty.interval
     return result
+
+
+def compute_all(inputs, methodology, *, simulate_uncertainty=True):
+    """Every country at once: {key: ScoreResult, or None when the country has no evidence} for a mapping of
+    any key (e.g. a country) to its ScoreInputs; each result is exactly `compute`'s."""
+    results = {}
+    for key, item in inputs.items():
+        try:
+            results[key] = compute(item, methodology, simulate_uncertainty=simulate_uncertainty)
+        except NoEvidence:
+            results[key] = None
+    return results
 
 
 def _rng(methodology, country):

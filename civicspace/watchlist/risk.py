@@ -30,6 +30,25 @@ class IncidentFact:
 
 
 @dataclass(frozen=True)
+class IncidentTally:
+    """`count` incidents with the same types, counted by the database (their dates, victims and labels are not
+    needed: the baseline of the surge test only sums their weights)."""
+    types: tuple[str, ...]
+    count: int
+
+
+@dataclass(frozen=True)
+class CountryFacts:
+    """One country's inputs for `assess_all`. With `baseline` (tallies of the incidents in the baseline window
+    before the surge window), `incidents` need only hold the surge window; without it, every incident."""
+    incidents: tuple = ()
+    bills: tuple = ()
+    scores: tuple = ()
+    trend_calls: tuple = ()
+    baseline: tuple | None = None
+
+
+@dataclass(frozen=True)
 class BillFact:
     title: str
     category: str
@@ -86,8 +105,21 @@ def _num(x):
 def incident_weight(incident, config=DEFAULT):
     """Severity of an incident: its most severe type. Tagging one event with several types does not
     multiply it."""
-    return max((config.severity.get(t, config.unknown_severity) for t in incident.types),
-               default=config.unknown_severity)
+    return types_weight(incident.types, config)
+
+
+def types_weight(types, config=DEFAULT):
+    """Severity of an incident with these types (see incident_weight)."""
+    return max((config.severity.get(t, config.unknown_severity) for t in types), default=config.unknown_severity)
+
+
+def tallies_weight(tallies, config=DEFAULT):
+    """Severity-weighted count of tallied incidents. Summed per tally (weight x count): with whole-number
+    severities, as configured, the same float as adding the incidents' weights one by one in any order."""
+    total = 0.0
+    for tally in tallies:
+        total += types_weight(tally.types, config) * tally.count
+    return total
 
 
 def is_severe(incident, config=DEFAULT):
@@ -133,20 +165,25 @@ def _p_text(p, alpha):
 
 # --- signals ---------------------------------------------------------------------------------------------
 
-def violation_surge(incidents, *, as_of, config=DEFAULT):
-    """Severity-weighted violations in the surge window against the year before (one-sided Poisson test)."""
+def violation_surge(incidents, *, as_of, config=DEFAULT, baseline=None):
+    """Severity-weighted violations in the surge window against the year before (one-sided Poisson test).
+
+    `baseline`: tallies (IncidentTally) of the incidents in the baseline window, counted elsewhere (e.g. by the
+    database); then the incidents before the surge window are not read."""
     window, baseline_days = config.surge_window_days, config.baseline_days
-    recent, baseline = [], 0.0
+    recent, baseline_weight = [], 0.0
     for incident in incidents:
         ago = _days_ago(incident.date, as_of)
-        weight = incident_weight(incident, config)
         if 0 <= ago < window:
+            weight = incident_weight(incident, config)
             if weight > 0:
                 recent.append((weight, incident))
-        elif window <= ago < window + baseline_days:
-            baseline += weight
+        elif baseline is None and window <= ago < window + baseline_days:
+            baseline_weight += incident_weight(incident, config)
+    if baseline is not None:
+        baseline_weight = tallies_weight(baseline, config)
     observed = math.fsum(w for w, _ in recent)
-    expected = max(baseline * window / baseline_days, config.baseline_floor_per_window)
+    expected = max(baseline_weight * window / baseline_days, config.baseline_floor_per_window)
     k = math.floor(observed + 0.5)  # half up
     p = poisson_tail(k, expected)
     p_text = _p_text(p, config.surge_alpha)
@@ -273,10 +310,10 @@ def partner_trend(calls, *, config=DEFAULT):
 
 # --- combining -------------------------------------------------------------------------------------------
 
-def assess(country, *, incidents=(), bills=(), scores=(), trend_calls=(), as_of, config=DEFAULT):
-    """All signals for one country and their weighted sum."""
+def assess(country, *, incidents=(), bills=(), scores=(), trend_calls=(), as_of, config=DEFAULT, baseline=None):
+    """All signals for one country and their weighted sum (`baseline`: see violation_surge)."""
     signals = (
-        violation_surge(incidents, as_of=as_of, config=config),
+        violation_surge(incidents, as_of=as_of, config=config, baseline=baseline),
         legislative_threat(bills, as_of=as_of, config=config),
         severe_events(incidents, as_of=as_of, config=config),
         score_momentum(scores, as_of=as_of, config=config),
@@ -287,6 +324,13 @@ def assess(country, *, incidents=(), bills=(), scores=(), trend_calls=(), as_of,
     risk = round(math.fsum(contributions), 6)
     strongest = sorted((i for i, s in enumerate(signals) if s.value > 0), key=lambda i: (-contributions[i], i))
     return Candidate(country, risk, signals, tuple(signals[i].explanation for i in strongest))
+
+
+def assess_all(facts, *, as_of, config=DEFAULT):
+    """Every country's candidate, ranked (see rank): `facts` maps a country code to its CountryFacts."""
+    return rank(assess(code, incidents=f.incidents, bills=f.bills, scores=f.scores, trend_calls=f.trend_calls,
+                       baseline=f.baseline, as_of=as_of, config=config)
+                for code, f in facts.items())
 
 
 def rank(candidates):

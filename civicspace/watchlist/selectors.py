@@ -2,13 +2,14 @@
 import datetime as dt
 
 from django.core.cache import cache
-from django.db.models import Prefetch, Sum
+from django.db import connection
+from django.db.models import Aggregate, Case, CharField, F, Prefetch, Q, Sum, Value, When
 from django.http import Http404
 
 from civicspace.core.text import public_text
 from civicspace.countries.models import Country
 from civicspace.legislation.selectors import bills_with_stage
-from civicspace.monitoring.models import Incident, TrendCall, Victim
+from civicspace.monitoring.models import Incident, TrendCall, Update, Victim, published_q
 from civicspace.ratings.models import PublishedRating, RatingEdition
 
 from . import backtest as backtest_core
@@ -47,47 +48,120 @@ def country_history(country):
                 .select_related("edition").order_by("-edition__target_date"))
 
 
-def candidates(*, as_of, config=DEFAULT, limit=None):
-    """Every country assessed with the signals as of a date, ranked by decline risk."""
-    # Only the incidents the signals can see (the surge window and its baseline before it), read as plain
-    # values: the signals need dates, type codes, victim counts and a label, not model instances.
-    since = as_of - dt.timedelta(days=config.surge_window_days + config.baseline_days)
-    window = Incident.objects.published().filter(date__lte=as_of, date__gt=since)
+class _Codes(Aggregate):
+    """The codes of a group joined with commas, in no particular order (GROUP_CONCAT / STRING_AGG)."""
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="STRING_AGG",
+                           template="%(function)s(%(distinct)s%(expressions)s, ',')", **extra_context)
+
+
+def _published_window(queryset, after, until, prefix=""):
+    """The rows of `queryset` whose incident (reached by `prefix`, e.g. "incident__") is published and dated in
+    (after, until]: the same rows as through Incident.objects.published() (the one publication rule,
+    published_q). On SQLite, whose planner has no histogram of dates, the rule is a subquery on the updates
+    and "+ 0" keeps the planner from reading every published update's incidents by update_id instead of the
+    date window by the incident date index."""
+    queryset = queryset.filter(**{f"{prefix}date__gt": after, f"{prefix}date__lte": until})
+    if connection.vendor == "sqlite":
+        published = Update.objects.published().values("pk")
+        return queryset.alias(_update_ref=F(f"{prefix}update_id") + 0).filter(_update_ref__in=published)
+    return queryset.filter(published_q(f"{prefix}update__"))  # PostgreSQL plans the join well
+
+
+def incident_tallies(*, after, until, split, country_ids=None):
+    """{(country_id, recent, types): count} of the published incidents dated in (after, until], `recent` when
+    dated after `split`, `types` the sorted tuple of their type codes: counted by the database in one
+    aggregate query (per incident, then per country, window and set of types), for the engines that only
+    weigh incidents by their types."""
+    incidents = _published_window(Incident.objects.all(), after, until)
+    if country_ids is not None:
+        incidents = incidents.filter(update__country_id__in=country_ids)
+    per_incident = (incidents.order_by().values("pk")
+                    .annotate(country=F("update__country_id"),
+                              recent=Case(When(date__gt=split, then=Value(1)), default=Value(0)),
+                              codes=_Codes("types__code")))
+    sql, params = per_incident.query.sql_with_params()
+    tallies, sets = {}, {"": (), None: ()}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT country, recent, codes, COUNT(*) FROM ({sql}) per_incident "
+                       "GROUP BY country, recent, codes", params)
+        for country_id, recent, codes, count in cursor.fetchall():
+            types = sets.get(codes)
+            if types is None:  # a few hundred distinct strings for tens of thousands of rows
+                types = sets[codes] = tuple(sorted(codes.split(",")))
+            key = (country_id, bool(recent), types)
+            tallies[key] = tallies.get(key, 0) + count  # the same set in another order
+    return tallies
+
+
+def _surge_facts(*, as_of, config):
+    """{country_id: [IncidentFact]} of the incidents in the surge window, in date order, with their types (in
+    vocabulary order), victims and a short label."""
+    since = as_of - dt.timedelta(days=config.surge_window_days)
+    window = _published_window(Incident.objects.all(), since, as_of)
     types = {}
-    for incident_id, code in (Incident.types.through.objects.filter(incident__in=window)
+    for incident_id, code in (_published_window(Incident.types.through.objects.all(), since, as_of, "incident__")
                               .order_by("incident_id", "term__vocabulary", "term__position", "term__code")
                               .values_list("incident_id", "term__code")):
         types.setdefault(incident_id, []).append(code)
-    victims = dict(Victim.objects.filter(incident__in=window).order_by().values("incident_id")
-                   .annotate(n=Sum("count")).values_list("incident_id", "n"))
+    victims = dict(_published_window(Victim.objects.all(), since, as_of, "incident__").order_by()
+                   .values("incident_id").annotate(n=Sum("count")).values_list("incident_id", "n"))
+    # Plain rows (rewrite(False): modeltranslation would build an object per row to resolve `description`);
+    # the label falls back to the description in the reader's language, read through modeltranslation only
+    # for the incidents without an English one.
+    rows = (window.rewrite(False).order_by("date", "pk")
+            .values_list("pk", "date", "update__country_id", "description_en"))
+    described = dict(window.filter(Q(description_en="") | Q(description_en__isnull=True)).order_by()
+                     .values_list("pk", "description"))
     incidents = {}
-    for pk, when, country_id, description_en, description in (
-            window.order_by("date", "pk").values_list("pk", "date", "update__country_id", "description_en",
-                                                      "description")):
+    for pk, when, country_id, description_en in rows:
         incidents.setdefault(country_id, []).append(risk.IncidentFact(
             date=when, types=tuple(types.get(pk, ())), victims=victims.get(pk) or 0,
-            label=(description_en or description or "")[:90]))
+            label=(description_en or described.get(pk) or "")[:90]))
+    return incidents
+
+
+def candidates(*, as_of, config=DEFAULT, limit=None):
+    """Every country assessed with the signals as of a date, ranked by decline risk.
+
+    A few set-based queries for all countries, one per kind of input: the incidents of the surge window as
+    facts (dates, types, victims, labels: the explanations name them), those of the baseline window before it
+    only counted per country and set of types (the test weighs them, nothing more), the bills that moved in
+    the legislative window, the published scores and the trend calls; then the pure engine (risk.assess_all)."""
+    surge_start = as_of - dt.timedelta(days=config.surge_window_days)
+    baseline = {}
+    tallies = incident_tallies(after=surge_start - dt.timedelta(days=config.baseline_days), until=surge_start,
+                               split=surge_start)
+    for (country_id, _, types), count in tallies.items():
+        baseline.setdefault(country_id, []).append(risk.IncidentTally(types=types, count=count))
+    incidents = _surge_facts(as_of=as_of, config=config)
     bills = {}
-    for bill in bills_with_stage().filter(current_stage__isnull=False):
+    # Only bills that moved in the window can weigh (legislative_threat ignores the others).
+    moved_since = as_of - dt.timedelta(days=config.legislative_window_days)
+    for bill in bills_with_stage().filter(current_stage__isnull=False, last_moved__gt=moved_since,
+                                          last_moved__lte=as_of):
         bills.setdefault(bill.country_id, []).append(risk.BillFact(
             title=bill.short_title_en or bill.short_title, category=bill.category, direction=bill.direction,
             stage=bill.current_stage, moved=bill.last_moved))
     scores = {}
-    for row in (PublishedRating.objects.filter(score__isnull=False, edition__published__lte=as_of)
-                .select_related("edition").order_by("edition__published")):
-        scores.setdefault(row.country_id, []).append(risk.ScoreFact(published=row.edition.published,
-                                                                       score=float(row.score)))
+    for country_id, published, score in (
+            PublishedRating.objects.filter(score__isnull=False, edition__published__lte=as_of)
+            .order_by("edition__published").values_list("country_id", "edition__published", "score")):
+        scores.setdefault(country_id, []).append(risk.ScoreFact(published=published, score=float(score)))
     trend = {}
     since = as_of - dt.timedelta(days=config.trend_window_days)
     for country_id, call in TrendCall.objects.filter(period_end__gt=since, period_end__lte=as_of).values_list(
             "country_id", "call"):
         trend.setdefault(country_id, []).append(call)
     countries = {c.pk: c for c in Country.objects.all()}
-    assessed = [risk.assess(c.code, incidents=incidents.get(pk, []), bills=bills.get(pk, []),
-                               scores=scores.get(pk, []), trend_calls=trend.get(pk, []), as_of=as_of,
-                               config=config)
-                for pk, c in countries.items()]
-    ranked = risk.rank(assessed)
+    facts = {c.code: risk.CountryFacts(incidents=tuple(incidents.get(pk, ())), bills=tuple(bills.get(pk, ())),
+                                       scores=tuple(scores.get(pk, ())), trend_calls=tuple(trend.get(pk, ())),
+                                       baseline=tuple(baseline.get(pk, ())))
+             for pk, c in countries.items()}
+    ranked = risk.assess_all(facts, as_of=as_of, config=config)
     by_code = {c.code: c for c in countries.values()}
     result = [(by_code[c.country], c) for c in ranked]
     return result[:limit] if limit else result

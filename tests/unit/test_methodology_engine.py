@@ -481,3 +481,30 @@ def test_v4_records_what_cross_validation_chose_and_both_evaluations():
     for fold in (calibration, calibration["reverse_fold"]):
         assert {"persistence", "level", "transition"} <= set(fold["evaluation"])
     assert methodology_config.ACTIVE_VERSION == "2026.4"
+
+
+# --- serialisation and the all-countries entry point ------------------------------------------------------
+
+@settings(max_examples=60, deadline=None)
+@given(transition_inputs(), st.sampled_from(["2026.1", "2026.2", "2026.3", "2026.4"]))
+def test_to_json_is_exactly_dataclasses_asdict(item, version):
+    import dataclasses
+
+    from civicspace.methodology.engine import compute_all
+
+    item = dataclasses.replace(item, forms=(FormInput("partner", {"q1": 2, "q2": None}, "synthetic"),),
+                               live=LiveEvidence("2025-12-09", "2026-11-27", 12.0, 4.5, 2, ("worse", "same")))
+    methodology = methodology_config.load(version)
+    assert item.to_json() == dataclasses.asdict(item)
+    assert json.dumps(item.to_json()) == json.dumps(dataclasses.asdict(item))  # tuples stay tuples
+    results = compute_all({"TST": item, "none": inputs(country="NON")}, methodology)
+    assert results["none"] is None  # no evidence: no score
+    result = results["TST"]
+    if result is None:
+        with pytest.raises(NoEvidence):
+            compute(item, methodology)
+        return
+    assert result.to_json() == compute(item, methodology).to_json()
+    expected = dataclasses.asdict(result)
+    expected["interval"] = list(result.interval)
+    assert result.to_json() == expected and type(result.to_json()["contributions"][0]) is dict

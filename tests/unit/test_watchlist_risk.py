@@ -353,3 +353,31 @@ def test_importing_the_signals_loads_no_django():
     code = ("import sys, civicspace.watchlist.risk; "
             "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], cwd=WATCHLIST.parents[1]).returncode == 0
+
+
+# --- the baseline as tallies and every country at once (set-based recomputation) --------------------------
+
+def test_baseline_tallies_give_exactly_the_signals_of_the_incidents_they_count():
+    import random
+    from collections import Counter
+
+    rng = random.Random(17)
+    codes = list(DEFAULT.severity) + ["an_unknown_code"]
+    facts, full = {}, {}
+    for n in range(40):
+        incidents = [incident(rng.randint(-5, 500), *rng.sample(codes, rng.choice([0, 1, 1, 2, 3])),
+                              victims=rng.choice([0, 3, 8]), label=f"incident {i}") for i in range(rng.randint(0, 60))]
+        window = DEFAULT.surge_window_days
+        recent = tuple(i for i in incidents if 0 <= (AS_OF - i.date).days < window)
+        counted = Counter(tuple(sorted(i.types)) for i in incidents
+                          if window <= (AS_OF - i.date).days < window + DEFAULT.baseline_days)
+        tallies = tuple(risk.IncidentTally(types, count) for types, count in counted.items())
+        code = f"C{n:02d}"
+        facts[code] = risk.CountryFacts(incidents=recent, baseline=tallies, scores=KYRGYZSTAN[: n % 4])
+        full[code] = assess(code, incidents=incidents, scores=KYRGYZSTAN[: n % 4], as_of=AS_OF)
+    ranked = risk.assess_all(facts, as_of=AS_OF)
+    assert ranked == rank(full.values())
+    assert any(c.signals[0].value > 0 for c in ranked)  # some surges: the baseline mattered
+    # Without tallies, every incident is read as before.
+    assert risk.assess_all({"C00": risk.CountryFacts(incidents=tuple(monthly_raids()))}, as_of=AS_OF) == \
+        [assess("C00", incidents=monthly_raids(), as_of=AS_OF)]

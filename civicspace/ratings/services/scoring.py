@@ -3,9 +3,10 @@ were public by then, submitted assessments, incidents and trend calls since the 
 engine, and store inputs + result + version together so that any stored score can be recomputed exactly."""
 import datetime as dt
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import JSONField, OuterRef, Prefetch, Subquery, Value
 
 from civicspace.audit.services import audit_event_record
 from civicspace.countries.models import Country
@@ -13,9 +14,10 @@ from civicspace.pagecache.services import generation_bump
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology import engine
 from civicspace.methodology.bands import band_midpoint
-from civicspace.monitoring.models import Incident, TrendCall
+from civicspace.monitoring.models import TrendCall
 from civicspace.watchlist.config import DEFAULT as WATCHLIST_CONFIG
-from civicspace.watchlist.risk import IncidentFact, incident_weight
+from civicspace.watchlist.risk import types_weight
+from civicspace.watchlist.selectors import incident_tallies
 
 from ..models import (
     Assessment,
@@ -34,20 +36,40 @@ def _index_inputs(as_of, methodology, country_ids):
     """{country_id: [IndexInput]}: per index, the newest value public on `as_of` and not older than the
     methodology's maximum age."""
     oldest_year = as_of.year - methodology.max_input_age_years
-    rows = (IndexValue.objects.filter(index__in=list(methodology.indices), available_from__lte=as_of,
-                                      events_year__gte=oldest_year)
-            .order_by("country_id", "index", "available_from", "year"))
+    rows = IndexValue.objects.filter(index__in=list(methodology.indices), available_from__lte=as_of,
+                                     events_year__gte=oldest_year)
     if country_ids is not None:
         rows = rows.filter(country_id__in=country_ids)
     newest = {}
-    for row in rows:
+    for row in _index_rows(rows):
         newest[(row.country_id, row.index)] = row  # ordered ascending: the last one wins
     result = {}
     for (country_id, index), row in newest.items():
-        result.setdefault(country_id, []).append(engine.IndexInput(
-            index=index, value=row.value, edition_year=row.edition_year, events_year=row.events_year,
-            source=f"{row.source_file}, line {row.source_line}"))
+        result.setdefault(country_id, []).append(_index_input(row))
     return result
+
+
+class _IndexRow(NamedTuple):
+    country_id: int
+    index: str
+    available_from: dt.date
+    value: float
+    edition_year: int | None
+    events_year: int | None
+    source_file: str
+    source_line: int
+
+
+def _index_rows(queryset):
+    """The index values as plain rows (no model instances: thousands of them), oldest first per country
+    and index."""
+    return (_IndexRow(*values) for values in queryset.order_by("country_id", "index", "available_from", "year")
+            .values_list(*_IndexRow._fields))
+
+
+def _index_input(row):
+    return engine.IndexInput(index=row.index, value=row.value, edition_year=row.edition_year,
+                             events_year=row.events_year, source=f"{row.source_file}, line {row.source_line}")
 
 
 def _transition_index_inputs(as_of, previous_dates, methodology, country_ids):
@@ -60,26 +82,21 @@ def _transition_index_inputs(as_of, previous_dates, methodology, country_ids):
     codes = [c for c in methodology.indices
              if not methodology.indices[c].vintage_public_from
              or dt.date.fromisoformat(methodology.indices[c].vintage_public_from) <= as_of]
-    rows = (IndexValue.objects.filter(index__in=codes, available_from__lte=as_of)
-            .order_by("country_id", "index", "available_from", "year"))
+    rows = IndexValue.objects.filter(index__in=codes, available_from__lte=as_of)
     if country_ids is not None:
         rows = rows.filter(country_id__in=country_ids)
     now, before = {}, {}
-    for row in rows:
+    for row in _index_rows(rows):
         now[(row.country_id, row.index)] = row
         previous_date = previous_dates.get(row.country_id)
         if previous_date is not None and row.available_from <= previous_date:
             before[(row.country_id, row.index)] = row
-
-    def item(row):
-        return engine.IndexInput(index=row.index, value=row.value, edition_year=row.edition_year,
-                                 events_year=row.events_year, source=f"{row.source_file}, line {row.source_line}")
     current, previous = {}, {}
     for (country_id, index), row in now.items():
         if row.events_year >= as_of.year - methodology.max_age(index):
-            current.setdefault(country_id, []).append(item(row))
+            current.setdefault(country_id, []).append(_index_input(row))
     for (country_id, index), row in before.items():
-        previous.setdefault(country_id, []).append(item(row))
+        previous.setdefault(country_id, []).append(_index_input(row))
     return current, previous
 
 
@@ -112,22 +129,26 @@ def _period_start(as_of):
 
 
 def _live_inputs(as_of, start, methodology, country_ids):
+    """{country_id: LiveEvidence}: the incidents of the period (start, as_of] and of the baseline before it,
+    counted by the database per country, window and set of types (one aggregate query), weighed here."""
     rules = methodology.live
     baseline_start = start - dt.timedelta(days=rules.baseline_days)
     period_days = max((as_of - start).days, 1)
-    incidents = (Incident.objects.published().filter(date__gt=baseline_start, date__lte=as_of)
-                 .select_related("update").prefetch_related("types"))
-    if country_ids is not None:
-        incidents = incidents.filter(update__country_id__in=country_ids)
-    evidence = {}
-    for incident in incidents:
-        types = tuple(t.code for t in incident.types.all())
-        item = evidence.setdefault(incident.update.country_id, {"period": 0.0, "baseline": 0.0, "positive": 0})
-        positive = bool(types) and all(t in rules.positive_types for t in types)
-        weight = incident_weight(IncidentFact(date=incident.date, types=types), WATCHLIST_CONFIG)
-        if incident.date > start:
+    evidence, kinds = {}, {}
+    tallies = incident_tallies(after=baseline_start, until=as_of, split=start, country_ids=country_ids)
+    for (country_id, in_period, types), count in tallies.items():
+        item = evidence.setdefault(country_id, {"period": 0.0, "baseline": 0.0, "positive": 0})
+        kind = kinds.get(types)
+        if kind is None:  # (positive, weight) per set of types: a few hundred sets
+            kind = kinds[types] = (bool(types) and all(t in rules.positive_types for t in types),
+                                   types_weight(types, WATCHLIST_CONFIG))
+        positive = kind[0]
+        # Whole-number severities: weight x count is the same float as adding the incidents one by one, in
+        # any order.
+        weight = kind[1] * count
+        if in_period:
             if positive:
-                item["positive"] += 1
+                item["positive"] += count
             else:
                 item["period"] += weight
         elif not positive:
@@ -149,23 +170,39 @@ def _live_inputs(as_of, start, methodology, country_ids):
     return result
 
 
-def _previous_scores(as_of, country_ids):
-    """{country_id: (score, source)}: the newest rating published before `as_of`; when it came without a score
-    (before December 2023), the midpoint of its band stands in and the source says so."""
-    rows = (PublishedRating.objects.filter(edition__published__lt=as_of).select_related("edition")
-            .order_by("country_id", "edition__published"))
+class _RatingRow(NamedTuple):
+    country_id: int
+    rating: str
+    score: Decimal | None
+    edition_code: str
+    edition_published: dt.date
+
+
+def _newest_ratings(as_of, country_ids):
+    """{country_id: _RatingRow}: each country's newest rating published before `as_of`, read as plain rows."""
+    rows = (PublishedRating.objects.filter(edition__published__lt=as_of)
+            .order_by("country_id", "edition__published")
+            .values_list("country_id", "rating", "score", "edition__code", "edition__published"))
     if country_ids is not None:
         rows = rows.filter(country_id__in=country_ids)
     newest = {}
-    for row in rows:
-        newest[row.country_id] = row
+    for values in rows:
+        row = _RatingRow(*values)
+        newest[row.country_id] = row  # ordered ascending: the last one wins
+    return newest
+
+
+def _previous_scores(as_of, country_ids):
+    """{country_id: (score, source)}: the newest rating published before `as_of`; when it came without a score
+    (before December 2023), the midpoint of its band stands in and the source says so."""
+    newest = _newest_ratings(as_of, country_ids)
     result = {}
     for country_id, row in newest.items():
         if row.score is not None:
-            result[country_id] = (float(row.score), f"published score, {row.edition.code}")
+            result[country_id] = (float(row.score), f"published score, {row.edition_code}")
         else:
             result[country_id] = (band_midpoint(row.rating),
-                                  f"midpoint of the published rating {row.rating}, {row.edition.code} (no score)")
+                                  f"midpoint of the published rating {row.rating}, {row.edition_code} (no score)")
     return result
 
 
@@ -189,15 +226,9 @@ def score_inputs(*, as_of, methodology=None, country_ids=None, live=True):
 def _transition_inputs(as_of, methodology, countries, country_ids, forms, live_evidence):
     """Inputs of a transition version: the newest published rating before `as_of` (its score only when one
     was published: a band's midpoint never stands in), its edition's date, and the index values then and now."""
-    rows = (PublishedRating.objects.filter(edition__published__lt=as_of).select_related("edition")
-            .order_by("country_id", "edition__published"))
-    if country_ids is not None:
-        rows = rows.filter(country_id__in=country_ids)
-    newest = {}
-    for row in rows:
-        newest[row.country_id] = row
+    newest = _newest_ratings(as_of, country_ids)
     current, previous = _transition_index_inputs(
-        as_of, {cid: row.edition.published for cid, row in newest.items()}, methodology, country_ids)
+        as_of, {cid: row.edition_published for cid, row in newest.items()}, methodology, country_ids)
     result = {}
     for c in countries:
         row = newest.get(c.pk)
@@ -206,8 +237,8 @@ def _transition_inputs(as_of, methodology, countries, country_ids, forms, live_e
             country=c.code, as_of=as_of.isoformat(), indices=tuple(current.get(c.pk, ())),
             forms=tuple(forms.get(c.pk, ())), live=live_evidence.get(c.pk),
             previous_score=float(row.score) if has_score else None,
-            previous_source=(f"published score, {row.edition.code}" if has_score else
-                             f"published rating {row.rating}, {row.edition.code} (no score)" if row else ""),
+            previous_source=(f"published score, {row.edition_code}" if has_score else
+                             f"published rating {row.rating}, {row.edition_code} (no score)" if row else ""),
             previous_band=row.rating if row else None,
             previous_indices=tuple(previous.get(c.pk, ())) if has_score else ())
     return result
@@ -219,17 +250,18 @@ def _decimal(value):
 
 def scores_compute_all(*, as_of=None, version=methodology_config.ACTIVE_VERSION, country_ids=None,
                        actor=None, actor_label="scores_compute"):
-    """Compute and store every country's guiding score as of a date (today by default). A country with no
-    evidence in any stream gets no score. Recomputing the same date and version replaces those rows, except
-    the ones a rating proposal refers to, which are kept. Safe to run any number of times."""
+    """Compute and store every country's guiding score as of a date (today by default): the inputs of all
+    countries read by a few set-based queries (score_inputs), the pure engine run on them all at once, the rows
+    written in bulk in one transaction. A country with no evidence in any stream gets no score. Recomputing the
+    same date and version replaces those rows, except the ones a rating proposal refers to, which are kept.
+    Safe to run any number of times."""
     as_of = as_of or dt.date.today()
     methodology = methodology_config.load(version)
     inputs = score_inputs(as_of=as_of, methodology=methodology, country_ids=country_ids)
     rows, without = [], []
-    for country, item in inputs.items():
-        try:
-            result = engine.compute(item, methodology)
-        except engine.NoEvidence:
+    for country, result in engine.compute_all(inputs, methodology).items():
+        item = inputs[country]
+        if result is None:
             without.append(country.code)
             continue
         rows.append(GuidingScore(
@@ -243,12 +275,27 @@ def scores_compute_all(*, as_of=None, version=methodology_config.ACTIVE_VERSION,
         # A score that a proposal refers to is the evidence of that proposal: it stays, next to the new row
         # (latest_scores reads the newest), so a rerun never fails on it and never changes what was proposed.
         existing.exclude(pk__in=RatingProposal.objects.filter(score__isnull=False).values("score_id")).delete()
-        GuidingScore.objects.bulk_create(rows, batch_size=200)
+        _bulk_insert(rows)
         generation_bump()  # bulk_create sends no signal: cached country pages must show the new scores
         audit_event_record(action="ratings.scores_compute_all", actor=actor, actor_label=actor_label,
                            data={"as_of": as_of.isoformat(), "version": methodology.version,
                                  "scored": len(rows), "without_evidence": sorted(without)})
     return rows, without
+
+
+def _bulk_insert(rows):
+    """GuidingScore.objects.bulk_create, with the two JSON documents of each row passed as expressions: on
+    PostgreSQL, Django would otherwise send every column as one array (UNNEST), which psycopg quotes element
+    by element in Python (half a second for 200 rows of inputs and results); as expressions they are ordinary
+    parameters. The rows keep their plain values."""
+    documents = [(row.inputs, row.result) for row in rows]
+    for row, (inputs, result) in zip(rows, documents):
+        row.inputs, row.result = Value(inputs, output_field=JSONField()), Value(result, output_field=JSONField())
+    try:
+        GuidingScore.objects.bulk_create(rows, batch_size=200)
+    finally:
+        for row, (inputs, result) in zip(rows, documents):
+            row.inputs, row.result = inputs, result
 
 
 def score_recompute(score):
