@@ -246,7 +246,10 @@ class Incident(models.Model):
 
     class Meta:
         ordering = ["date", "pk"]
-        indexes = [models.Index(fields=["date"], name="incident_date")]  # date windows (Watchlist signals)
+        # Date windows (Watchlist signals, guiding scores' live evidence): on PostgreSQL the index also carries
+        # the update id, so counting a window's incidents per country never reads the wide incident rows
+        # (an index-only scan; SQLite has no covering indexes and gets the plain date index).
+        indexes = [models.Index(fields=["date"], include=["update", "id"], name="incident_date_update")]
 
     def __str__(self):
         return f"{self.update.country.code} {self.date}: {self.description[:40]}"
