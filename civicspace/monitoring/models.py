@@ -247,7 +247,7 @@ class Incident(models.Model):
     class Meta:
         ordering = ["date", "pk"]
         # Date windows (Watchlist signals, guiding scores' live evidence): on PostgreSQL the index also carries
-        # the update id, so counting a window's incidents per country never reads the wide incident rows
+        # the update and incident ids, so counting a window's incidents per country never reads the wide incident rows
         # (an index-only scan; SQLite has no covering indexes and gets the plain date index).
         indexes = [models.Index(fields=["date"], include=["update", "id"], name="incident_date_update")]
 
