@@ -7,7 +7,9 @@ the generation in its own transaction (apps.py), so the next request renders the
 shows at once, in every worker. PAGE_CACHE_SECONDS bounds how long an entry lives anyway (for writes that
 bypass model signals, such as QuerySet.update or raw SQL); 0 turns the cache off.
 
-The API uses the same cache through cache_public_get (api/urls.py), inside its rate limit.
+The API's answers are cached by ApiCacheMiddleware (first in MIDDLEWARE, after the API's rate limit: whole
+answers as (headers, body), keyed without Django's learned-header look-up), or by cache_public_get (api/urls.py)
+when that middleware is not installed.
 
 Never cached: signed-in users or anyone with a session cookie (nothing is even looked up for them), requests
 with a flash-message cookie, other methods than GET, the workspace, admin, accounts, data files and findings
