@@ -122,6 +122,87 @@ def test_the_api_is_cached_behind_its_rate_limit(settings, people):
     assert client.get("/api/v1/countries/KGZ").status_code == 429  # cached answers count too
 
 
+API_PATHS = ["/api/v1/updates?page_size=5&after=", "/api/v1/countries/KGZ", "/api/v1/countries/KGZ?lang=ru"]
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
+                    "Cross-Origin-Opener-Policy", "X-Frame-Options", "Access-Control-Allow-Origin")
+
+
+def _headers(response):
+    return [(name, value) for name, value in response.items() if name != HEADER]
+
+
+@pytest.mark.parametrize("extra", [{}, {"HTTP_ACCEPT_LANGUAGE": "ru"}, {"HTTP_COOKIE": "consent=1"}])
+@pytest.mark.parametrize("path", API_PATHS + ["detail"])
+def test_an_api_hit_is_its_miss_byte_for_byte(people, path, extra):
+    """ApiCacheMiddleware is first in MIDDLEWARE: a hit skips the security middleware, so it must carry the very
+    headers (in the same order) and body the whole stack gave the miss it was stored from."""
+    if path == "detail":
+        path = f"/api/v1/updates/{make_update(people, status=Status.PUBLISHED).pk}"
+    client = Client()
+    miss = client.get(path, **extra)
+    hit = client.get(path, **extra)
+    assert (miss.status_code, miss[HEADER], hit.status_code, hit[HEADER]) == (200, "miss", 200, "hit")
+    assert _headers(hit) == _headers(miss)
+    assert list(hit.items())[-1] == (HEADER, "hit")  # where the miss has its own
+    assert hit.content == miss.content and hit.cookies.output() == miss.cookies.output() == ""
+    for name in SECURITY_HEADERS + ("ETag", "Last-Modified", "Vary", "Content-Type", "Content-Length"):
+        assert hit[name], name
+    if "HTTP_ACCEPT_LANGUAGE" in extra:
+        assert hit["Content-Language"] == "ru"
+
+
+def test_the_api_key_has_the_headers_answers_vary_on():
+    client = Client()
+    path = "/api/v1/countries/KGZ"
+    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    russian = client.get(path, HTTP_ACCEPT_LANGUAGE="ru")
+    assert (english[HEADER], russian[HEADER]) == ("miss", "miss")  # not the English answer's headers
+    assert (english["Content-Language"], russian["Content-Language"]) == ("en", "ru")
+    assert client.get(path, HTTP_ACCEPT_LANGUAGE="ru")[HEADER] == "hit"
+    assert client.get(path, HTTP_ACCEPT_LANGUAGE="ru", HTTP_COOKIE="other=1")[HEADER] == "miss"
+    assert client.get(path, HTTP_HOST="localhost")[HEADER] == "miss"  # absolute URLs in the body
+    assert client.get(path, HTTP_HOST="evil.example").status_code == 400  # DisallowedHost, never cached
+
+
+def test_an_api_answer_that_varies_on_another_header_is_not_stored(rf):
+    from django.http import HttpResponse
+
+    from civicspace.pagecache.middleware import ApiCacheMiddleware
+
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        response = HttpResponse(b"{}", content_type="application/json")
+        response["Vary"] = "Accept-Language, Origin"  # not in the key: storing it could answer another Origin
+        return response
+
+    middleware = ApiCacheMiddleware(view)
+    for _ in range(2):
+        assert HEADER not in middleware(rf.get("/api/v1/countries/KGZ", HTTP_HOST="localhost"))
+    assert len(calls) == 2
+
+
+def test_api_refusals_and_304s_carry_the_security_headers(settings):
+    """A 429 or 405 is made before the look-up (the limit counts hits) and handed down to ApiChecksMiddleware, so
+    the security middleware wraps it; a 304 keeps the stored answer's headers except its body's."""
+    settings.API_RATE_LIMIT_PER_MINUTE = 3
+    client = Client()
+    first = client.get("/api/v1/countries/KGZ")
+    not_modified = client.get("/api/v1/countries/KGZ", HTTP_IF_NONE_MATCH=first["ETag"])
+    refused = client.post("/api/v1/countries/KGZ")  # refused before it is counted
+    assert client.get("/api/v1/countries/KGZ")[HEADER] == "hit"
+    limited = client.get("/api/v1/countries/KGZ")
+    assert (not_modified.status_code, refused.status_code, limited.status_code) == (304, 405, 429)
+    for response in (not_modified, refused, limited):
+        for name in SECURITY_HEADERS:
+            if name != "X-Frame-Options" or response is not_modified:  # refusals: as before, CSP frame-ancestors
+                assert response[name] == first[name], (response.status_code, name)
+    assert not_modified["ETag"] == first["ETag"] and not_modified["Last-Modified"] == first["Last-Modified"]
+    assert "Content-Type" not in not_modified and "Content-Length" not in not_modified
+    assert limited.json()["detail"].startswith("Too many requests") and limited["Retry-After"]
+
+
 def test_an_api_answer_changes_with_a_publication(people):
     update = make_update(people, status=Status.PUBLISHED)
     client = Client()
