@@ -1,6 +1,6 @@
 """What every API URL goes through, before django-ninja: CORS (open, read-only), the OPTIONS preflight, HEAD,
 the rate limit, and a JSON 500 without internals if anything escapes. The checks run in
-pagecache.middleware.ApiCacheMiddleware when it is installed (first in MIDDLEWARE: a cached answer skips the rest
+api/middleware.py ApiCacheMiddleware when it is installed (first in MIDDLEWARE: a cached answer skips the rest
 of the stack, after the rate limit; a refusal is returned by ApiChecksMiddleware, inside the security middleware),
 else in ApiChecksMiddleware or here."""
 import functools

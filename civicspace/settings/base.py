@@ -64,13 +64,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # The API's rate limit, then its cached answers: a hit is a whole earlier answer, security headers included,
-    # and skips everything below (civicspace/pagecache/middleware.py).
-    "civicspace.pagecache.middleware.ApiCacheMiddleware",
+    # and skips everything below (civicspace/api/middleware.py).
+    "civicspace.api.middleware.ApiCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The API's refusals (rate limit, 405, preflight), inside the security middleware.
-    "civicspace.pagecache.middleware.ApiChecksMiddleware",
+    "civicspace.api.middleware.ApiChecksMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

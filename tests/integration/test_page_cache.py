@@ -167,7 +167,7 @@ def test_the_api_key_has_the_headers_answers_vary_on():
 def test_an_api_answer_that_varies_on_another_header_is_not_stored(rf):
     from django.http import HttpResponse
 
-    from civicspace.pagecache.middleware import ApiCacheMiddleware
+    from civicspace.api.middleware import ApiCacheMiddleware
 
     calls = []
 
