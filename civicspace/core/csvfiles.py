@@ -65,24 +65,31 @@ def read_rows(path, required_columns, *, strip=True, max_bytes=MAX_FILE_BYTES):
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise CsvValidationError([RowError(name, line, "-", "contains a NUL character: this is not a CSV text file")])
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""))  # rows as lists, made into one dict each (DictReader's twice)
+    last = 0  # the last line read whole: a malformed line is the next one
     try:
-        header = reader.fieldnames or []
+        header = next(reader, [])
+        last = reader.line_num
         missing = [column for column in required_columns if column not in header]
         if missing:
             raise CsvValidationError(
                 [RowError(name, 1, column, "required column is missing from the header") for column in missing]
             )
-        for row in reader:
+        width = len(header)
+        for values in reader:
+            last = reader.line_num
+            if not values:  # a blank line, skipped as csv.DictReader does
+                continue
             # reader.line_num counts physical lines, so quoted newlines keep numbers right.
-            if None in row:
+            if len(values) > width:
                 raise CsvValidationError([RowError(name, reader.line_num, "-", "more values than columns")])
-            values = [value or "" for value in row.values()]  # a short line's missing values are None
+            if len(values) < width:  # a short line's missing values are empty
+                values += [""] * (width - len(values))
             if max(map(len, values), default=0) > MAX_FIELD_CHARS:  # the common case checked at C speed
-                for key, value in zip(row, values):
+                for key, value in zip(header, values):
                     if len(value) > MAX_FIELD_CHARS:
                         raise CsvValidationError([RowError(name, reader.line_num, key,
                                                            f"is longer than {MAX_FIELD_CHARS} characters")])
-            yield reader.line_num, dict(zip(row, [v.strip() for v in values] if strip else values))
+            yield reader.line_num, dict(zip(header, [v.strip() for v in values] if strip else values))
     except csv.Error as exc:
-        raise CsvValidationError([RowError(name, reader.line_num + 1, "-", f"malformed CSV: {exc}")]) from exc
+        raise CsvValidationError([RowError(name, last + 1, "-", f"malformed CSV: {exc}")]) from exc
