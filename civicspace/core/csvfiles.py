@@ -4,7 +4,7 @@ Importers validate every row first and collect every problem, then write all row
 nothing at all.
 """
 import csv
-import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ class CsvValidationError(Exception):
         super().__init__(f"{len(self.errors)} problem(s); nothing was imported:\n{lines}{more}")
 
 
+_LINES = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
 MAX_FILE_BYTES = 100 * 1024 * 1024  # far above any real import (all ratings since 2020 are under 1 MB)
 MAX_FIELD_CHARS = 10_000  # the longest value in the shipped reference data has under 300 characters
 
@@ -65,7 +66,10 @@ def read_rows(path, required_columns, *, strip=True, max_bytes=MAX_FILE_BYTES):
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise CsvValidationError([RowError(name, line, "-", "contains a NUL character: this is not a CSV text file")])
-    reader = csv.reader(io.StringIO(text, newline=""))  # rows as lists, made into one dict each (DictReader's twice)
+    # The lines as io.StringIO(text, newline="") gives them (ended by \r\n, \r or \n, kept), but as slices of the
+    # text: a StringIO holds its own copy of it, four bytes a character. Rows come as lists, made into one dict
+    # each (csv.DictReader makes two).
+    reader = csv.reader(match.group() for match in _LINES.finditer(text))
     last = 0  # the last line read whole: a malformed line is the next one
     try:
         header = next(reader, [])
