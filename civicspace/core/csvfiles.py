@@ -69,7 +69,7 @@ def read_rows(path, required_columns, *, strip=True, max_bytes=MAX_FILE_BYTES):
     # The lines as io.StringIO(text, newline="") gives them (ended by \r\n, \r or \n, kept), but as slices of the
     # text: a StringIO holds its own copy of it, four bytes a character. Rows come as lists, made into one dict
     # each (csv.DictReader makes two).
-    reader = csv.reader(match.group() for match in _LINES.finditer(text))
+    reader = csv.reader(map(re.Match.group, _LINES.finditer(text)))
     last = 0  # the last line read whole: a malformed line is the next one
     try:
         header = next(reader, [])
