@@ -4,7 +4,7 @@ Importers validate every row first and collect every problem, then write all row
 nothing at all.
 """
 import csv
-import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ class CsvValidationError(Exception):
         super().__init__(f"{len(self.errors)} problem(s); nothing was imported:\n{lines}{more}")
 
 
+_LINES = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
 MAX_FILE_BYTES = 100 * 1024 * 1024  # far above any real import (all ratings since 2020 are under 1 MB)
 MAX_FIELD_CHARS = 10_000  # the longest value in the shipped reference data has under 300 characters
 
@@ -65,24 +66,34 @@ def read_rows(path, required_columns, *, strip=True, max_bytes=MAX_FILE_BYTES):
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise CsvValidationError([RowError(name, line, "-", "contains a NUL character: this is not a CSV text file")])
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # The lines as io.StringIO(text, newline="") gives them (ended by \r\n, \r or \n, kept), but as slices of the
+    # text: a StringIO holds its own copy of it, four bytes a character. Rows come as lists, made into one dict
+    # each (csv.DictReader makes two).
+    reader = csv.reader(map(re.Match.group, _LINES.finditer(text)))
+    last = 0  # the last line read whole: a malformed line is the next one
     try:
-        header = reader.fieldnames or []
+        header = next(reader, [])
+        last = reader.line_num
         missing = [column for column in required_columns if column not in header]
         if missing:
             raise CsvValidationError(
                 [RowError(name, 1, column, "required column is missing from the header") for column in missing]
             )
-        for row in reader:
+        width = len(header)
+        for values in reader:
+            last = reader.line_num
+            if not values:  # a blank line, skipped as csv.DictReader does
+                continue
             # reader.line_num counts physical lines, so quoted newlines keep numbers right.
-            if None in row:
+            if len(values) > width:
                 raise CsvValidationError([RowError(name, reader.line_num, "-", "more values than columns")])
-            values = [value or "" for value in row.values()]  # a short line's missing values are None
+            if len(values) < width:  # a short line's missing values are empty
+                values += [""] * (width - len(values))
             if max(map(len, values), default=0) > MAX_FIELD_CHARS:  # the common case checked at C speed
-                for key, value in zip(row, values):
+                for key, value in zip(header, values):
                     if len(value) > MAX_FIELD_CHARS:
                         raise CsvValidationError([RowError(name, reader.line_num, key,
                                                            f"is longer than {MAX_FIELD_CHARS} characters")])
-            yield reader.line_num, dict(zip(row, [v.strip() for v in values] if strip else values))
+            yield reader.line_num, dict(zip(header, [v.strip() for v in values] if strip else values))
     except csv.Error as exc:
-        raise CsvValidationError([RowError(name, reader.line_num + 1, "-", f"malformed CSV: {exc}")]) from exc
+        raise CsvValidationError([RowError(name, last + 1, "-", f"malformed CSV: {exc}")]) from exc

@@ -44,6 +44,8 @@ def _adapter(field, connection):
     """The function turning a Python value of `field` into what the database driver takes (connection.ops)."""
     ops = connection.ops
     kind = field.get_internal_type()
+    if connection.vendor == "postgresql" and kind in ("DateField", "DateTimeField"):
+        return None  # the backend passes them unchanged; COPY's write_row dumps dates and datetimes itself
     if kind == "DateField":
         return ops.adapt_datefield_value
     if kind == "DateTimeField":
@@ -88,6 +90,12 @@ def bulk_insert(model, columns, rows, *, batch_size=5_000, using=None):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                if not adapters:  # nothing to adapt: each row straight to COPY
+                    write = copy.write_row
+                    for row in rows:
+                        write(row)
+                        written += 1
+                    return written
                 batch = []
                 for row in rows:
                     batch.append(row)

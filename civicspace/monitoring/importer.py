@@ -9,7 +9,7 @@ records the import.
 
 - The records belong to the importing organisation (the files' organisation columns are not read).
 - They come in as drafts unless the caller asks for `published` explicitly; published ones keep the file's
-  published_at (now when blank) and are marked for the search index (search.services.index_mark_dirty).
+  published_at (now when blank) and are marked for the search index (search.services.index_mark_dirty_many).
 - Ids in the files link the files together. With keep_ids the records keep them (refused where one is taken:
   moving a whole instance keeps its URLs); otherwise they get new ids. Each update's file id is kept in its
   import_key, so importing the same archive twice for the same organisation is refused line by line.
@@ -20,6 +20,7 @@ records the import.
   next edit. No public event (no alert) is sent: an archive is not news.
 """
 import datetime as dt
+import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,8 @@ from civicspace.core.csvfiles import CsvValidationError, RowError, read_rows
 from civicspace.core.text import clean_markdown
 from civicspace.core.upsert import bulk_insert, next_ids, reset_sequences
 from civicspace.countries.models import Country
-from civicspace.search.services import index_mark_dirty
+from civicspace.search.models import Kind
+from civicspace.search.services import index_mark_dirty_many
 
 from .models import Incident, Organisation, Source, Status, Term, TranslationStatus, Update, Victim, Vocabulary
 
@@ -156,23 +158,24 @@ def _text(row, column):
     return row.get(column, "")
 
 
-def _read(directory, filename, check, optional):
+def _stream(directory, filename, read_errors):
+    """(line, row) of one file as it is read (rows are not kept: the checks keep compact tuples). A file that
+    cannot be read (not UTF-8, a missing column, a malformed line) adds its error to read_errors and ends."""
     path = Path(directory) / filename
-    if optional and not path.exists():
-        return []
+    if filename != "updates.csv" and not path.exists():
+        return
+    codes = None
     try:
         # Text is kept exactly as written (a release's text comes back unchanged); codes, ids and dates are
         # read without surrounding spaces.
-        rows = list(read_rows(path, REQUIRED[filename], strip=False, max_bytes=MAX_FILE_BYTES))
-    except CsvValidationError as exc:
-        check.errors += exc.errors
-        return []
-    if rows:
-        codes = [key for key in rows[0][1] if not key.startswith(_TEXT)]
-        for _line, row in rows:
+        for line, row in read_rows(path, REQUIRED[filename], strip=False, max_bytes=MAX_FILE_BYTES):
+            if codes is None:
+                codes = [key for key in row if not key.startswith(_TEXT)]
             for key in codes:
                 row[key] = row[key].strip()
-    return rows
+            yield line, row
+    except CsvValidationError as exc:
+        read_errors += exc.errors
 
 
 _COLUMNS = {}
@@ -206,12 +209,25 @@ def records_import(*, directory, organisation, status=Status.DRAFT, keep_ids=Fal
     if status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}")
     directory = Path(directory)
-    check = _Checker()
     if not (directory / "updates.csv").exists():
         raise CsvValidationError([RowError("updates.csv", 0, "-", f"file not found in {directory}")])
-    files = {name: _read(directory, name, check, optional=name != "updates.csv") for name in FILES}
-    if check.errors:  # an unreadable file or a missing column: its lines cannot be checked
-        raise CsvValidationError(check.errors)
+    # The check allocates millions of small objects and frees none of them until it ends: the cyclic garbage
+    # collector's passes over them would cost more than the check itself (reference counting still frees).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _import(directory=directory, organisation=organisation, status=status, keep_ids=keep_ids,
+                       public_names=public_names, actor=actor, actor_label=actor_label)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _import(*, directory, organisation, status, keep_ids, public_names, actor, actor_label):
+    check = _Checker()
+    read_errors = []  # an unreadable file or a missing column: its lines cannot be checked (reported alone)
+    files = {name: _stream(directory, name, read_errors) for name in FILES}
+    seen_ids = {name: {} for name in FILES}  # {id: line} of each file
 
     terms = {(t.vocabulary, t.code): t.pk for t in Term.objects.only("pk", "vocabulary", "code")}
     countries = {code.upper(): pk for code, pk in Country.objects.values_list("code", "pk")}
@@ -221,7 +237,7 @@ def records_import(*, directory, organisation, status=Status.DRAFT, keep_ids=Fal
 
     # --- updates.csv -------------------------------------------------------------------------------------------
     name = "updates.csv"
-    updates, seen = {}, {}
+    updates, seen = {}, seen_ids[name]
     for line, row in files[name]:
         pk = check.identifier(name, line, row, "id", seen)
         code = row["country"].upper()
@@ -268,7 +284,7 @@ def records_import(*, directory, organisation, status=Status.DRAFT, keep_ids=Fal
 
     # --- sources.csv -------------------------------------------------------------------------------------------
     name = "sources.csv"
-    sources, seen = {}, {}
+    sources, seen = {}, seen_ids[name]
     for line, row in files[name]:
         pk = check.identifier(name, line, row, "id", seen)
         update = check.identifier(name, line, row, "update")
@@ -294,7 +310,7 @@ def records_import(*, directory, organisation, status=Status.DRAFT, keep_ids=Fal
 
     # --- incidents.csv -----------------------------------------------------------------------------------------
     name = "incidents.csv"
-    incidents, seen = {}, {}
+    incidents, seen = {}, seen_ids[name]
     for line, row in files[name]:
         pk = check.identifier(name, line, row, "id", seen)
         update_id = check.identifier(name, line, row, "update")
@@ -342,7 +358,7 @@ def records_import(*, directory, organisation, status=Status.DRAFT, keep_ids=Fal
 
     # --- victims.csv -------------------------------------------------------------------------------------------
     name = "victims.csv"
-    victims, seen = {}, {}
+    victims, seen = {}, seen_ids[name]
     for line, row in files[name]:
         pk = check.identifier(name, line, row, "id", seen)
         incident = check.identifier(name, line, row, "incident")
@@ -364,6 +380,8 @@ def records_import(*, directory, organisation, status=Status.DRAFT, keep_ids=Fal
         if pk is not None:
             victims[pk] = (incident, victim_type, count, names)
 
+    if read_errors:
+        raise CsvValidationError(sorted(read_errors, key=lambda e: FILES.index(e.path) if e.path in FILES else 9))
     if keep_ids:
         for model, rows, filename in ((Update, updates, "updates.csv"), (Source, sources, "sources.csv"),
                                       (Incident, incidents, "incidents.csv"), (Victim, victims, "victims.csv")):
@@ -371,7 +389,7 @@ def records_import(*, directory, organisation, status=Status.DRAFT, keep_ids=Fal
             if rows:  # the ids in the files' range (a long IN list costs more to build than to run)
                 taken = set(model.objects.filter(pk__gte=min(rows), pk__lte=max(rows))
                             .values_list("pk", flat=True).iterator(chunk_size=20_000)) & rows.keys()
-            lines = {pk: line for line, pk in _file_ids(files[filename])}
+            lines = seen_ids[filename]
             for pk in sorted(taken):
                 check.error(filename, lines.get(pk, 0), "id", f"id {pk} is already taken in this database")
     if check.errors:
@@ -382,15 +400,41 @@ def records_import(*, directory, organisation, status=Status.DRAFT, keep_ids=Fal
                   now=now, actor=actor, actor_label=actor_label, directory=directory)
 
 
-def _file_ids(rows):
-    for line, row in rows:
-        if row.get("id", "").isdigit():
-            yield line, int(row["id"])
-
-
 def _null(model, base):
     """The empty value of a translated column (modeltranslation makes them nullable)."""
     return {lang: None if model._meta.get_field(f"{base}_{lang}").null else "" for lang in LANGS}
+
+
+def _row_checks_in_bulk(updates, incidents, victims):
+    """PostgreSQL, for a role allowed to set session_replication_role: the database's own foreign-key checks
+    (one trigger query per written row and key, about a quarter of the import's time) are replaced by set-wise
+    ones of the same strength, and the caller writes with the triggers off (SET LOCAL session_replication_role
+    = replica, this transaction only). Every reference inside the files was checked line by line already and
+    is written in this transaction; the referenced countries and terms are locked FOR KEY SHARE here, as the
+    trigger would lock them (nobody deletes one before this transaction ends), and each one the rows name must
+    still exist. The organisation is locked FOR UPDATE by the caller. Returns whether the triggers may be off;
+    otherwise (SQLite, another role) the rows are written with the usual checks."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        if connection.pg_version >= 150000:
+            cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
+        else:
+            cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+        if not cursor.fetchone()[0]:
+            return False
+        used_countries = {u["country"] for u in updates.values()}
+        used_terms = {term for u in updates.values() for term in u["freedoms"]}
+        used_terms.update(term for i in incidents.values() for terms in i[7:10] for term in terms)
+        used_terms.update(v[1] for v in victims.values())
+        for model, used in ((Country, used_countries), (Term, used_terms)):
+            cursor.execute(f"SELECT id FROM {connection.ops.quote_name(model._meta.db_table)} FOR KEY SHARE")
+            missing = used - {pk for (pk,) in cursor.fetchall()}
+            if missing:  # deleted since the check read them: the import is refused, nothing is written
+                raise CsvValidationError([RowError("-", 0, "-", f"{model._meta.verbose_name} {sorted(missing)[:5]} "
+                                                                f"was deleted during the import")])
+    return True
 
 
 @transaction.atomic
@@ -405,6 +449,10 @@ def _write(*, organisation, status, keep_ids, public_names, updates, sources, in
         ids = {model: dict(zip(rows, next_ids(model, len(rows)))) for model, rows in
                ((Update, updates), (Source, sources), (Incident, incidents), (Victim, victims))}
     update_ids, source_ids, incident_ids = ids[Update], ids[Source], ids[Incident]
+    triggers_off = _row_checks_in_bulk(updates, incidents, victims)
+    if triggers_off:
+        with transaction.get_connection().cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
     published = status == Status.PUBLISHED
     status = str(status)
     default = settings.LANGUAGE_CODE
@@ -459,14 +507,14 @@ def _write(*, organisation, status, keep_ids, public_names, updates, sources, in
         Victim, ["id", "incident_id", "type_id", "count", "names", "names_sensitive"],
         ((ids[Victim][pk], incident_ids[v[0]], v[1], v[2], v[3], not (public_names and v[3]))
          for pk, v in victims.items()))
+    if triggers_off:  # the rows are written: everything after this is checked as usual
+        with transaction.get_connection().cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
     if keep_ids:
         reset_sequences([Update, Source, Incident, Victim])
     if published:
         # The search index follows (re-indexed when this transaction commits, or by `search_reindex --dirty`).
-        marked = Update()  # one instance, its pk changed: the service reads the pk at once
-        for pk in sorted(update_ids.values()):
-            marked.pk = pk
-            index_mark_dirty(marked)
+        index_mark_dirty_many(Kind.UPDATE, update_ids.values())
         report.published = sorted(update_ids.values())
     audit_event_record(action="monitoring.records_import", actor=actor, actor_label=actor_label,
                        target=organisation,

@@ -261,6 +261,35 @@ def index_mark_dirty(obj):
         transaction.on_commit(partial(_rebuild_marked, kind, pk, marked_at))
 
 
+def index_mark_dirty_many(kind, pks):
+    """index_mark_dirty for many records of one kind at once (a bulk import): one bulk insert of their marks
+    (an existing mark gets the new time). Once the transaction commits they are re-indexed in batches (unless
+    settings.SEARCH_INDEX_ON_COMMIT is False); a batch that fails keeps its marks for the job. Returns how
+    many records were marked."""
+    pks = sorted(set(pks))
+    if not pks:
+        return 0
+    marked_at = timezone.now()
+    DirtyRecord.objects.bulk_create([DirtyRecord(kind=kind, object_id=pk, marked_at=marked_at) for pk in pks],
+                                    update_conflicts=True, unique_fields=["kind", "object_id"],
+                                    update_fields=["marked_at"], batch_size=5_000)
+
+    def rebuild():
+        memo = {}
+        for start in range(0, len(pks), BATCH):
+            batch = pks[start:start + BATCH]
+            try:
+                index_rebuild_records(kind, batch, memo)
+                DirtyRecord.objects.filter(kind=kind, object_id__in=batch, marked_at=marked_at).delete()
+            except Exception:  # the change is committed; the job will index them
+                logger.exception("search: re-indexing %s %s..%s failed; left for search_reindex --dirty", kind,
+                                 batch[0], batch[-1])
+
+    if getattr(settings, "SEARCH_INDEX_ON_COMMIT", True):
+        transaction.on_commit(rebuild)
+    return len(pks)
+
+
 def _rebuild_marked(kind, pk, marked_at):
     try:
         _reindex(kind, pk)

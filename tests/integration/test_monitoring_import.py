@@ -217,3 +217,55 @@ def test_bulk_insert_writes_in_the_callers_transaction_and_sequences_move_on(db)
         reset_sequences([Organisation])
     assert written == 3 and Organisation.objects.filter(slug__startswith="bulk-").count() == 3
     assert Organisation.objects.create(slug="after", name="After").pk > max(start)
+
+
+def test_unreadable_files_are_named_alone_in_file_order(org, tmp_path):
+    # The files are read as they are checked: a malformed line late in one file and a missing column in another
+    # are both reported, and only they (the other files' lines cannot be checked against them).
+    _files(tmp_path, updates=[["3", "XXX", "2024-13-01", "de", "", "", "", "", "", "speech", "", ""]])
+    _write(tmp_path, "victims.csv", ["id", "incident"], [["21", "11"]])
+    with open(tmp_path / "incidents.csv", "a", encoding="utf-8", newline="") as fh:
+        fh.write('13,1,KGZ,2024-02-01,day,city,"Osh" x,,journalist_detained,,,,extra\n')
+    before = _counts()
+    with pytest.raises(CsvValidationError) as refused:
+        records_import(directory=tmp_path, organisation=org)
+    assert [str(e) for e in refused.value.errors] == [
+        "incidents.csv, line 4, field '-': more values than columns",
+        "victims.csv, line 1, field 'type': required column is missing from the header"]
+    assert _counts() == before
+
+
+def test_published_import_is_indexed_in_batches_when_it_commits(org, tmp_path, settings,
+                                                                django_capture_on_commit_callbacks):
+    from civicspace.search.models import Kind, SearchDocument
+
+    settings.SEARCH_INDEX_ON_COMMIT = True
+    _files(tmp_path)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        report = records_import(directory=tmp_path, organisation=org, status=Status.PUBLISHED)
+    assert len(callbacks) == 1  # one callback for all the published updates, not one each
+    first = Update.objects.get(pk=report.published[0])
+    assert SearchDocument.objects.filter(kind=Kind.UPDATE, object_id=first.pk).exists()
+    assert SearchDocument.objects.filter(kind=Kind.INCIDENT, parent_id=first.pk).exists()
+    assert not DirtyRecord.objects.filter(object_id__in=report.published).exists()
+
+
+def test_postgresql_row_triggers_are_off_only_for_the_rows_and_the_named_terms_must_exist(org, tmp_path):
+    from django.db import connection
+
+    from civicspace.monitoring.importer import _row_checks_in_bulk
+    from civicspace.monitoring.models import Term
+
+    _files(tmp_path)
+    records_import(directory=tmp_path, organisation=org)
+    if connection.vendor != "postgresql":
+        assert _row_checks_in_bulk({}, {}, {}) is False  # SQLite: the rows are written with the usual checks
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"  # back on after the import's rows, in the same transaction
+    gone = (Term.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+    country = Update.objects.filter(organisation=org).first().country_id
+    with pytest.raises(CsvValidationError) as refused, transaction.atomic():
+        _row_checks_in_bulk({1: {"country": country, "freedoms": [gone]}}, {}, {})
+    assert f"[{gone}] was deleted during the import" in str(refused.value)

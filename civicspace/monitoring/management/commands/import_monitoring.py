@@ -10,6 +10,8 @@ class Command(BaseCommand):
     help = ("Import monitoring records (updates, incidents, victims, sources) from the CSV files of a data "
             "release or files shaped like them: DIR/updates.csv and, when present, incidents.csv, victims.csv "
             "and sources.csv. Every line is validated first; all or nothing.")
+    # A data command, like migrate: the system checks (about a second at startup) are for `check` and runserver.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("directory", metavar="DIR")
