@@ -405,38 +405,6 @@ def _null(model, base):
     return {lang: None if model._meta.get_field(f"{base}_{lang}").null else "" for lang in LANGS}
 
 
-def _row_checks_in_bulk(updates, incidents, victims):
-    """PostgreSQL, for a role allowed to set session_replication_role: the database's own foreign-key checks
-    (one trigger query per written row and key, about a quarter of the import's time) are replaced by set-wise
-    ones of the same strength, and the caller writes with the triggers off (SET LOCAL session_replication_role
-    = replica, this transaction only). Every reference inside the files was checked line by line already and
-    is written in this transaction; the referenced countries and terms are locked FOR KEY SHARE here, as the
-    trigger would lock them (nobody deletes one before this transaction ends), and each one the rows name must
-    still exist. The organisation is locked FOR UPDATE by the caller. Returns whether the triggers may be off;
-    otherwise (SQLite, another role) the rows are written with the usual checks."""
-    connection = transaction.get_connection()
-    if connection.vendor != "postgresql":
-        return False
-    with connection.cursor() as cursor:
-        if connection.pg_version >= 150000:
-            cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
-        else:
-            cursor.execute("SELECT current_setting('is_superuser') = 'on'")
-        if not cursor.fetchone()[0]:
-            return False
-        used_countries = {u["country"] for u in updates.values()}
-        used_terms = {term for u in updates.values() for term in u["freedoms"]}
-        used_terms.update(term for i in incidents.values() for terms in i[7:10] for term in terms)
-        used_terms.update(v[1] for v in victims.values())
-        for model, used in ((Country, used_countries), (Term, used_terms)):
-            cursor.execute(f"SELECT id FROM {connection.ops.quote_name(model._meta.db_table)} FOR KEY SHARE")
-            missing = used - {pk for (pk,) in cursor.fetchall()}
-            if missing:  # deleted since the check read them: the import is refused, nothing is written
-                raise CsvValidationError([RowError("-", 0, "-", f"{model._meta.verbose_name} {sorted(missing)[:5]} "
-                                                                f"was deleted during the import")])
-    return True
-
-
 @transaction.atomic
 def _write(*, organisation, status, keep_ids, public_names, updates, sources, incidents, victims, key_prefix, now,
            actor, actor_label, directory):
@@ -449,10 +417,6 @@ def _write(*, organisation, status, keep_ids, public_names, updates, sources, in
         ids = {model: dict(zip(rows, next_ids(model, len(rows)))) for model, rows in
                ((Update, updates), (Source, sources), (Incident, incidents), (Victim, victims))}
     update_ids, source_ids, incident_ids = ids[Update], ids[Source], ids[Incident]
-    triggers_off = _row_checks_in_bulk(updates, incidents, victims)
-    if triggers_off:
-        with transaction.get_connection().cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = replica")
     published = status == Status.PUBLISHED
     status = str(status)
     default = settings.LANGUAGE_CODE
@@ -507,9 +471,6 @@ def _write(*, organisation, status, keep_ids, public_names, updates, sources, in
         Victim, ["id", "incident_id", "type_id", "count", "names", "names_sensitive"],
         ((ids[Victim][pk], incident_ids[v[0]], v[1], v[2], v[3], not (public_names and v[3]))
          for pk, v in victims.items()))
-    if triggers_off:  # the rows are written: everything after this is checked as usual
-        with transaction.get_connection().cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
     if keep_ids:
         reset_sequences([Update, Source, Incident, Victim])
     if published:
