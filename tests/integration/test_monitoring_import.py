@@ -248,24 +248,3 @@ def test_published_import_is_indexed_in_batches_when_it_commits(org, tmp_path, s
     assert SearchDocument.objects.filter(kind=Kind.UPDATE, object_id=first.pk).exists()
     assert SearchDocument.objects.filter(kind=Kind.INCIDENT, parent_id=first.pk).exists()
     assert not DirtyRecord.objects.filter(object_id__in=report.published).exists()
-
-
-def test_postgresql_row_triggers_are_off_only_for_the_rows_and_the_named_terms_must_exist(org, tmp_path):
-    from django.db import connection
-
-    from civicspace.monitoring.importer import _row_checks_in_bulk
-    from civicspace.monitoring.models import Term
-
-    _files(tmp_path)
-    records_import(directory=tmp_path, organisation=org)
-    if connection.vendor != "postgresql":
-        assert _row_checks_in_bulk({}, {}, {}) is False  # SQLite: the rows are written with the usual checks
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW session_replication_role")
-        assert cursor.fetchone()[0] == "origin"  # back on after the import's rows, in the same transaction
-    gone = (Term.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
-    country = Update.objects.filter(organisation=org).first().country_id
-    with pytest.raises(CsvValidationError) as refused, transaction.atomic():
-        _row_checks_in_bulk({1: {"country": country, "freedoms": [gone]}}, {}, {})
-    assert f"[{gone}] was deleted during the import" in str(refused.value)
