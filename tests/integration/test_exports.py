@@ -477,3 +477,15 @@ def test_a_repeated_primary_key_is_not_released(tmp_path, ordered):
     rows.insert(3, rows[2])
     with pytest.raises(services.ExportError, match="primary-key"):
         services.write_table(tmp_path, TRICKY, selectors.Rows(names, iter(rows), ordered=ordered))
+
+
+@pytest.mark.parametrize("body", [
+    None, "", "Plain paragraph.\n\nAnother one, with *emphasis* and a [link](https://example.org).",
+    "Before <!-- hidden note --> after", "A <b>tag</b> and <script>x()</script>", "a < b but > c",
+    "```\n<kept in a fence>\n```\nout <i>side</i>", "`<code>` inline", "<!-- only a comment -->",
+    "line\r\nbreaks\u2028and\x0bothers <br>", "-->", "<", "x <? y ?> z"])
+def test_update_bodies_are_cleaned_as_clean_markdown_cleans_them(body):
+    """The export skips clean_markdown for bodies without "<" (nothing in them to remove): same result."""
+    from civicspace.core.text import clean_markdown
+
+    assert selectors._clean_body(body) == (clean_markdown(body) or None)
