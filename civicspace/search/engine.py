@@ -93,13 +93,20 @@ class PostgresEngine(_Engine):
         return sql, params
 
     def insert(self, documents, memo=None):
-        """COPY the rows into a temporary table, then one INSERT … SELECT writes them with their vectors
-        computed by PostgreSQL (each row is written once, the GIN index updated once per row, from its
-        pending list). Call inside a transaction. `memo` is not needed: PostgreSQL stems in C."""
+        """Each distinct text's vector computed by PostgreSQL once (one query: the five languages' documents
+        of a record mostly show the same text in the same language, so a batch has about ten times fewer
+        distinct texts than documents), then the rows COPied into search_document with their vectors (each
+        row written once, the GIN index updated once per row, from its pending list). Call inside a
+        transaction. `memo` is not needed: PostgreSQL stems in C."""
         if not documents:
             return
-        values, params = self._configs_values()
         columns = ", ".join(COLUMNS)
+        groups, keys = {}, []
+        for doc in documents:
+            # An incident's title is its update's: shown, not searched.
+            key = (doc.text_language, "" if doc.kind == Kind.INCIDENT else doc.title, doc.text)
+            keys.append(groups.setdefault(key, len(groups)))
+        vectors = self.vectors(list(groups))
         bulk = len(documents) >= BULK_GIN_DOCUMENTS and self._may_merge_gin()
         with self.connection.cursor() as cursor:
             if bulk:
@@ -107,21 +114,28 @@ class PostgresEngine(_Engine):
                 # full: a larger list merges fewer, larger sorted runs. Merged before the transaction commits,
                 # so searches never read a long pending list.
                 cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
-            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS search_document_load ON COMMIT DROP AS "
-                           f"SELECT {columns} FROM search_document WITH NO DATA")
-            with cursor.cursor.copy(f"COPY search_document_load ({columns}) FROM STDIN") as copy:
-                for row in self.rows(documents):
-                    copy.write_row(row)
-            cursor.execute(
-                f"INSERT INTO search_document ({columns}, vector) SELECT {', '.join('s.' + c for c in COLUMNS)}, "
-                f"setweight(to_tsvector(c.cfg, CASE WHEN s.kind = '{Kind.INCIDENT}' THEN '' ELSE s.title END), 'A')"
-                " || setweight(to_tsvector(c.cfg, s.text), 'B') "
-                f"FROM search_document_load s JOIN (VALUES {values}) AS c(lang, cfg) ON c.lang = s.text_language",
-                params)
-            cursor.execute("TRUNCATE search_document_load")
+            # tsvector's text form reads back as the same tsvector.
+            with cursor.cursor.copy(f"COPY search_document ({columns}, vector) FROM STDIN") as copy:
+                for row, g in zip(self.rows(documents), keys):
+                    copy.write_row((*row, vectors[g]))
             if bulk:
                 cursor.execute("SELECT gin_clean_pending_list(to_regclass('search_document_vector'))")
                 cursor.execute("RESET gin_pending_list_limit")
+
+    def vectors(self, texts):
+        """The tsvectors (as text) of (text_language, title, text) triples: the title weighted 'A', the text
+        'B', each in its language's configuration."""
+        values, params = self._configs_values()
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT (setweight(to_tsvector(c.cfg, t.title), 'A') || setweight(to_tsvector(c.cfg, t.body), 'B'))"
+                "::text FROM unnest(%s::text[], %s::text[], %s::text[]) WITH ORDINALITY AS t(lang, title, body, n) "
+                f"JOIN (VALUES {values}) AS c(lang, cfg) ON c.lang = t.lang ORDER BY t.n",
+                [[t[0] for t in texts], [t[1] for t in texts], [t[2] for t in texts], *params])
+            vectors = [row[0] for row in cursor.fetchall()]
+        if len(vectors) != len(texts):  # a text language without a configuration row
+            raise ValueError("search: a document's text language is not one of the site's languages")
+        return vectors
 
     def _may_merge_gin(self):
         """gin_clean_pending_list is for superusers and the index's owner (who runs the migrations); anyone
