@@ -93,20 +93,18 @@ class PostgresEngine(_Engine):
         return sql, params
 
     def insert(self, documents, memo=None):
-        """Each distinct text's vector computed by PostgreSQL once (one query: the five languages' documents
-        of a record mostly show the same text in the same language, so a batch has about ten times fewer
-        distinct texts than documents), then the rows COPied into search_document with their vectors (each
-        row written once, the GIN index updated once per row, from its pending list). Call inside a
-        transaction. `memo` is not needed: PostgreSQL stems in C."""
+        """COPY the rows into a temporary table, then one INSERT … SELECT writes them with their vectors
+        computed by PostgreSQL (each row is written once, the GIN index updated once per row, from its
+        pending list). A vector is computed once per distinct text: the five languages' documents of a record
+        mostly show the same text in the same language, so a batch has about ten times fewer distinct
+        (language, title, text) than documents (`g` numbers them, `first` marks the row whose vector is
+        computed). Measured against COPying the vectors' text straight into search_document: slower
+        (PostgreSQL parses every row's vector text again). Call inside a transaction. `memo` is not needed:
+        PostgreSQL stems in C."""
         if not documents:
             return
+        values, params = self._configs_values()
         columns = ", ".join(COLUMNS)
-        groups, keys = {}, []
-        for doc in documents:
-            # An incident's title is its update's: shown, not searched.
-            key = (doc.text_language, "" if doc.kind == Kind.INCIDENT else doc.title, doc.text)
-            keys.append(groups.setdefault(key, len(groups)))
-        vectors = self.vectors(list(groups))
         bulk = len(documents) >= BULK_GIN_DOCUMENTS and self._may_merge_gin()
         with self.connection.cursor() as cursor:
             if bulk:
@@ -114,28 +112,32 @@ class PostgresEngine(_Engine):
                 # full: a larger list merges fewer, larger sorted runs. Merged before the transaction commits,
                 # so searches never read a long pending list.
                 cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
-            # tsvector's text form reads back as the same tsvector.
-            with cursor.cursor.copy(f"COPY search_document ({columns}, vector) FROM STDIN") as copy:
-                for row, g in zip(self.rows(documents), keys):
-                    copy.write_row((*row, vectors[g]))
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS search_document_load ON COMMIT DROP AS "
+                           f"SELECT {columns}, 0 AS g, true AS first FROM search_document WITH NO DATA")
+            groups = {}
+            with cursor.cursor.copy(f"COPY search_document_load ({columns}, g, first) FROM STDIN") as copy:
+                for doc, row in zip(documents, self.rows(documents)):
+                    key = (doc.text_language, "" if doc.kind == Kind.INCIDENT else doc.title, doc.text)
+                    g = groups.get(key)
+                    if g is None:
+                        g = groups[key] = len(groups)
+                        copy.write_row((*row, g, True))
+                    else:
+                        copy.write_row((*row, g, False))
+            # MATERIALIZED: each distinct vector computed once, never pulled up into the per-row select list.
+            cursor.execute(
+                "WITH v AS MATERIALIZED (SELECT s.g, "
+                f"setweight(to_tsvector(c.cfg, CASE WHEN s.kind = '{Kind.INCIDENT}' THEN '' ELSE s.title END), 'A')"
+                " || setweight(to_tsvector(c.cfg, s.text), 'B') AS vector "
+                f"FROM search_document_load s JOIN (VALUES {values}) AS c(lang, cfg) ON c.lang = s.text_language "
+                "WHERE s.first) "
+                f"INSERT INTO search_document ({columns}, vector) SELECT {', '.join('s.' + c for c in COLUMNS)}, "
+                "v.vector FROM search_document_load s JOIN v ON v.g = s.g",
+                params)
+            cursor.execute("TRUNCATE search_document_load")
             if bulk:
                 cursor.execute("SELECT gin_clean_pending_list(to_regclass('search_document_vector'))")
                 cursor.execute("RESET gin_pending_list_limit")
-
-    def vectors(self, texts):
-        """The tsvectors (as text) of (text_language, title, text) triples: the title weighted 'A', the text
-        'B', each in its language's configuration."""
-        values, params = self._configs_values()
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT (setweight(to_tsvector(c.cfg, t.title), 'A') || setweight(to_tsvector(c.cfg, t.body), 'B'))"
-                "::text FROM unnest(%s::text[], %s::text[], %s::text[]) WITH ORDINALITY AS t(lang, title, body, n) "
-                f"JOIN (VALUES {values}) AS c(lang, cfg) ON c.lang = t.lang ORDER BY t.n",
-                [[t[0] for t in texts], [t[1] for t in texts], [t[2] for t in texts], *params])
-            vectors = [row[0] for row in cursor.fetchall()]
-        if len(vectors) != len(texts):  # a text language without a configuration row
-            raise ValueError("search: a document's text language is not one of the site's languages")
-        return vectors
 
     def _may_merge_gin(self):
         """gin_clean_pending_list is for superusers and the index's owner (who runs the migrations); anyone
