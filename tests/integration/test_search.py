@@ -453,6 +453,33 @@ def test_the_bulk_rebuild_writes_what_one_record_at_a_time_writes(people):
             assert cursor.fetchone()[0] == 0
 
 
+def test_each_documents_index_entry_is_computed_from_its_own_text(people):
+    """The bulk rebuild computes each distinct text's index entry once for all documents that share it
+    (PostgreSQL: one vector per distinct (language, title, text)): every document still gets the entry of its
+    own text, as computed from its row alone."""
+    make_update(people, Status.PUBLISHED)
+    services.index_rebuild_all()
+    engine = services.get_engine()
+    with connection.cursor() as cursor:
+        if POSTGRES:
+            values, params = engine._configs_values()
+            cursor.execute(
+                "SELECT count(*), count(*) FILTER (WHERE d.vector IS DISTINCT FROM "
+                "setweight(to_tsvector(c.cfg, CASE WHEN d.kind = 'incident' THEN '' ELSE d.title END), 'A') || "
+                "setweight(to_tsvector(c.cfg, d.text), 'B')), count(DISTINCT d.vector::text) "
+                f"FROM search_document d JOIN (VALUES {values}) AS c(lang, cfg) ON c.lang = d.text_language", params)
+            total, different, distinct = cursor.fetchone()
+            assert total == SearchDocument.objects.count() and different == 0 and distinct > 1
+        else:
+            cursor.execute("SELECT d.kind, d.title, d.text, d.text_language, f.title, f.text FROM search_document d "
+                           "JOIN search_document_fts f ON f.rowid = d.id")
+            rows = cursor.fetchall()
+            assert len(rows) == SearchDocument.objects.count()
+            for kind, title, body, lang, fts_title, fts_text in rows:
+                assert fts_title == ("" if kind == Kind.INCIDENT else text.stemmed_text(title, lang))
+                assert fts_text == text.stemmed_text(body, lang)
+
+
 def test_a_publication_reindexes_its_own_record_only(people, django_capture_on_commit_callbacks):
     from civicspace.monitoring import services as monitoring
 
