@@ -537,6 +537,14 @@ def run(args):
     if not args.skip_alerts:
         report["alerts"] = bench_alerts(args.alerts_subscribers, args.alerts_send_limit)
 
+    # A section skipped in this run keeps the last run's numbers, marked with the run they come from.
+    previous = RESULTS / "latest.json"
+    if previous.exists() and args.label != "before":
+        last = json.loads(previous.read_text())
+        for key in ("mirror_sqlite", "alerts", "stack"):
+            if key not in report and isinstance(last.get(key), dict):
+                report[key] = {**last[key], "carried_from": last[key].get("carried_from")
+                               or f"{last.get('date', '')} {last.get('code', '')}"[:80]}
     report["duration_s"] = round(time.monotonic() - started, 1)
     (RESULTS / f"{args.label}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
