@@ -133,6 +133,21 @@ def floors_table(report, before=None):
     return lines + [""]
 
 
+def _import_line(imp):
+    rows = imp.get("rows", {})
+    if "import_s" in imp:  # the product's import (civicspace import_monitoring) of a release's files
+        line = (f"- import at scale {imp['scale']} ({rows.get('monitoring_update', 0):,} updates, "
+                f"{rows.get('monitoring_incident', 0):,} incidents, {rows.get('monitoring_victim', 0):,} victims): "
+                f"`civicspace import_monitoring` {imp['import_s']} s (peak RSS {imp.get('import_peak_rss_mb')} MB) vs "
+                f"{imp['native']} {imp['native_load_s']} s (ratio {_fmt(imp['ratio'])})")
+        if imp.get("generator_ratio") is not None:
+            line += f"; the generator's own load / native: {_fmt(imp['generator_ratio'])}"
+        return line
+    return (f"- import at scale {imp['scale']} ({rows['updates']:,} updates, {rows['incidents']:,} incidents): "
+            f"generator {imp['generator_load_s']} s vs {imp['native']} {imp['native_load_s']} s "
+            f"(ratio {_fmt(imp['ratio'])})")
+
+
 def render(report, before=None):
     m = report["machine"]
     lines = [
@@ -244,9 +259,7 @@ def render(report, before=None):
         imp = report.get(f"import_{vendor}")
         if imp:
             lines += [f"### Bulk import and export on {vendor}", "",
-                      f"- import at scale {imp['scale']} ({imp['rows']['updates']:,} updates, "
-                      f"{imp['rows']['incidents']:,} incidents): generator {imp['generator_load_s']} s vs "
-                      f"{imp['native']} {imp['native_load_s']} s (ratio {_fmt(imp['ratio'])})"]
+                      _import_line(imp)]
             for key in (f"export_{vendor}", f"export_full_{vendor}"):
                 exp = report.get(key)
                 if exp:
