@@ -353,8 +353,11 @@ def test_query_counts_are_pinned(client, people, django_assert_num_queries):
     published = Update.objects.filter(status=Status.PUBLISHED).count()
     with django_assert_num_queries(3):
         assert len(get(client, "/updates")["results"]) == min(20, published)
-    # with filters: one look-up per filter, and the full-text match (matching documents, their incidents).
-    with django_assert_num_queries(7):
+    # with filters: one look-up per filter, and the full-text match (matching documents, their incidents); on
+    # PostgreSQL one more: each language's tsquery, computed once so that languages stemming alike share a branch.
+    from django.db import connection
+
+    with django_assert_num_queries(7 if connection.vendor == "sqlite" else 8):
         assert len(get(client, "/updates?country=KGZ&freedom=expression&q=synthetic")["results"]) == 3
 
 
