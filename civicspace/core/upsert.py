@@ -1,5 +1,7 @@
 """Writes for loaders and importers: idempotent upserts for reference data (a second load of the same data
 changes and reports nothing), and bulk inserts of validated rows (COPY on PostgreSQL, executemany on SQLite)."""
+import contextlib
+import gc
 from dataclasses import dataclass
 
 
@@ -177,3 +179,19 @@ def reset_sequences(models, *, using=None):
             last_value, is_called = cursor.fetchone()
             if largest > last_value or (largest == last_value and not is_called):
                 cursor.execute("SELECT setval(%s, %s)", [sequence, largest])
+
+
+@contextlib.contextmanager
+def without_cyclic_gc():
+    """For bulk work that allocates hundreds of thousands of small objects and frees none until it ends (an
+    import's checks, an index batch): each allocation burst made Python's cyclic collector walk the whole heap
+    again, costing more than the work. Reference counting still frees as usual; the collector is turned on
+    again only by whoever turned it off (process-wide: for bulk paths, not per request)."""
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

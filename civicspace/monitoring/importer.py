@@ -20,7 +20,6 @@ records the import.
   next edit. No public event (no alert) is sent: an archive is not news.
 """
 import datetime as dt
-import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,7 @@ from django.utils import timezone
 from civicspace.audit.services import audit_event_record
 from civicspace.core.csvfiles import CsvValidationError, RowError, read_rows
 from civicspace.core.text import clean_markdown
-from civicspace.core.upsert import bulk_insert, next_ids, reset_sequences
+from civicspace.core.upsert import bulk_insert, next_ids, reset_sequences, without_cyclic_gc
 from civicspace.countries.models import Country
 from civicspace.search.models import Kind
 from civicspace.search.services import index_mark_dirty_many
@@ -211,16 +210,9 @@ def records_import(*, directory, organisation, status=Status.DRAFT, keep_ids=Fal
     directory = Path(directory)
     if not (directory / "updates.csv").exists():
         raise CsvValidationError([RowError("updates.csv", 0, "-", f"file not found in {directory}")])
-    # The check allocates millions of small objects and frees none of them until it ends: the cyclic garbage
-    # collector's passes over them would cost more than the check itself (reference counting still frees).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with without_cyclic_gc():  # the check allocates millions of small objects (core/upsert.py)
         return _import(directory=directory, organisation=organisation, status=status, keep_ids=keep_ids,
                        public_names=public_names, actor=actor, actor_label=actor_label)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _import(*, directory, organisation, status, keep_ids, public_names, actor, actor_label):

@@ -17,7 +17,6 @@ index when it is re-indexed.
 import contextlib
 import copy
 import functools
-import gc
 import html
 import logging
 import re
@@ -33,6 +32,7 @@ from django.utils.html import strip_tags
 from civicspace.legislation.models import Bill, BillSource, StageEvent
 from civicspace.legislation.selectors import bills_with_stage
 from civicspace.core.text import public_text, render_markdown
+from civicspace.core.upsert import without_cyclic_gc
 from civicspace.monitoring.models import Incident, Update
 from civicspace.monitoring.selectors import incident_text as following_text
 from civicspace.monitoring.selectors import update_text
@@ -229,27 +229,12 @@ def index_rebuild_records(kind, pks, memo=None):
         SearchDocument.objects.filter(kind=kind, object_id__in=pks).delete()
         if kind == Kind.UPDATE:
             SearchDocument.objects.filter(kind=Kind.INCIDENT, parent_id__in=pks).delete()
-        with _without_cyclic_gc():
+        # A batch: the collector off while it is built (core/upsert.py); one record (a web request): left on.
+        with without_cyclic_gc() if len(pks) > 1 else contextlib.nullcontext():
             documents = _documents(kind, pks)
             get_engine().insert(documents, memo)
         index_changed.send(sender=SearchDocument)
     return len(documents)
-
-
-@contextlib.contextmanager
-def _without_cyclic_gc():
-    """A batch makes tens of thousands of small objects (documents, rows), none in a reference cycle, and each
-    allocation burst made Python's cyclic collector walk the whole heap again (measured: a sixth of the Python
-    part of a rebuild, most of the rows' preparation). Reference counting frees them as usual; the collector
-    is off for the batch only, and turned on again only by whoever turned it off."""
-    enabled = gc.isenabled()
-    if enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _reindex(kind, pk):
