@@ -50,7 +50,7 @@ class EndpointForm(forms.ModelForm):
 
     class Meta:
         model = WebhookEndpoint
-        fields = ("name", "owner_email", "url", "event_types", "active", "secret")
+        fields = ("name", "owner_email", "language", "url", "event_types", "active", "secret")
 
     def clean_url(self):
         from .webhooks import endpoint_address

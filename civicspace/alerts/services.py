@@ -292,7 +292,8 @@ def subscriber_export(*, email):
     data["webhook_requests"] = [{"name": r.name, "url": r.url, "event_types": r.event_types, "language": r.language,
                                  "created_at": r.created_at.isoformat()} for r in requests]
     data["webhook_endpoints"] = [{"name": e.name, "url": e.url, "event_types": e.event_types, "active": e.active,
-                                  "created_at": e.created_at.isoformat()} for e in endpoints]
+                                  "language": e.language, "created_at": e.created_at.isoformat()}
+                                 for e in endpoints]
     data["emails"] = [{"subject": e.subject, "status": e.status, "created_at": e.created_at.isoformat()}
                       for e in OutgoingEmail.objects.filter(to__iexact=email, key__startswith="alerts:")
                       .order_by("created_at")]
@@ -458,14 +459,18 @@ def webhook_request_expiry():
 
 
 @transaction.atomic
-def webhook_requests_expire():
+def webhook_requests_expire(*, now=None, actor_label="expiry"):
     """Unconfirmed webhook requests older than the link's life are deleted with their confirmation e-mails (the
-    address was never confirmed: nothing about it is kept). Returns how many."""
+    address was never confirmed: nothing about it is kept; the audit event names only the ids, as
+    corrections.requests_expired_delete does). Returns how many."""
     expired = list(WebhookRequest.objects.select_for_update()
-                   .filter(created_at__lt=timezone.now() - webhook_request_expiry()).values_list("pk", flat=True))
+                   .filter(created_at__lt=(now or timezone.now()) - webhook_request_expiry())
+                   .values_list("pk", flat=True))
     if expired:
         OutgoingEmail.objects.filter(key__in=[f"alerts:webhook-request:{pk}" for pk in expired]).delete()
         WebhookRequest.objects.filter(pk__in=expired).delete()
+        audit_event_record(action="alerts.webhook_requests_expire", actor=None, actor_label=actor_label,
+                           data={"requests": expired})
     return len(expired)
 
 

@@ -122,7 +122,6 @@ def state_write(out, *, meta, pages, redirects, filters, position):
              "pages": entries}
     state_path(out).write_text(json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
                                encoding="utf-8")
-    (Path(out) / STATE).unlink(missing_ok=True)  # where builds before 2026-12 left it: inside the published folder
 
 
 def state_read(out):

@@ -337,7 +337,7 @@ def test_an_addresss_webhooks_are_in_its_export_and_erased_with_it(people, setti
     call_command("alerts_subscriber", "--export", "owner@test.invalid", stdout=out)
     data = json.loads(out.getvalue())
     assert data["subscribed"] is False
-    assert [e["url"] for e in data["webhook_endpoints"]] == ["https://127.0.0.1/hook"]
+    assert [(e["url"], e["language"]) for e in data["webhook_endpoints"]] == [("https://127.0.0.1/hook", "en")]
     assert [r["url"] for r in data["webhook_requests"]] == ["https://127.0.0.1/asked"]
     call_command("alerts_subscriber", "--delete", "owner@test.invalid", stdout=io.StringIO())
     assert not WebhookEndpoint.objects.filter(pk=owned.pk).exists()

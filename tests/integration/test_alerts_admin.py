@@ -2,6 +2,8 @@
 (password, then the authenticator code): replaying a webhook delivery from the delivery log and deleting a
 subscriber (the address and its alert e-mails erased). Each writes its audit event; someone who is not an
 administrator is refused and nothing changes."""
+import re
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -145,3 +147,15 @@ def test_someone_not_an_administrator_can_neither_replay_nor_delete(role, people
     assert delivery.state == "failed" and len(receiver.requests) == 1
     assert Subscriber.objects.filter(pk=reader.pk, confirmed_at__lte=timezone.now()).exists()
     assert AuditEvent.objects.count() == audit
+
+
+def test_an_administrator_chooses_an_endpoints_language_in_the_admin(admin, settings):
+    """The owner's language (their "webhook disabled" e-mail is written in it) is set on the endpoint form."""
+    settings.ALERTS_WEBHOOK_ALLOW_PRIVATE = True
+    client = signed_in(admin)
+    response = client.post("/en/admin/alerts/webhookendpoint/add/", {
+        "name": "Desk (test)", "owner_email": "desk@test.invalid", "language": "fr",
+        "url": "https://127.0.0.1/hook", "active": "on", "secret": "whsec_dGVzdC1zZWNyZXQtdGVzdC1zZWNyZXQtdGVzdA=="})
+    errors = re.findall(r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S)
+    assert response.status_code == 302, errors
+    assert WebhookEndpoint.objects.get(name="Desk (test)").language == "fr"

@@ -207,11 +207,16 @@ def test_an_expired_link_creates_nothing_and_a_disabled_endpoint_is_reactivated_
     assert not WebhookEndpoint.objects.exists()
     # The every-minute command deletes the expired request and its confirmation e-mail; a fresh one stays.
     fresh = WebhookRequest.objects.create(email="fresh@test.invalid", url=receiver.url)
+    expired = list(WebhookRequest.objects.exclude(pk=fresh.pk).values_list("pk", flat=True))
     out = io.StringIO()
     call_command("alerts_webhooks", "--retry-due", stdout=out)
     assert "1 unconfirmed webhook request(s) expired" in out.getvalue()
     assert list(WebhookRequest.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert not OutgoingEmail.objects.filter(to="slow@test.invalid").exists()
+    from civicspace.audit.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="alerts.webhook_requests_expire")  # ids only, no address
+    assert event.data == {"requests": expired} and "slow@" not in str(event.data)
     endpoint = WebhookEndpoint.objects.create(name="Off (test)", owner_email="off@test.invalid", url=receiver.url,
                                               manage_token="off-manage-token-test", active=False,
                                               consecutive_failures=10, disabled_at=timezone.now(),
