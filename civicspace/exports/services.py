@@ -675,12 +675,12 @@ def _rating_sources(rows):
         for url, eds in sorted(editions_by_url.items())]
 
 
-def build_descriptor(directory, *, version, created, tables, digests=None):
-    """The datapackage.json; `digests`: {file name: (bytes, sha256)} already measured (else read here)."""
+def build_descriptor(directory, *, version, created, tables, digests):
+    """The datapackage.json; `digests`: {file name: (bytes, sha256)} measured as the files were written."""
     resources = []
     for table in codebook.TABLES:
         path = directory / f"{table.name}.csv"
-        size, sha256 = (digests or {}).get(path.name) or (path.stat().st_size, _sha256(path))
+        size, sha256 = digests[path.name]  # computed by the zip's thread as each file was written
         resource = {
             "name": table.name, "title": table.title, "description": table.description,
             "path": path.name, "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
@@ -837,6 +837,7 @@ def _read_transaction():
     block every writer, or wait for one) for as long as it runs; a deferred transaction's first read pins a
     snapshot (WAL) without it. On PostgreSQL, repeatable read."""
     outermost = not connection.in_atomic_block
+    connection.ensure_connection()  # Django sets transaction_mode when it connects: a fresh command has not yet
     mode = getattr(connection, "transaction_mode", None)
     if outermost and connection.vendor == "sqlite" and mode is not None:
         connection.transaction_mode = "DEFERRED"

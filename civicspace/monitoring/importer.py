@@ -92,7 +92,7 @@ class _Checker:
         if not text:
             self.error(name, line, column, "is empty")
             return None
-        if not text.isdigit() or int(text) < 1:
+        if not (text.isascii() and text.isdigit()) or int(text) < 1:
             self.error(name, line, column, f"'{text}' is not a positive whole number")
             return None
         value = int(text)
@@ -125,6 +125,18 @@ class _Checker:
             self.error(name, line, column, f"'{text}' is not one of: {', '.join(allowed)}")
             return None
         return text
+
+    def flag(self, name, line, row, column):
+        """An optional yes/no column: true, false, 1, 0, yes, no (any case) or empty (None: not said)."""
+        text = row.get(column, "").lower()
+        if not text:
+            return None
+        if text in ("true", "1", "yes"):
+            return True
+        if text in ("false", "0", "no"):
+            return False
+        self.error(name, line, column, f"'{row[column]}' is not one of: true, false")
+        return None
 
     def length(self, name, line, column, text, limit):
         if len(text) > limit:
@@ -169,7 +181,9 @@ def _stream(directory, filename, read_errors):
         # read without surrounding spaces.
         for line, row in read_rows(path, REQUIRED[filename], strip=False, max_bytes=MAX_FILE_BYTES):
             if codes is None:
-                codes = [key for key in row if not key.startswith(_TEXT)]
+                # Free text: a _TEXT column or one of its translations (not place_precision, a code).
+                codes = [key for key in row if key not in _TEXT
+                         and not (key[:-3] in _TEXT and key[-3] == "_" and key[-2:] in LANGS)]
             for key in codes:
                 row[key] = row[key].strip()
             yield line, row
@@ -297,8 +311,10 @@ def _import(*, directory, organisation, status, keep_ids, public_names, actor, a
             except ValidationError:
                 check.error(name, line, "url", f"'{url[:100]}' is not a web address (http or https)")
         language = check.choice(name, line, row, "language", LANGS, default="")
+        # A file that marks a source confidential (an organisation's own archive) keeps it so: never published.
+        confidential = bool(check.flag(name, line, row, "confidential"))
         if pk is not None:
-            sources[pk] = (update, title, publisher, date, url, language or "")
+            sources[pk] = (update, title, publisher, date, url, language or "", confidential)
 
     # --- incidents.csv -----------------------------------------------------------------------------------------
     name = "incidents.csv"
@@ -337,7 +353,7 @@ def _import(*, directory, organisation, status, keep_ids, public_names, actor, a
         for text in (t.strip() for t in _text(row, "sources").split(";")):
             if not text:
                 continue
-            source = sources.get(int(text)) if text.isdigit() else None
+            source = sources.get(int(text)) if text.isascii() and text.isdigit() else None
             if source is None:
                 check.error(name, line, "sources", f"source {text} is not in sources.csv")
             elif source[0] != update_id:
@@ -364,32 +380,40 @@ def _import(*, directory, organisation, status, keep_ids, public_names, actor, a
         count = None
         text = _text(row, "count")
         if text:
-            if text.isdigit():
+            if text.isascii() and text.isdigit():
                 count = int(text)
             else:
                 check.error(name, line, "count", f"'{text}' is not a whole number of victims")
         names = "\n".join(n.strip() for n in _text(row, "names").split(";") if n.strip())
+        # Names are sensitive unless --public-names says the files are a public release and the line does not
+        # mark them sensitive itself.
+        sensitive = check.flag(name, line, row, "names_sensitive")
         if pk is not None:
-            victims[pk] = (incident, victim_type, count, names)
+            victims[pk] = (incident, victim_type, count, names, bool(sensitive) or not (public_names and names))
 
     if read_errors:
         raise CsvValidationError(sorted(read_errors, key=lambda e: FILES.index(e.path) if e.path in FILES else 9))
     if keep_ids:
         for model, rows, filename in ((Update, updates, "updates.csv"), (Source, sources, "sources.csv"),
                                       (Incident, incidents, "incidents.csv"), (Victim, victims, "victims.csv")):
-            taken = set()
-            if rows:  # the ids in the files' range (a long IN list costs more to build than to run)
-                taken = set(model.objects.filter(pk__gte=min(rows), pk__lte=max(rows))
-                            .values_list("pk", flat=True).iterator(chunk_size=20_000)) & rows.keys()
             lines = seen_ids[filename]
-            for pk in sorted(taken):
+            for pk in sorted(_taken_ids(model, rows)):
                 check.error(filename, lines.get(pk, 0), "id", f"id {pk} is already taken in this database")
     if check.errors:
         raise CsvValidationError(sorted(check.errors, key=lambda e: (FILES.index(e.path) if e.path in FILES else 9,
                                                                      e.line)))
-    return _write(organisation=organisation, status=status, keep_ids=keep_ids, public_names=public_names,
+    return _write(organisation=organisation, status=status, keep_ids=keep_ids,
                   updates=updates, sources=sources, incidents=incidents, victims=victims, key_prefix=key_prefix,
                   now=now, actor=actor, actor_label=actor_label, directory=directory)
+
+
+def _taken_ids(model, rows):
+    """The ids of `rows` ({id: ...}) already in the model's table: read over the files' range (a long IN list
+    costs more to build than to run)."""
+    if not rows:
+        return set()
+    return set(model.objects.filter(pk__gte=min(rows), pk__lte=max(rows))
+               .values_list("pk", flat=True).iterator(chunk_size=20_000)) & rows.keys()
 
 
 def _null(model, base):
@@ -398,9 +422,23 @@ def _null(model, base):
 
 
 @transaction.atomic
-def _write(*, organisation, status, keep_ids, public_names, updates, sources, incidents, victims, key_prefix, now,
+def _write(*, organisation, status, keep_ids, updates, sources, incidents, victims, key_prefix, now,
            actor, actor_label, directory):
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    # Checked again under the organisation's lock: another import of the same files, or of the same ids, may have
+    # committed between the line-by-line check and this transaction (a second run of the command, say).
+    meanwhile = []
+    wanted = {f"{key_prefix}{pk}" for pk in updates}
+    if wanted & set(Update.objects.filter(import_key__startswith=key_prefix).values_list("import_key", flat=True)):
+        meanwhile.append(RowError("updates.csv", 0, "id", "another import of these updates for this organisation "
+                                                          "finished meanwhile"))
+    if keep_ids:
+        for model, rows, filename in ((Update, updates, "updates.csv"), (Source, sources, "sources.csv"),
+                                      (Incident, incidents, "incidents.csv"), (Victim, victims, "victims.csv")):
+            if _taken_ids(model, rows):
+                meanwhile.append(RowError(filename, 0, "id", "ids in this file were taken meanwhile"))
+    if meanwhile:
+        raise CsvValidationError(meanwhile)
     report = ImportReport()
     if keep_ids:
         ids = {model: {pk: pk for pk in rows} for model, rows in
@@ -441,7 +479,7 @@ def _write(*, organisation, status, keep_ids, public_names, updates, sources, in
     report.sources = bulk_insert(
         Source, ["id", "update_id", "title", "publisher", "date", "url", "language", "confidential", "note",
                  "version"],
-        ((source_ids[pk], update_ids[s[0]], *s[1:], False, "", 1) for pk, s in sources.items()))
+        ((source_ids[pk], update_ids[s[0]], *s[1:], "", 1) for pk, s in sources.items()))
 
     def incident_rows():
         for pk, i in incidents.items():
@@ -461,8 +499,7 @@ def _write(*, organisation, status, keep_ids, public_names, updates, sources, in
              for pk, i in incidents.items() for value in i[index]))
     report.victims = bulk_insert(
         Victim, ["id", "incident_id", "type_id", "count", "names", "names_sensitive"],
-        ((ids[Victim][pk], incident_ids[v[0]], v[1], v[2], v[3], not (public_names and v[3]))
-         for pk, v in victims.items()))
+        ((ids[Victim][pk], incident_ids[v[0]], *v[1:]) for pk, v in victims.items()))
     if keep_ids:
         reset_sequences([Update, Source, Incident, Victim])
     if published:

@@ -489,3 +489,4 @@ def test_update_bodies_are_cleaned_as_clean_markdown_cleans_them(body):
     from civicspace.core.text import clean_markdown
 
     assert selectors._clean_body(body) == (clean_markdown(body) or None)
+

@@ -248,3 +248,51 @@ def test_published_import_is_indexed_in_batches_when_it_commits(org, tmp_path, s
     assert SearchDocument.objects.filter(kind=Kind.UPDATE, object_id=first.pk).exists()
     assert SearchDocument.objects.filter(kind=Kind.INCIDENT, parent_id=first.pk).exists()
     assert not DirtyRecord.objects.filter(object_id__in=report.published).exists()
+
+
+def test_confidential_sources_and_sensitive_names_in_the_files_stay_so(org, tmp_path):
+    """An organisation's own archive may mark a source confidential or names sensitive: that holds even when the
+    import is published with --public-names; a flag that is not yes/no is named and nothing is written."""
+    _files(tmp_path)
+    _write(tmp_path, "sources.csv", ["id", "update", "title", "publisher", "date", "url", "language", "confidential"],
+           [["7", "1", "A report", "CPJ", "2024-03-01", "https://example.org/r", "en", "true"],
+            ["8", "1", "A public one", "CPJ", "2024-03-01", "https://example.org/p", "en", ""]])
+    _write(tmp_path, "victims.csv", ["id", "incident", "vocabulary", "type", "count", "names", "names_sensitive"],
+           [["21", "11", "victim", "journalist", "3", "A. Person", "yes"],
+            ["22", "11", "victim", "journalist", "1", "C. Person", ""]])
+    records_import(directory=tmp_path, organisation=org, status=Status.PUBLISHED, public_names=True)
+    assert dict(Source.objects.filter(update__organisation=org).values_list("title", "confidential")) == {
+        "A report": True, "A public one": False}
+    assert dict(Victim.objects.filter(incident__update__organisation=org).values_list("names", "names_sensitive")) \
+        == {"A. Person": True, "C. Person": False}
+
+
+def test_a_flag_that_is_not_yes_or_no_is_named(org, tmp_path):
+    _files(tmp_path)
+    _write(tmp_path, "sources.csv", ["id", "update", "title", "publisher", "date", "url", "language", "confidential"],
+           [["7", "1", "A report", "CPJ", "2024-03-01", "https://example.org/r", "en", "maybe"]])
+    before = _counts()
+    with pytest.raises(CsvValidationError) as refused:
+        records_import(directory=tmp_path, organisation=org)
+    assert "sources.csv, line 2, field 'confidential': 'maybe' is not one of: true, false" in str(refused.value)
+    assert _counts() == before
+
+
+def test_an_import_that_finished_meanwhile_is_found_under_the_lock(org, tmp_path, monkeypatch):
+    """Two runs of the same import: the second passed its line checks before the first committed; under the
+    organisation's lock it finds the first's records and writes nothing."""
+    from civicspace.monitoring import importer
+
+    _files(tmp_path)
+    write = importer._write
+
+    def racing(**kwargs):
+        monkeypatch.setattr(importer, "_write", write)
+        records_import(directory=tmp_path, organisation=org)  # the other run, committed first
+        return write(**kwargs)
+
+    monkeypatch.setattr(importer, "_write", racing)
+    with pytest.raises(CsvValidationError) as refused:
+        records_import(directory=tmp_path, organisation=org)
+    assert "another import of these updates for this organisation finished meanwhile" in str(refused.value)
+    assert Update.objects.filter(organisation=org).count() == 2  # the first run's two, not four
