@@ -28,6 +28,7 @@ Inside a transaction that bumped the generation and has not committed yet (a req
 suite's per-test transaction), this connection reads the row itself: it sees its own change at once.
 """
 import hashlib
+import logging
 import os
 import time
 from pathlib import Path
@@ -37,6 +38,8 @@ from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 
 from .models import PublicationGeneration
+
+logger = logging.getLogger(__name__)
 
 TABLE = PublicationGeneration._meta.db_table
 CACHE_KEY = "pagecache:generation"
@@ -188,7 +191,16 @@ def publish_generation(using=None):
                 cursor.execute(f"UPDATE {TABLE} SET value = value WHERE id = 1")
                 cursor.execute(f"SELECT value FROM {TABLE} WHERE id = 1")
             row = cursor.fetchone()
-        store.put(row[0] if row else None)
+        try:
+            store.put(row[0] if row else None)
+        except Exception:  # Redis or the file system failing after the publication committed
+            # An empty store is refilled from the database by the next reader: better than the old generation.
+            logger.exception("page cache: could not store generation %s; emptying the store", row)
+            try:
+                store.put(None)
+            except Exception:
+                logger.exception("page cache: could not empty the generation store either (pages may be stale "
+                                 "for PAGE_CACHE_SECONDS)")
 
 
 def _publish_pending(connection):
@@ -216,7 +228,9 @@ def generation_bump():
     current = set(connection.savepoint_ids)
     if not any(func is _publish_default and set(sids) <= current for sids, func, _robust in
                connection.run_on_commit):
-        transaction.on_commit(_publish_default, using=DEFAULT_DB_ALIAS)
+        # robust: the publication has committed; a failing store must not turn its request into a 500 nor skip
+        # the other commit hooks (the search index's).
+        transaction.on_commit(_publish_default, using=DEFAULT_DB_ALIAS, robust=True)
 
 
 def served_generation():

@@ -113,8 +113,8 @@ def search(q, *, lang, filters=None, page=1, per_page=PER_PAGE):
     alternatives, -word to exclude. `filters` takes the updates list's filters (country, region, freedom,
     violation, victim as model instances; date_from, date_to) and `kind` (update, incident or bill).
     Returns a Django Page whose object_list is SearchResult items (page.paginator.count is the total); a page
-    number out of range gives the last page, as Paginator.get_page does. Nothing to search for (an empty
-    query, or only exclusions) is an empty page. Never raises on any `q`.
+    number past the end gives the last page, as Paginator.get_page does, and one below 1 the first. Nothing to
+    search for (an empty query, or only exclusions) is an empty page. Never raises on any `q`.
 
     Queries (issue 17): the match, its order and its count for the page shown (one query, filters included;
     on PostgreSQL after one round trip for the query's tsquery in each language), then the page's

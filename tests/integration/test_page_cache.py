@@ -490,3 +490,32 @@ def test_a_304_still_counts_against_the_rate_limit(settings):
     assert client.get("/api/v1/countries/KGZ", HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert client.get("/api/v1/countries/KGZ", HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert client.get("/api/v1/countries/KGZ", HTTP_IF_NONE_MATCH=etag).status_code == 429
+
+
+def test_a_failing_store_empties_itself_and_never_fails_the_committed_publication(settings, tmp_path, monkeypatch):
+    """The store cannot take the new generation (a full disk, Redis away): the publication has committed, its
+    other commit hooks still run, and the store is emptied (the next reader refills it from the database)
+    rather than left on the old generation, whose pages would be served as current."""
+    settings.PAGE_CACHE_GENERATION_STORE = "file"
+    settings.PAGE_CACHE_GENERATION_DIR = tmp_path
+    store = services.generation_store()
+    services.generation_bump()
+    services.publish_generation()
+    old = store.get()
+    assert old == services.current_generation()
+    refuse = type(store).put
+
+    def put(self, value):
+        if value is not None:
+            raise OSError("No space left on device")
+        return refuse(self, value)
+
+    monkeypatch.setattr(type(store), "put", put)
+    services.generation_bump()
+    # Registered robust: a failure is logged and the other commit hooks (the search index's) still run.
+    assert [robust for _sids, func, robust in connection.run_on_commit if func is services._publish_default] \
+        == [True]
+    services.publish_generation()  # what the hook does on commit
+    assert not store.path.exists()  # emptied, not left on `old`
+    monkeypatch.setattr(type(store), "put", refuse)
+    assert services.served_generation() == services.current_generation() != old  # refilled from the database
