@@ -13,7 +13,7 @@ from typing import List, Optional
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.template import RequestContext, Template
 from django.urls import reverse
@@ -33,7 +33,7 @@ from civicspace.legislation.timeline import STAGE_CODES
 from civicspace.monitoring import selectors as update_selectors
 from civicspace.core.text import label_text
 from civicspace.legislation.selectors import bill_text
-from civicspace.monitoring.models import Incident, Source, Term, Update, Victim, Vocabulary
+from civicspace.monitoring.models import Term, Vocabulary
 from civicspace.monitoring.selectors import incident_text
 from civicspace.monitoring.selectors import update_text as localised_text
 from civicspace.ratings.selectors import editions as rating_selectors
@@ -438,66 +438,12 @@ def incident_out(incident, related, text_lang, original, lang):
     }
 
 
-# The columns UpdateDetail shows (no editors' fields, no confidential source's note), and those of its incidents.
-UPDATE_DETAIL_FIELDS = ["id", "status", "date", "original_language", "translation_status", "retraction_language",
-                        "country__id", "country__code", *(f"country__{f}" for f in _translated("name")),
-                        "organisation__id", "organisation__name",
-                        *_translated("title", "summary", "body", "retraction_reason")]
-INCIDENT_DETAIL_FIELDS = ["id", "update_id", "date", "date_precision", "place_precision",
-                          *_translated("place", "description", "outcome")]
-TERM_FIELDS = ["id", "vocabulary", "code", "position", *_translated("label")]
-SOURCE_FIELDS = ["id", "title", "publisher", "date", "url", "language", "confidential"]
-TERM_ORDER = [f"term__{f}" for f in Term._meta.ordering]
-
-
-def _grouped(rows, key, value):
-    grouped = {}
-    for row in rows:
-        grouped.setdefault(key(row), []).append(value(row))
-    return grouped
-
-
-def update_detail_get(pk):
-    """The update `pk` as the public sees it (monitoring.selectors.update_public_get: visible updates only, public
-    sources only) with only what UpdateDetail shows: its incidents' terms, victims and sources are read once for
-    the whole update, relation by relation, instead of through prefetch_related, which builds a related manager
-    and a queryset for every incident and relation (most of a miss's time on an update with ten incidents).
-    (update, incidents, related) where related[relation][incident id] is that incident's list, in the order of
-    the models' Meta.ordering (as prefetch_related gives them)."""
-    try:
-        found = (Update.objects.visible().select_related("country", "organisation")
-                 .only(*UPDATE_DETAIL_FIELDS).get(pk=pk))
-    except Update.DoesNotExist:
-        raise Http404 from None
-    found.detail_freedoms = [row.term for row in Update.freedoms.through.objects.filter(update_id=pk)
-                             .select_related("term").only("update_id", "term_id", *(f"term__{f}" for f in TERM_FIELDS))
-                             .order_by(*TERM_ORDER)]
-    if found.is_retracted:
-        return found, [], {}
-    found.detail_sources = list(Source.objects.public().filter(update_id=pk).only("update_id", *SOURCE_FIELDS))
-    incidents = list(Incident.objects.filter(update_id=pk).only(*INCIDENT_DETAIL_FIELDS))
-    ids = [i.pk for i in incidents]
-    related = {}
-    for name in ("types", "freedoms", "perpetrators"):
-        through = getattr(Incident, name).through.objects.filter(incident_id__in=ids).select_related("term")
-        rows = through.only("incident_id", "term_id", *(f"term__{f}" for f in TERM_FIELDS)).order_by(*TERM_ORDER)
-        related[name] = _grouped(rows, lambda r: r.incident_id, lambda r: r.term)
-    victims = (Victim.objects.filter(incident_id__in=ids).select_related("type")
-               .only("incident_id", "count", "names", "names_sensitive", *(f"type__{f}" for f in TERM_FIELDS)))
-    related["victims"] = _grouped(victims, lambda v: v.incident_id, lambda v: v)
-    # One join: the same rows as the selector's Prefetch("sources", Source.objects.public()).
-    sources = (Source.objects.public().filter(incidents__in=ids).annotate(detail_incident_id=F("incidents"))
-               .only(*SOURCE_FIELDS))
-    related["sources"] = _grouped(sources, lambda s: s.detail_incident_id, lambda s: s)
-    return found, incidents, related
-
-
 @api.get("/updates/{id}", response={200: schemas.UpdateDetail, **ERRORS}, url_name="update", tags=["updates"],
          summary="One published (or retracted) update with its incidents")
 def update(request, id: int = Path(..., ge=1, le=MAX_ID), lang: str = Query("en", description=LANG_HELP)):
     lang = language(lang)
     try:
-        found, incidents, related = update_detail_get(id)
+        found, incidents, related = update_selectors.update_public_detail(id)
     except Http404:
         raise HttpError(404, f"No published update with id {id}") from None
     with translation.override(lang):
