@@ -266,7 +266,7 @@ class Generator:
     def generate_updates(self, organisation):
         from django.db import transaction
 
-        from civicspace.monitoring.models import Incident, Source, Status, Update, Victim
+        from civicspace.monitoring.models import Incident, Source, Status, Update, Victim, type_ids_text
 
         rng, U, N = self.rng, self.counts["updates"], self.counts["incidents"]
         # Incidents per update: a heavy-tailed weight per update, then exactly N incidents spread over them.
@@ -317,7 +317,8 @@ class Generator:
                     incident_date = max(START, when - dt.timedelta(days=int(rng.expovariate(1 / 12))))
                     incidents.append(Incident(
                         id=incident_id, update_id=update_id, date=incident_date, date_precision=precision,
-                        place_precision="country", **self._incident_text_fields()))
+                        place_precision="country", type_ids=type_ids_text(t.pk for t in types),
+                        **self._incident_text_fields()))
                     freedoms = {t.freedom_id for t in types if t.freedom_id in freedom_ids}
                     update_freedoms |= freedoms
                     i_freedoms += [Incident.freedoms.through(incident_id=incident_id, term_id=f) for f in sorted(freedoms)]

@@ -24,6 +24,7 @@ FIELDS = {
                  "place": PUBLISHED, "place_precision": PUBLISHED,
                  "description": PUBLISHED, "outcome": PUBLISHED, "freedoms": PUBLISHED, "types": PUBLISHED,
                  "perpetrators": PUBLISHED, "sources": PUBLISHED,
+                 "type_ids": PUBLISHED,  # a copy of types (Incident.type_ids)
                  "version": CONFIDENTIAL},  # optimistic locking (issue 25)
     # Names are public only when marked not sensitive (Victim.public_names).
     "Victim": {"id": PUBLISHED, "incident": PUBLISHED, "type": PUBLISHED, "count": PUBLISHED, "names": PUBLISHED,

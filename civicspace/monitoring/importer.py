@@ -38,7 +38,8 @@ from civicspace.countries.models import Country
 from civicspace.search.models import Kind
 from civicspace.search.services import index_mark_dirty_many
 
-from .models import Incident, Organisation, Source, Status, Term, TranslationStatus, Update, Victim, Vocabulary
+from .models import (Incident, Organisation, Source, Status, Term, TranslationStatus, Update, Victim, Vocabulary,
+                     type_ids_text)
 
 LANGS = [code for code, _name in settings.LANGUAGES]
 FILES = ("updates.csv", "incidents.csv", "victims.csv", "sources.csv")
@@ -485,10 +486,10 @@ def _write(*, organisation, status, keep_ids, updates, sources, incidents, victi
         for pk, i in incidents.items():
             update_id, date, precision, place_precision, place, description, outcome = i[:7]
             yield (incident_ids[pk], update_ids[update_id], date, precision, place_precision, 1,
-                   *texts(Incident, place, "place"), *texts(Incident, description, "description"),
-                   *texts(Incident, outcome, "outcome"))
-    report.incidents = bulk_insert(
-        Incident, ["id", "update_id", "date", "date_precision", "place_precision", "version",
+                   type_ids_text(i[7]), *texts(Incident, place, "place"),
+                   *texts(Incident, description, "description"), *texts(Incident, outcome, "outcome"))
+    report.incidents = bulk_insert(  # type_ids: the copy of the types written just below (Incident.type_ids)
+        Incident, ["id", "update_id", "date", "date_precision", "place_precision", "version", "type_ids",
                    *text_columns("place", "description", "outcome")], incident_rows())
     for relation, index, column in (("types", 7, "term_id"), ("freedoms", 8, "term_id"),
                                     ("perpetrators", 9, "term_id"), ("sources", 10, "source_id")):

@@ -3,13 +3,13 @@ import datetime as dt
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Aggregate, Case, CharField, F, Prefetch, Q, Sum, Value, When
+from django.db.models import Case, Count, F, Prefetch, Q, Sum, Value, When
 from django.http import Http404
 
 from civicspace.core.text import public_text
 from civicspace.countries.models import Country
 from civicspace.legislation.selectors import bills_with_stage
-from civicspace.monitoring.models import Incident, TrendCall, Update, Victim, published_q
+from civicspace.monitoring.models import Incident, Term, TrendCall, Update, Victim, published_q
 from civicspace.ratings.models import PublishedRating, RatingEdition
 
 from . import backtest as backtest_core
@@ -48,14 +48,27 @@ def country_history(country):
                 .select_related("edition").order_by("-edition__target_date"))
 
 
-class _Codes(Aggregate):
-    """The codes of a group joined with commas, in no particular order (GROUP_CONCAT / STRING_AGG)."""
-    function = "GROUP_CONCAT"
-    output_field = CharField()
+class _TypeSets:
+    """Incident.type_ids texts turned into tuples of type codes: in code order (the tallies' key) or in
+    vocabulary order (the order the explanations name them); each distinct text done once. One query."""
 
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="STRING_AGG",
-                           template="%(function)s(%(distinct)s%(expressions)s, ',')", **extra_context)
+    def __init__(self):
+        self.code, self.rank = {}, {}
+        for n, (pk, code) in enumerate(Term.objects.order_by("vocabulary", "position", "code")
+                                       .values_list("pk", "code")):
+            self.code[pk], self.rank[pk] = code, n
+        self.done = {("", True): (), ("", False): ()}
+
+    def __call__(self, text, order_by_code=True):
+        codes = self.done.get((text, order_by_code))
+        if codes is None:
+            ids = [int(pk) for pk in text.split(",")]
+            if order_by_code:
+                codes = tuple(sorted(self.code[pk] for pk in ids))
+            else:
+                codes = tuple(self.code[pk] for pk in sorted(ids, key=self.rank.__getitem__))
+            self.done[(text, order_by_code)] = codes
+        return codes
 
 
 def _published_window(queryset, after, until, prefix=""):
@@ -71,55 +84,48 @@ def _published_window(queryset, after, until, prefix=""):
     return queryset.filter(published_q(f"{prefix}update__"))  # PostgreSQL plans the join well
 
 
-def incident_tallies(*, after, until, split, country_ids=None):
+def incident_tallies(*, after, until, split, country_ids=None, types_of=None):
     """{(country_id, recent, types): count} of the published incidents dated in (after, until], `recent` when
     dated after `split`, `types` the sorted tuple of their type codes: counted by the database in one
-    aggregate query (per incident, then per country, window and set of types), for the engines that only
-    weigh incidents by their types."""
+    aggregate query over the incidents alone (their set of types is Incident.type_ids; on PostgreSQL the
+    date index carries it), for the engines that only weigh incidents by their types. `types_of`: a _TypeSets
+    the caller shares with its other reads (one query less)."""
     incidents = _published_window(Incident.objects.all(), after, until)
     if country_ids is not None:
         incidents = incidents.filter(update__country_id__in=country_ids)
-    per_incident = (incidents.order_by().values("pk")
-                    .annotate(country=F("update__country_id"),
-                              recent=Case(When(date__gt=split, then=Value(1)), default=Value(0)),
-                              codes=_Codes("types__code")))
+    per_incident = (incidents.order_by()
+                    .annotate(t_country=F("update__country_id"), t_ids=F("type_ids"),
+                              t_recent=Case(When(date__gt=split, then=Value(1)), default=Value(0)))
+                    .values("t_country", "t_recent", "t_ids"))
     sql, params = per_incident.query.sql_with_params()
-    tallies, sets = {}, {"": (), None: ()}
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT country, recent, codes, COUNT(*) FROM ({sql}) per_incident "
-                       "GROUP BY country, recent, codes", params)
-        for country_id, recent, codes, count in cursor.fetchall():
-            types = sets.get(codes)
-            if types is None:  # a few hundred distinct strings for tens of thousands of rows
-                types = sets[codes] = tuple(sorted(codes.split(",")))
-            key = (country_id, bool(recent), types)
-            tallies[key] = tallies.get(key, 0) + count  # the same set in another order
+    types_of, tallies = types_of or _TypeSets(), {}
+    with connection.cursor() as cursor:  # grouped outside: Django would group by the incident's primary key
+        cursor.execute(f"SELECT t_country, t_recent, t_ids, COUNT(*) FROM ({sql}) per_incident "
+                       "GROUP BY t_country, t_recent, t_ids", params)
+        for country_id, recent, ids, count in cursor.fetchall():
+            key = (country_id, bool(recent), types_of(ids))
+            tallies[key] = tallies.get(key, 0) + count
     return tallies
 
 
-def _surge_facts(*, as_of, config):
+def _surge_facts(*, as_of, config, types_of):
     """{country_id: [IncidentFact]} of the incidents in the surge window, in date order, with their types (in
     vocabulary order), victims and a short label."""
     since = as_of - dt.timedelta(days=config.surge_window_days)
     window = _published_window(Incident.objects.all(), since, as_of)
-    types = {}
-    for incident_id, code in (_published_window(Incident.types.through.objects.all(), since, as_of, "incident__")
-                              .order_by("incident_id", "term__vocabulary", "term__position", "term__code")
-                              .values_list("incident_id", "term__code")):
-        types.setdefault(incident_id, []).append(code)
     victims = dict(_published_window(Victim.objects.all(), since, as_of, "incident__").order_by()
                    .values("incident_id").annotate(n=Sum("count")).values_list("incident_id", "n"))
     # Plain rows (rewrite(False): modeltranslation would build an object per row to resolve `description`);
     # the label falls back to the description in the reader's language, read through modeltranslation only
     # for the incidents without an English one.
     rows = (window.rewrite(False).order_by("date", "pk")
-            .values_list("pk", "date", "update__country_id", "description_en"))
+            .values_list("pk", "date", "update__country_id", "type_ids", "description_en"))
     described = dict(window.filter(Q(description_en="") | Q(description_en__isnull=True)).order_by()
                      .values_list("pk", "description"))
     incidents = {}
-    for pk, when, country_id, description_en in rows:
+    for pk, when, country_id, type_ids, description_en in rows:
         incidents.setdefault(country_id, []).append(risk.IncidentFact(
-            date=when, types=tuple(types.get(pk, ())), victims=victims.get(pk) or 0,
+            date=when, types=types_of(type_ids, order_by_code=False), victims=victims.get(pk) or 0,
             label=(description_en or described.get(pk) or "")[:90]))
     return incidents
 
@@ -133,11 +139,12 @@ def candidates(*, as_of, config=DEFAULT, limit=None):
     the legislative window, the published scores and the trend calls; then the pure engine (risk.assess_all)."""
     surge_start = as_of - dt.timedelta(days=config.surge_window_days)
     baseline = {}
+    types_of = _TypeSets()
     tallies = incident_tallies(after=surge_start - dt.timedelta(days=config.baseline_days), until=surge_start,
-                               split=surge_start)
+                               split=surge_start, types_of=types_of)
     for (country_id, _, types), count in tallies.items():
         baseline.setdefault(country_id, []).append(risk.IncidentTally(types=types, count=count))
-    incidents = _surge_facts(as_of=as_of, config=config)
+    incidents = _surge_facts(as_of=as_of, config=config, types_of=types_of)
     bills = {}
     # Only bills that moved in the window can weigh (legislative_threat ignores the others).
     moved_since = as_of - dt.timedelta(days=config.legislative_window_days)

@@ -16,6 +16,7 @@ from civicspace.countries.models import Country
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology import engine
 from civicspace.monitoring.models import Incident, Organisation, Status, Term, TrendCall, Update, Victim
+from civicspace.monitoring.signals import incident_type_ids_refresh
 from civicspace.ratings.models import GuidingScore
 from civicspace.ratings.services import scoring
 from civicspace.watchlist import selectors
@@ -69,6 +70,7 @@ def synthetic(db):
             victims.append(Victim(incident=incident, type=rng.choice(victim_types),
                                   count=rng.choice([None, 1, 2, 4, 6, 15])))
     Incident.types.through.objects.bulk_create(through)
+    incident_type_ids_refresh(i.pk for i in incidents)  # a bulk write of the relation keeps its copy itself
     Victim.objects.bulk_create(victims)
     TrendCall.objects.bulk_create([
         TrendCall(country=rng.choice(countries), organisation=org, call=rng.choice(["worse", "same", "better"]),

@@ -1,0 +1,47 @@
+"""Incident.type_ids follows Incident.types: whenever the relation changes through the ORM (set, add, remove,
+clear, from either side), the copy of the incidents concerned is rewritten from the relation's rows, in the same
+transaction. Bulk paths that write the relation's rows themselves write the copy with them (importer)."""
+from django.db.models.signals import m2m_changed
+
+from .models import Incident, type_ids_text
+
+
+def incident_type_ids_refresh(incident_ids):
+    """Rewrite type_ids of these incidents from their types rows (one read, one UPDATE per distinct set)."""
+    incident_ids = set(incident_ids)
+    if not incident_ids:
+        return
+    found = {pk: [] for pk in incident_ids}
+    ids = list(incident_ids)
+    for start in range(0, len(ids), 500):  # SQLite's limit on query parameters
+        for incident_id, term_id in Incident.types.through.objects.filter(
+                incident_id__in=ids[start:start + 500]).values_list("incident_id", "term_id"):
+            found[incident_id].append(term_id)
+    by_text = {}
+    for pk, terms in found.items():
+        by_text.setdefault(type_ids_text(terms), []).append(pk)
+    for text, pks in by_text.items():
+        for start in range(0, len(pks), 500):
+            Incident.objects.filter(pk__in=pks[start:start + 500]).update(type_ids=text)
+
+
+def _types_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse and action == "pre_clear":  # term.incidents.clear(): post_clear no longer knows which incidents
+        instance._type_ids_clearing = list(Incident.types.through.objects.filter(term_id=instance.pk)
+                                           .values_list("incident_id", flat=True))
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:  # incident.types.set/add/remove/clear(...)
+        incident_ids = [instance.pk]
+    elif action == "post_clear":
+        incident_ids = instance.__dict__.pop("_type_ids_clearing", ())
+    else:  # term.incidents.add/remove(incidents)
+        incident_ids = pk_set or ()
+    incident_type_ids_refresh(incident_ids)
+    if not reverse:  # the instance in hand shows the new copy too
+        instance.type_ids = Incident.objects.filter(pk=instance.pk).values_list("type_ids", flat=True).first() or ""
+
+
+def connect():
+    m2m_changed.connect(_types_changed, sender=Incident.types.through, dispatch_uid="incident-type-ids")
