@@ -14,6 +14,7 @@ incidents (place, description and outcome), and bills (short and official titles
 updates, sources, editors' notes and victims' names never are; a record that stops being public leaves the
 index when it is re-indexed.
 """
+import collections
 import contextlib
 import copy
 import functools
@@ -147,14 +148,15 @@ class Document:
     indexed_at: object = None
 
 
-def update_documents(update):
+def update_documents(update, incidents=None):
     """The documents of a published update and its incidents, one per site language, each with the text
-    the public page in that language shows (the reviewed translation, else the original)."""
+    the public page in that language shows (the reviewed translation, else the original). `incidents`: its
+    incidents in their order, as instances or as _IncidentRow (the bulk path), when the caller has them."""
     if not update.is_published:
         return []
     original = update.original_language
     documents = []
-    incidents = list(update.incidents.all())
+    incidents = list(update.incidents.all()) if incidents is None else incidents
     by_shown = {}  # shown language -> (the update's text, [(incident, text, its language)]): the same for
     # every page language that shows the update in that language (usually four of the five fall back to it)
     for lang in LANGS:
@@ -206,12 +208,24 @@ def bill_documents(bill):
 BATCH = 500  # records rebuilt in one transaction by the bulk paths
 
 
+_INCIDENT_FIELDS = ["pk", "update_id", "date", "date_precision", "place_precision",
+                    *[f"{field}_{lang}" for field in ("place", "description", "outcome") for lang in LANGS]]
+# What update_documents reads of an incident, as a plain row: building model instances (django-modeltranslation
+# wraps each one) was half of a bulk rebuild's Python time (bench/inproc.py reindex).
+_IncidentRow = collections.namedtuple("_IncidentRow", _INCIDENT_FIELDS)
+
+
 def _documents(kind, pks):
     """The documents of records of one kind, as public now (none for a record that is not), built with one
     query per batch for the records (and their incidents)."""
     if kind == Kind.UPDATE:
-        updates = Update.objects.prefetch_related("incidents").filter(pk__in=pks).order_by("pk")
-        return [doc for update in updates for doc in update_documents(update)]
+        updates = list(Update.objects.filter(pk__in=pks).order_by("pk"))
+        incidents = {}
+        rows = (Incident.objects.filter(update_id__in=[u.pk for u in updates if u.is_published])
+                .order_by(*Incident._meta.ordering).values_list(*_INCIDENT_FIELDS))
+        for row in map(_IncidentRow._make, rows):
+            incidents.setdefault(row.update_id, []).append(row)
+        return [doc for update in updates for doc in update_documents(update, incidents.get(update.pk, []))]
     if kind == Kind.CASE:  # issue 20
         from civicspace.cases.search import case_documents
 
