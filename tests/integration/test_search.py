@@ -231,6 +231,20 @@ def test_unpublished_and_confidential_content_is_never_found(people):
     assert not SearchDocument.objects.filter(object_id=published.pk, kind=Kind.UPDATE).exists()
 
 
+def test_the_bulk_path_builds_the_documents_the_record_path_does(demo, people):
+    """The bulk rebuild reads incidents as plain rows (services._documents); the documents are those built from
+    the model instances, with translations, fallbacks and a place coarsened to the country."""
+    coarsened = make_update(people, status=Status.PUBLISHED).incidents.get()
+    Incident.objects.filter(pk=coarsened.pk).update(place_en="Bishkek, 5 Street", place_precision="country")
+    pks = sorted(Update.objects.published().values_list("pk", flat=True))
+    assert demo["update"].pk in pks and coarsened.update_id in pks
+    bulk = services._documents(Kind.UPDATE, pks)
+    one_by_one = [doc for update in Update.objects.filter(pk__in=pks).order_by("pk")
+                  for doc in services.update_documents(update)]
+    assert len(bulk) > 20 and bulk == one_by_one
+    assert not any("5 Street" in doc.text for doc in bulk)
+
+
 def test_marked_dirty_then_rebuilt_by_the_job(people):
     update = make_update(people, Status.PUBLISHED)
     services.index_mark_dirty(update.incidents.get())  # an incident marks its update
