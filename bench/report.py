@@ -140,6 +140,9 @@ def _import_line(imp):
                 f"{rows.get('monitoring_incident', 0):,} incidents, {rows.get('monitoring_victim', 0):,} victims): "
                 f"`civicspace import_monitoring` {imp['import_s']} s (peak RSS {imp.get('import_peak_rss_mb')} MB) vs "
                 f"{imp['native']} {imp['native_load_s']} s (ratio {_fmt(imp['ratio'])})")
+        if imp.get("import_runs_s"):
+            line += (f"; medians of {len(imp['import_runs_s'])} runs each (import {imp['import_runs_s']} s, "
+                     f"native {imp['native_runs_s']} s)")
         if imp.get("generator_ratio") is not None:
             line += f"; the generator's own load / native: {_fmt(imp['generator_ratio'])}"
         return line
@@ -234,6 +237,8 @@ def render(report, before=None):
         signals = report.get(f"signals_{vendor}")
         if signals:
             lines += [f"### Recomputation on {vendor}", "",
+                      "Each the median of three runs after a warm-up (until 2026-12-06: the signals and scores one "
+                      "cold run each).", "",
                       f"- one aggregate scan (incidents per country): {_fmt(signals.get('scan_ms'))} ms",
                       "- Watchlist signals for every country: " + (
                           f"{_fmt(signals.get('signals_ms'))} ms (ratio {_fmt(signals.get('signals_ratio'))})"
