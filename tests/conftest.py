@@ -28,6 +28,7 @@ Under CI=true (`.ci/run`) a skipped test fails the run (see `pytest_sessionfinis
 """
 import io
 import os
+import warnings
 
 import pytest
 from django.core.management import call_command
@@ -76,6 +77,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
     TransactionTestCase._fixture_teardown = restore_the_session_data
     yield
     TransactionTestCase._fixture_teardown = flush
+    with django_db_blocker.unblock():
+        for alias in tested:
+            _end_other_sessions(connections[alias])
+
+
+def _end_other_sessions(connection):
+    """PostgreSQL: end the sessions still open on this worker's test database before pytest-django drops it.
+    Django's connections are per thread and per async context; the browser suite's Playwright runs an event
+    loop in the test's thread, and a connection opened in that context is not the one Django closes at the end
+    ("database test_civicspace_gw0 is being accessed by other users": the database was left behind)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid, application_name, state, left(query, 80) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        others = cursor.fetchall()
+        for pid, *_rest in others:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    if others:  # shown in the warnings summary: which session it was (pid, application, state, last query)
+        warnings.warn(f"ended {len(others)} other session(s) on {connection.settings_dict['NAME']} before dropping "
+                      f"it: {others}", pytest.PytestWarning)
 
 
 @pytest.fixture(autouse=True)
