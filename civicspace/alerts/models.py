@@ -106,6 +106,11 @@ class WebhookEndpoint(models.Model):
                                 default="en")
     url = models.URLField(_("endpoint URL (HTTPS)"), max_length=500)
     secret = models.CharField(_("signing secret"), max_length=100, default=new_webhook_secret)
+    # After a rotation with overlap, the old secret also signs every request until previous_secret_until (a second
+    # "v1," signature in the header, as Standard Webhooks allows), so a receiver keeps working while its owner
+    # changes it. Empty after a rotation without overlap (a secret that may have leaked stops at once).
+    previous_secret = models.CharField(max_length=100, blank=True, default="")
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
     event_types = models.JSONField(_("event types (empty: all)"), default=list, blank=True)
     active = models.BooleanField(_("active"), default=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
@@ -124,6 +129,16 @@ class WebhookEndpoint(models.Model):
 
     def wants(self, kind):
         return not self.event_types or kind in self.event_types
+
+    def previous_signs_until(self, now):
+        """When the previous secret stops signing, if it still signs at `now`; else None."""
+        if self.previous_secret and self.previous_secret_until and now < self.previous_secret_until:
+            return self.previous_secret_until
+        return None
+
+    def signing_secrets(self, now):
+        """The secrets that sign a request sent at `now`: the current one, and the previous one during its overlap."""
+        return [self.secret, self.previous_secret] if self.previous_signs_until(now) else [self.secret]
 
 
 class WebhookRequest(models.Model):

@@ -370,7 +370,8 @@ def webhook_delivery_attempt(*, delivery_id, now=None):
         timestamp = str(int(now.timestamp()))
         headers = {"content-type": "application/json", "user-agent": "CivicSpaceMonitor-Webhooks/1",
                    "webhook-id": delivery.event.uid, "webhook-timestamp": timestamp,
-                   "webhook-signature": webhooks.sign(endpoint.secret, delivery.event.uid, timestamp, body)}
+                   "webhook-signature": webhooks.signature_header(endpoint.signing_secrets(now), delivery.event.uid,
+                                                                  timestamp, body)}
         started = time.monotonic()
         status, error = webhooks.post(endpoint.url, body, headers)
         WebhookAttempt.objects.create(delivery=delivery, at=now, status_code=status, error=error,
@@ -553,12 +554,21 @@ def webhook_endpoint_edit(*, token, event_types, reactivate=False):
 
 
 @transaction.atomic
-def webhook_secret_rotate(*, token):
-    """A new signing secret (shown once to the owner); the old one signs nothing from now on."""
+def webhook_secret_rotate(*, token, overlap=False, now=None):
+    """A new signing secret (shown once to the owner). With `overlap`, the old one keeps signing every request
+    beside it for ALERTS_WEBHOOK_SECRET_OVERLAP_HOURS, while the owner changes the receiver; without, it signs
+    nothing from now on (a secret that may have been seen). Rotating again ends any earlier overlap."""
     endpoint = _own_endpoint(token)
+    now = now or timezone.now()
+    if overlap:
+        endpoint.previous_secret = endpoint.secret
+        endpoint.previous_secret_until = now + dt.timedelta(hours=settings.ALERTS_WEBHOOK_SECRET_OVERLAP_HOURS)
+    else:
+        endpoint.previous_secret, endpoint.previous_secret_until = "", None
     endpoint.secret = new_webhook_secret()
-    endpoint.save(update_fields=["secret"])
-    audit_event_record(action="alerts.webhook_secret_rotate", target=endpoint, data={})
+    endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
+    audit_event_record(action="alerts.webhook_secret_rotate", target=endpoint,
+                       data={"previous_signs_until": endpoint.previous_secret_until.isoformat() if overlap else None})
     return endpoint
 
 

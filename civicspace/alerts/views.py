@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -199,17 +200,19 @@ def webhook_manage(request, token):
     if endpoint.active:
         del form.fields["reactivate"]
     return render(request, "alerts/webhook_manage.html",
-                  {"form": form, "endpoint": endpoint, "token": token, "log": selectors.webhook_log(endpoint)},
+                  {"form": form, "endpoint": endpoint, "token": token, "log": selectors.webhook_log(endpoint),
+                   "overlap_until": endpoint.previous_signs_until(timezone.now())},
                   status=status)
 
 
 @_private
 def webhook_rotate(request, token):
-    """POST only (the button on the manage page): a new secret, shown once on the answer."""
+    """POST only (the buttons on the manage page): a new secret, shown once on the answer; `overlap=1` keeps the
+    old one signing beside it for a while (the other button: it stops at once)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        endpoint = services.webhook_secret_rotate(token=token)
+        endpoint = services.webhook_secret_rotate(token=token, overlap=request.POST.get("overlap") == "1")
     except ValidationError as error:
         return _gone_page(request, error)
     return render(request, "alerts/webhook_secret.html", {"endpoint": endpoint, "created": False})

@@ -29,6 +29,12 @@ def sign(secret, msg_id, timestamp, body):
     return "v1," + base64.b64encode(digest).decode()
 
 
+def signature_header(secrets, msg_id, timestamp, body):
+    """The webhook-signature header: one "v1," signature per secret, separated by spaces (a receiver accepts the
+    request when any of them is its own)."""
+    return " ".join(sign(secret, msg_id, timestamp, body) for secret in secrets)
+
+
 def verify(secret, headers, body, *, tolerance=300, now=None):
     """What a receiver does (used by the tests' receiver; documented in the README)."""
     msg_id, timestamp = headers["webhook-id"], headers["webhook-timestamp"]

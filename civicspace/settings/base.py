@@ -196,6 +196,8 @@ ALERTS_WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("ALERTS_WEBHOOK_RETRY_B
 ALERTS_WEBHOOK_RETRY_HOURS = float(os.environ.get("ALERTS_WEBHOOK_RETRY_HOURS", "24"))
 ALERTS_WEBHOOK_DISABLE_AFTER = int(os.environ.get("ALERTS_WEBHOOK_DISABLE_AFTER", "10"))
 ALERTS_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("ALERTS_WEBHOOK_TIMEOUT_SECONDS", "10"))
+# A secret rotated with overlap keeps signing beside the new one this long (Standard Webhooks' usual grace period).
+ALERTS_WEBHOOK_SECRET_OVERLAP_HOURS = float(os.environ.get("ALERTS_WEBHOOK_SECRET_OVERLAP_HOURS", "24"))
 # The stack tests post to a receiver on loopback through the production settings: only they set this variable.
 ALERTS_WEBHOOK_ALLOW_PRIVATE = os.environ.get("ALERTS_WEBHOOK_ALLOW_PRIVATE_FOR_TESTS") == "1"
 

@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from civicspace.alerts import messages, webhooks
+from civicspace.alerts import messages, services, webhooks
 from civicspace.alerts.forms import EVENT_TYPES
-from civicspace.alerts.models import WebhookDelivery, WebhookEndpoint, WebhookRequest
+from civicspace.alerts.models import WebhookDelivery, WebhookEndpoint, WebhookRequest, new_webhook_secret
 from civicspace.audit.models import AuditEvent
 from civicspace.core.events import KINDS
 from civicspace.jobs.models import OutgoingEmail
@@ -142,6 +142,56 @@ def test_ask_confirm_receive_rotate_change_and_delete(people, kgz, receiver, smt
     assert actions() == ["alerts.webhook_request_submit", "alerts.webhook_request_confirm",
                          "alerts.webhook_secret_rotate", "alerts.webhook_endpoint_edit",
                          "alerts.webhook_endpoint_delete"]
+
+
+def test_a_rotation_with_overlap_signs_with_both_secrets_until_it_ends(people, kgz, receiver, smtp_inbox,
+                                                                        django_capture_on_commit_callbacks):
+    """Rotating without missing a delivery: the old secret keeps signing beside the new one for
+    ALERTS_WEBHOOK_SECRET_OVERLAP_HOURS (two "v1," signatures, as Standard Webhooks allows), then only the new one
+    signs; a rotation without overlap, or a second rotation, ends it at once."""
+    endpoint = WebhookEndpoint.objects.create(name="Desk (test)", owner_email="desk@test.invalid", url=receiver.url,
+                                              manage_token="overlap-manage-token-test")
+    manage, old = "/en/alerts/webhooks/manage/overlap-manage-token-test/", endpoint.secret
+    client = Client()
+    rotated = client.post(f"{manage}rotate/", {"overlap": "1"})
+    new = secret_on(rotated)
+    endpoint.refresh_from_db()
+    assert new == endpoint.secret != old and endpoint.previous_secret == old
+    until = endpoint.previous_secret_until
+    assert dt.timedelta(hours=23.9) < until - timezone.now() <= dt.timedelta(hours=24)
+    assert "also signed with the old one" in rotated.content.decode()
+    assert "signed with both the new secret and the previous one" in client.get(manage).content.decode()
+    assert old not in client.get(manage).content.decode() and new not in client.get(manage).content.decode()
+    event = AuditEvent.objects.filter(action="alerts.webhook_secret_rotate").latest("pk")
+    assert event.data == {"previous_signs_until": until.isoformat()} and old not in str(event.data)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(people)
+    headers, body = receiver.requests[-1]
+    assert len(headers["webhook-signature"].split()) == 2
+    assert webhooks.verify(new, headers, body) and webhooks.verify(old, headers, body)
+    assert not webhooks.verify(new_webhook_secret(), headers, body)  # any other secret fails
+
+    # After the overlap: only the new secret signs (a retry sent then, for instance).
+    delivery = WebhookDelivery.objects.latest("pk")
+    delivery.state, delivery.next_attempt_at = WebhookDelivery.State.PENDING, None
+    delivery.save()
+    services.webhook_delivery_attempt(delivery_id=delivery.pk, now=until + dt.timedelta(seconds=1))
+    headers, body = receiver.requests[-1]
+    assert len(headers["webhook-signature"].split()) == 1
+    assert webhooks.verify(new, headers, body, now=(until + dt.timedelta(seconds=1)).timestamp())
+    assert not webhooks.verify(old, headers, body, now=(until + dt.timedelta(seconds=1)).timestamp())
+
+    # A rotation that stops the old secret at once (it may have been seen) ends any overlap.
+    client.post(f"{manage}rotate/", {"overlap": "1"})
+    stopped = secret_on(client.post(f"{manage}rotate/", {"overlap": "0"}))
+    endpoint.refresh_from_db()
+    assert endpoint.secret == stopped and (endpoint.previous_secret, endpoint.previous_secret_until) == ("", None)
+    assert "signed with both" not in client.get(manage).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(people, pk=9941)
+    headers, body = receiver.requests[-1]
+    assert len(headers["webhook-signature"].split()) == 1 and signature_ok(stopped, headers, body)
 
 
 def test_the_same_answer_for_a_known_address_and_the_limits(receiver, smtp_inbox, settings,
