@@ -7,10 +7,11 @@ from .models import Incident, type_ids_text
 
 
 def incident_type_ids_refresh(incident_ids):
-    """Rewrite type_ids of these incidents from their types rows (one read, one UPDATE per distinct set)."""
+    """Rewrite type_ids of these incidents from their types rows (one read, one UPDATE per distinct set).
+    Returns {incident id: type_ids written}."""
     incident_ids = set(incident_ids)
     if not incident_ids:
-        return
+        return {}
     found = {pk: [] for pk in incident_ids}
     ids = list(incident_ids)
     for start in range(0, len(ids), 500):  # SQLite's limit on query parameters
@@ -23,6 +24,7 @@ def incident_type_ids_refresh(incident_ids):
     for text, pks in by_text.items():
         for start in range(0, len(pks), 500):
             Incident.objects.filter(pk__in=pks[start:start + 500]).update(type_ids=text)
+    return {pk: text for text, pks in by_text.items() for pk in pks}
 
 
 def _types_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -38,9 +40,9 @@ def _types_changed(sender, instance, action, reverse, pk_set, **kwargs):
         incident_ids = instance.__dict__.pop("_type_ids_clearing", ())
     else:  # term.incidents.add/remove(incidents)
         incident_ids = pk_set or ()
-    incident_type_ids_refresh(incident_ids)
+    written = incident_type_ids_refresh(incident_ids)
     if not reverse:  # the instance in hand shows the new copy too
-        instance.type_ids = Incident.objects.filter(pk=instance.pk).values_list("type_ids", flat=True).first() or ""
+        instance.type_ids = written[instance.pk]
 
 
 def connect():
