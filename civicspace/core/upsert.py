@@ -2,6 +2,7 @@
 changes and reports nothing), and bulk inserts of validated rows (COPY on PostgreSQL, executemany on SQLite)."""
 import contextlib
 import gc
+import itertools
 from dataclasses import dataclass
 
 
@@ -88,37 +89,20 @@ def bulk_insert(model, columns, rows, *, batch_size=5_000, using=None):
             out.append(row)
         return out
 
+    rows = iter(rows)
+    batches = iter(lambda: list(itertools.islice(rows, batch_size)), [])  # lists of rows until none is left
     written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                if not adapters:  # nothing to adapt: each row straight to COPY
-                    write = copy.write_row
-                    for row in rows:
-                        write(row)
+                write = copy.write_row
+                for batch in ([rows] if not adapters else batches):  # nothing to adapt: rows straight to COPY
+                    for values in adapted(batch):
+                        write(values)
                         written += 1
-                    return written
-                batch = []
-                for row in rows:
-                    batch.append(row)
-                    if len(batch) >= batch_size:
-                        for values in adapted(batch):
-                            copy.write_row(values)
-                        written += len(batch)
-                        batch = []
-                for values in adapted(batch):
-                    copy.write_row(values)
-                written += len(batch)
             return written
         sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"
-        batch = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= batch_size:
-                cursor.executemany(sql, adapted(batch))
-                written += len(batch)
-                batch = []
-        if batch:
+        for batch in batches:
             cursor.executemany(sql, adapted(batch))
             written += len(batch)
     return written
