@@ -7,9 +7,9 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
-from civicspace.pagecache.middleware import (HEADER, _cache, _cacheable_request, _cacheable_response, _conditional,
-                                             _seconds, _validators)
-from civicspace.pagecache.services import served_generation, store_allowed
+from civicspace.pagecache.middleware import (HEADER, _cacheable_request, _cacheable_response, _conditional, _seconds,
+                                             _validators)
+from civicspace.pagecache.services import page_cache, served_generation, store_allowed
 
 from .wrappers import api_checks
 
@@ -88,7 +88,7 @@ class ApiCacheMiddleware:
             key = _api_key(request, generation)
         except DisallowedHost:  # answered 400 by the stack, with its headers
             return self.get_response(request)
-        cache = _cache()
+        cache = page_cache()
         entry = cache.get(key)
         if entry is not None:
             headers, body = entry

@@ -32,11 +32,10 @@ import re
 import time
 
 from django.conf import settings
-from django.core.cache import caches
 from django.utils.cache import get_cache_key, get_conditional_response, has_vary_header, learn_cache_key
 from django.utils.http import http_date
 
-from .services import served_generation, store_allowed
+from .services import page_cache, served_generation, store_allowed
 
 _LANGS = "|".join(code for code, _name in settings.LANGUAGES)
 PUBLIC_PATH = re.compile(rf"^/(?:{_LANGS})/(?!admin/|accounts/|workspace/|data/|findings/)")
@@ -128,9 +127,6 @@ def cached_response(request, get_response, cache):
     return response
 
 
-def _cache():
-    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
-
 
 class PublicPageCacheMiddleware:
     """The public pages under a language prefix (the API is cached by cache_public_get, inside its rate limit)."""
@@ -141,7 +137,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not PUBLIC_PATH.match(request.path_info):
             return self.get_response(request)
-        return cached_response(request, self.get_response, _cache())
+        return cached_response(request, self.get_response, page_cache())
 
 
 def cache_public_get(view):
@@ -152,6 +148,6 @@ def cache_public_get(view):
     def wrapped(request, *args, **kwargs):
         if getattr(request, "_api_cached", False):  # ApiCacheMiddleware looked it up already
             return view(request, *args, **kwargs)
-        return cached_response(request, lambda req: view(req, *args, **kwargs), _cache())
+        return cached_response(request, lambda req: view(req, *args, **kwargs), page_cache())
 
     return wrapped
