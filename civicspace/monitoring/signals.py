@@ -1,9 +1,9 @@
 """Incident.type_ids follows Incident.types: whenever the relation changes through the ORM (set, add, remove,
-clear, from either side), the copy of the incidents concerned is rewritten from the relation's rows, in the same
-transaction. Bulk paths that write the relation's rows themselves write the copy with them (importer)."""
-from django.db.models.signals import m2m_changed
+clear, from either side) or a term is deleted with its relation rows, the copy of the incidents concerned is
+rewritten from the relation's rows, in the same transaction. Bulk paths that write the relation's rows themselves write the copy with them (importer)."""
+from django.db.models.signals import m2m_changed, post_delete, pre_delete
 
-from .models import Incident, type_ids_text
+from .models import Incident, Term, type_ids_text
 
 
 def incident_type_ids_refresh(incident_ids):
@@ -45,5 +45,18 @@ def _types_changed(sender, instance, action, reverse, pk_set, **kwargs):
         instance.type_ids = written[instance.pk]
 
 
+def _term_deleting(sender, instance, **kwargs):
+    """A term about to be deleted takes its relation rows with it (a cascade sends no m2m_changed): note the
+    incidents that have it, to rewrite their copy once it is gone."""
+    instance._type_ids_incidents = list(Incident.types.through.objects.filter(term_id=instance.pk)
+                                        .values_list("incident_id", flat=True))
+
+
+def _term_deleted(sender, instance, **kwargs):
+    incident_type_ids_refresh(instance.__dict__.pop("_type_ids_incidents", ()))
+
+
 def connect():
     m2m_changed.connect(_types_changed, sender=Incident.types.through, dispatch_uid="incident-type-ids")
+    pre_delete.connect(_term_deleting, sender=Term, dispatch_uid="incident-type-ids-term-deleting")
+    post_delete.connect(_term_deleted, sender=Term, dispatch_uid="incident-type-ids-term-deleted")

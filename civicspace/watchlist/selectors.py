@@ -62,7 +62,9 @@ class _TypeSets:
     def __call__(self, text, order_by_code=True):
         codes = self.done.get((text, order_by_code))
         if codes is None:
-            ids = [int(pk) for pk in text.split(",")]
+            # An id whose term is gone is skipped (its relation rows went with it; monitoring/signals.py rewrites
+            # the copies when a term is deleted, but a write that bypassed the ORM could leave one behind).
+            ids = [pk for pk in map(int, text.split(",")) if pk in self.code]
             if order_by_code:
                 codes = tuple(sorted(self.code[pk] for pk in ids))
             else:

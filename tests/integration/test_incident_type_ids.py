@@ -96,3 +96,25 @@ def test_refresh_rewrites_copies_left_behind_by_a_bulk_write(people):
     assert _stored(incident) != _relation(incident)  # a bulk write sends no signal
     incident_type_ids_refresh([incident.pk])
     assert _stored(incident) == _relation(incident)
+
+
+def test_deleting_a_term_rewrites_the_copies_and_recomputation_goes_on(people):
+    import datetime as dt
+
+    from civicspace.monitoring.models import Status
+    from civicspace.watchlist import selectors
+
+    incident = make_update(people, status=Status.PUBLISHED).incidents.get()
+    detained = term("violation", "journalist_detained")
+    incident.types.add(detained)
+    term("violation", "raid_search").delete()  # the administrators' taxonomy: a term can go, with its relation rows
+    assert _stored(incident) == str(detained.pk) == _relation(incident)
+
+    def tally():
+        return selectors.incident_tallies(after=dt.date(2023, 12, 31), until=dt.date(2024, 1, 1),
+                                          split=dt.date(2024, 1, 1), country_ids=[incident.update.country_id])
+
+    before = tally()
+    assert before[(incident.update.country_id, False, ("journalist_detained",))] >= 1
+    Incident.objects.filter(pk=incident.pk).update(type_ids=f"{detained.pk},999999")  # a copy left behind
+    assert tally() == before  # the unknown id is skipped, nothing fails
