@@ -11,7 +11,7 @@ from civicspace.accounts.roles import assigned_country_ids, is_editor, organisat
 from civicspace.core.l10n import join_list
 from civicspace.core.text import ALL_REVIEWED, REVIEWED, clean_markdown, public_text
 
-from .models import Incident, Source, Status, Term, TrendCall, Update, Victim, published_q
+from .models import Incident, Source, Status, Term, TrendCall, Update, Victim, published_q, type_ids_text
 
 PUBLIC_SOURCES = Prefetch("sources", queryset=Source.objects.public(), to_attr="public_sources")
 
@@ -298,3 +298,25 @@ def update_public_detail(pk):
                .only(*SOURCE_FIELDS))
     related["sources"] = _grouped(sources, lambda s: s.detail_incident_id, lambda s: s)
     return found, incidents, related
+
+
+def incident_type_ids_mismatched(limit=None):
+    """Ids of the incidents whose type_ids is not the copy of their types (left by a write that bypassed the ORM),
+    in id order, at most `limit`. Both tables are read in incident order and merged: nothing is held but the
+    current incident's types."""
+    pairs = (Incident.types.through.objects.order_by("incident_id", "term_id")
+             .values_list("incident_id", "term_id").iterator(chunk_size=10_000))
+    pair = next(pairs, None)
+    found = []
+    for pk, stored in Incident.objects.order_by("pk").values_list("pk", "type_ids").iterator(chunk_size=10_000):
+        terms = []
+        while pair is not None and pair[0] <= pk:
+            if pair[0] == pk:
+                terms.append(pair[1])
+            pair = next(pairs, None)
+        if stored != type_ids_text(terms):
+            found.append(pk)
+            if limit is not None and len(found) >= limit:
+                break
+    return found
+

@@ -341,3 +341,19 @@ def trend_call_record(*, actor, country, period_end, call, note=""):
                        data={"country": country.code, "call": call, "period_end": period_end.isoformat(),
                              "created": created})
     return trend
+
+
+@transaction.atomic
+def incident_type_ids_repair(*, actor=None, actor_label="incident_type_ids"):
+    """Rewrite every copy of an incident's types that differs from the relation (Incident.type_ids; after a
+    write that bypassed the ORM), audited with how many and which (the first 100). Returns their ids."""
+    from .selectors import incident_type_ids_mismatched
+    from .signals import incident_type_ids_refresh
+
+    found = incident_type_ids_mismatched()
+    for start in range(0, len(found), 5_000):
+        incident_type_ids_refresh(found[start:start + 5_000])
+    audit_event_record(action="monitoring.incident_type_ids_repair", actor=actor, actor_label=actor_label,
+                       data={"repaired": len(found), "incidents": found[:100]})
+    return found
+

@@ -118,3 +118,26 @@ def test_deleting_a_term_rewrites_the_copies_and_recomputation_goes_on(people):
     assert before[(incident.update.country_id, False, ("journalist_detained",))] >= 1
     Incident.objects.filter(pk=incident.pk).update(type_ids=f"{detained.pk},999999")  # a copy left behind
     assert tally() == before  # the unknown id is skipped, nothing fails
+
+
+def test_the_check_finds_a_copy_left_behind_and_the_repair_rewrites_it(people):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from civicspace.audit.models import AuditEvent
+
+    incident = _incident(people)
+    out = io.StringIO()
+    call_command("incident_type_ids", stdout=out)
+    assert "matches" in out.getvalue()
+    Incident.objects.filter(pk=incident.pk).update(type_ids="")  # raw writes bypass the receiver
+    with pytest.raises(CommandError, match=f"incident\\(s\\) {incident.pk}; run with --repair"):
+        call_command("incident_type_ids")
+    assert _stored(incident) == ""  # a check changes nothing
+    call_command("incident_type_ids", "--repair", stdout=io.StringIO())
+    assert _stored(incident) == _relation(incident) != ""
+    event = AuditEvent.objects.latest("pk")
+    assert event.action == "monitoring.incident_type_ids_repair" and event.data == {"repaired": 1,
+                                                                                   "incidents": [incident.pk]}
+    call_command("incident_type_ids", stdout=io.StringIO())  # clean again
