@@ -24,7 +24,9 @@ HEADERS = [
      "description": "Seconds since the Unix epoch when this attempt was signed; refuse old ones (e.g. > 5 min)."},
     {"name": "webhook-signature", "in": "header", "required": True, "schema": {"type": "string"},
      "description": "`v1,` + base64(HMAC-SHA256(key, f\"{webhook-id}.{webhook-timestamp}.{body}\")), where key is "
-                    "the base64-decoded part of your secret after `whsec_` (Standard Webhooks)."},
+                    "the base64-decoded part of your secret after `whsec_` (Standard Webhooks). While a rotated "
+                    "secret overlaps the new one (24 hours, when its owner chose so), the header holds both "
+                    "signatures separated by a space: accept the request if any one matches."},
 ]
 
 
