@@ -104,6 +104,14 @@ class _Checker:
             seen[value] = line
         return value
 
+    def reference(self, name, line, row, column, rows, other):
+        """The id in `column` of a row that points at a row of another file (`rows`: its rows by id, `other`: its
+        name); an error when it is not there. Returns the id (None when it is not a valid id at all)."""
+        value = self.identifier(name, line, row, column)
+        if value is not None and value not in rows:
+            self.error(name, line, column, f"{column} {value} is not in {other}")
+        return value
+
     def date(self, name, line, row, column, required=True):
         text = row.get(column, "")
         if not text:
@@ -294,9 +302,7 @@ def _import(*, directory, organisation, status, keep_ids, public_names, actor, a
     sources, seen = {}, seen_ids[name]
     for line, row in files[name]:
         pk = check.identifier(name, line, row, "id", seen)
-        update = check.identifier(name, line, row, "update")
-        if update is not None and update not in updates:
-            check.error(name, line, "update", f"update {update} is not in updates.csv")
+        update = check.reference(name, line, row, "update", updates, "updates.csv")
         title = row["title"]
         if not title.strip():
             check.error(name, line, "title", "is empty")
@@ -322,10 +328,8 @@ def _import(*, directory, organisation, status, keep_ids, public_names, actor, a
     incidents, seen = {}, seen_ids[name]
     for line, row in files[name]:
         pk = check.identifier(name, line, row, "id", seen)
-        update_id = check.identifier(name, line, row, "update")
+        update_id = check.reference(name, line, row, "update", updates, "updates.csv")
         update = updates.get(update_id)
-        if update_id is not None and update is None:
-            check.error(name, line, "update", f"update {update_id} is not in updates.csv")
         if update and _text(row, "country") and countries.get(row["country"].upper()) != update["country"]:
             check.error(name, line, "country", f"'{row['country']}' is not the country of update {update_id}")
         date = check.date(name, line, row, "date")
@@ -370,9 +374,7 @@ def _import(*, directory, organisation, status, keep_ids, public_names, actor, a
     victims, seen = {}, seen_ids[name]
     for line, row in files[name]:
         pk = check.identifier(name, line, row, "id", seen)
-        incident = check.identifier(name, line, row, "incident")
-        if incident is not None and incident not in incidents:
-            check.error(name, line, "incident", f"incident {incident} is not in incidents.csv")
+        incident = check.reference(name, line, row, "incident", incidents, "incidents.csv")
         if _text(row, "vocabulary") not in ("", VICTIM):
             check.error(name, line, "vocabulary", f"'{row['vocabulary']}' is not victim")
         victim_type = terms.get((VICTIM, row["type"]))
