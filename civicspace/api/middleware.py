@@ -109,18 +109,12 @@ class ApiCacheMiddleware:
 
 
 class ApiChecksMiddleware:
-    """The API's checks where the security middleware wraps their refusals (after SecurityMiddleware, CSP and
-    WhiteNoise): the refusal ApiCacheMiddleware found, or the checks themselves when it is not installed."""
+    """Returns the refusal ApiCacheMiddleware found (api_checks) where the security middleware wraps it (after
+    SecurityMiddleware, CSP and WhiteNoise), like any answer."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith(API_PATH):
-            if hasattr(request, "_api_refusal"):
-                refused = request._api_refusal
-            else:
-                refused = None if getattr(request, "_api_checked", False) else api_checks(request)
-            if refused is not None:
-                return refused
-        return self.get_response(request)
+        refused = getattr(request, "_api_refusal", None)
+        return refused if refused is not None else self.get_response(request)

@@ -1,8 +1,7 @@
 """What every API URL goes through, before django-ninja: CORS (open, read-only), the OPTIONS preflight, HEAD,
-the rate limit, and a JSON 500 without internals if anything escapes. The checks run in
-api/middleware.py ApiCacheMiddleware when it is installed (first in MIDDLEWARE: a cached answer skips the rest
-of the stack, after the rate limit; a refusal is returned by ApiChecksMiddleware, inside the security middleware),
-else in ApiChecksMiddleware or here."""
+the rate limit, and a JSON 500 without internals if anything escapes. The checks (api_checks) run in
+api/middleware.py ApiCacheMiddleware, first in MIDDLEWARE (a cached answer skips the rest of the stack, after the
+rate limit); a refusal is returned by ApiChecksMiddleware, inside the security middleware."""
 import functools
 import logging
 
@@ -37,9 +36,8 @@ def preflight(request):
 
 def api_checks(request):
     """The answer before any view: the preflight, 405, 429 (this counts the request against the client's limit)
-    or 400 for a NUL; None when the request goes on. Run once per request: by ApiCacheMiddleware (before the page
-    cache, so that cached answers count too) or else by api_view."""
-    request._api_checked = True
+    or 400 for a NUL; None when the request goes on. Run once per request, by ApiCacheMiddleware (before the page
+    cache, so that cached answers count too)."""
     if request.method == "OPTIONS":
         return add_cors_headers(preflight(request))
     if request.method not in ("GET", "HEAD"):
@@ -63,10 +61,6 @@ def api_view(view):
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         try:
-            if not getattr(request, "_api_checked", False):
-                refused = api_checks(request)
-                if refused is not None:
-                    return refused
             head = request.method == "HEAD"
             if head:
                 request.method = "GET"
