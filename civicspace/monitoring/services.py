@@ -346,13 +346,18 @@ def trend_call_record(*, actor, country, period_end, call, note=""):
 @transaction.atomic
 def incident_type_ids_repair(*, actor=None, actor_label="incident_type_ids"):
     """Rewrite every copy of an incident's types that differs from the relation (Incident.type_ids; after a
-    write that bypassed the ORM), audited with how many and which (the first 100). Returns their ids."""
+    write that bypassed the ORM), each incident locked and its types read again, audited with how many and which
+    (the first 100). Returns their ids."""
     from .selectors import incident_type_ids_mismatched
     from .signals import incident_type_ids_refresh
 
     found = incident_type_ids_mismatched()
-    for start in range(0, len(found), 5_000):
-        incident_type_ids_refresh(found[start:start + 5_000])
+    for start in range(0, len(found), 500):
+        batch = found[start:start + 500]
+        # Locked first, then re-read from the relation: a types change committed meanwhile is seen, never
+        # overwritten with the copy this check computed before it.
+        list(Incident.objects.select_for_update().filter(pk__in=batch).values_list("pk", flat=True))
+        incident_type_ids_refresh(batch)
     audit_event_record(action="monitoring.incident_type_ids_repair", actor=actor, actor_label=actor_label,
                        data={"repaired": len(found), "incidents": found[:100]})
     return found
