@@ -165,3 +165,13 @@ def test_incident_tallies_count_each_published_incident_once_by_its_set_of_types
     kgz = Country.objects.get(code="KGZ").pk
     only = selectors.incident_tallies(after=after, until=until, split=split, country_ids=[kgz])
     assert only == {key: n for key, n in expected.items() if key[0] == kgz}
+
+
+def test_the_score_inputs_take_a_fixed_number_of_queries_whatever_the_number_of_incidents(synthetic):
+    methodology = methodology_config.load(methodology_config.ACTIVE_VERSION)
+    with CaptureQueriesContext(connection) as before:
+        scoring.score_inputs(as_of=dt.date(2025, 6, 1), methodology=methodology)
+    Incident.objects.filter(pk__in=[i.pk for i in synthetic[::2]]).delete()
+    with CaptureQueriesContext(connection) as after:
+        scoring.score_inputs(as_of=dt.date(2025, 6, 1), methodology=methodology)
+    assert len(before) == len(after) == 8, [q["sql"][:80] for q in after.captured_queries]
