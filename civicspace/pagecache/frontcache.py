@@ -25,7 +25,7 @@ HEADER = "X-Accel-Expires"
 
 
 def front_cache_seconds():
-    return int(getattr(settings, "FRONT_CACHE_SECONDS", 0))
+    return int(settings.FRONT_CACHE_SECONDS)
 
 
 class FrontCacheHeaderMiddleware:

@@ -44,7 +44,7 @@ HEADER = "X-Page-Cache"
 
 
 def _seconds():
-    return int(getattr(settings, "PAGE_CACHE_SECONDS", 600))
+    return int(settings.PAGE_CACHE_SECONDS)
 
 
 def _cacheable_request(request):

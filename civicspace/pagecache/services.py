@@ -72,7 +72,7 @@ def fresh_value():
 # Stores ---------------------------------------------------------------------------------------------------------
 
 def store_kind():
-    kind = getattr(settings, "PAGE_CACHE_GENERATION_STORE", "cache")
+    kind = settings.PAGE_CACHE_GENERATION_STORE
     if kind not in STORES:
         raise ValueError(f"PAGE_CACHE_GENERATION_STORE must be one of {', '.join(STORES)}, not {kind!r}")
     return kind
@@ -155,7 +155,7 @@ _FILE_STORES = {}
 
 
 def page_cache():
-    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+    return caches[settings.PAGE_CACHE_ALIAS]
 
 
 def generation_store(alias=None):
@@ -165,7 +165,7 @@ def generation_store(alias=None):
     if kind == "cache":
         return CacheStore(page_cache(), alias)
     if kind == "file":
-        directory = str(getattr(settings, "PAGE_CACHE_GENERATION_DIR", None) or Path(settings.VAR_DIR) / "pagecache")
+        directory = str(settings.PAGE_CACHE_GENERATION_DIR)
         key = (directory, _database_identity(alias))
         store = _FILE_STORES.get(key)
         if store is None:  # one object per directory and database (it holds nothing but its path)

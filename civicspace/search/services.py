@@ -280,7 +280,7 @@ def index_mark_dirty(obj):
     DirtyRecord.objects.bulk_create([DirtyRecord(kind=kind, object_id=pk, marked_at=marked_at)],
                                     update_conflicts=True, unique_fields=["kind", "object_id"],
                                     update_fields=["marked_at"])
-    if getattr(settings, "SEARCH_INDEX_ON_COMMIT", True):
+    if settings.SEARCH_INDEX_ON_COMMIT:
         transaction.on_commit(partial(_rebuild_marked, kind, pk, marked_at))
 
 
@@ -308,7 +308,7 @@ def index_mark_dirty_many(kind, pks):
                 logger.exception("search: re-indexing %s %s..%s failed; left for search_reindex --dirty", kind,
                                  batch[0], batch[-1])
 
-    if getattr(settings, "SEARCH_INDEX_ON_COMMIT", True):
+    if settings.SEARCH_INDEX_ON_COMMIT:
         transaction.on_commit(rebuild)
     return len(pks)
 

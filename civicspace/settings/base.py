@@ -177,11 +177,16 @@ JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "5"))
 JOBS_RETRY_BASE_SECONDS = float(os.environ.get("JOBS_RETRY_BASE_SECONDS", "30"))
 # A running job whose worker sent no heartbeat for this long is queued again (at-least-once).
 JOBS_WORKER_DEAD_SECONDS = float(os.environ.get("JOBS_WORKER_DEAD_SECONDS", "10"))
+# Re-index a changed record when its transaction commits (False: leave the marks for `search_reindex --dirty`).
+SEARCH_INDEX_ON_COMMIT = True
 # Where the page cache finds the publication generation on each hit without a database query
 # (civicspace/pagecache/services.py): "cache" (the page cache's backend: Redis in production), "file" (embedded
 # mode: the in-process cache is per worker, a file under PAGE_CACHE_GENERATION_DIR is shared) or "database".
 PAGE_CACHE_GENERATION_STORE = "cache"
 PAGE_CACHE_GENERATION_DIR = VAR_DIR / "pagecache"
+# How long a cached page or API answer lives at most (0: no page cache), and in which of CACHES.
+PAGE_CACHE_SECONDS = 600
+PAGE_CACHE_ALIAS = "default"
 
 # nginx front cache (production): 0 here, so nothing outside production asks nginx to cache.
 FRONT_CACHE_SECONDS = 0
