@@ -274,9 +274,15 @@ def suggest_countries(text, lang, sentences, params):
     for sentence in sentences:
         seen = set()
         tokens = _masked(sentence.tokens, lang)
+        found = set()  # token indexes of the text language's matches: "Sudán del Sur" is not also "Sudan"
         for lx in langs:
             for m in lex[lx].find(tokens):
                 if any(s <= m.start and m.end <= e for s, e in skip):
+                    continue
+                span = range(m.first, m.last)
+                if lx == lang:
+                    found.update(span)
+                elif found.intersection(span):
                     continue
                 if m.kind == "name" and _outlet_number(tokens, m.last, lang):
                     continue  # an outlet's name ("France 24", "France 3"), not the country

@@ -209,6 +209,23 @@ def _expand(cell):
     return [part.strip() for part in cell.split("/") if part.strip()]
 
 
+RUSSIAN_ADJECTIVE_ENDINGS = ("ая", "яя", "ое", "ее", "ые", "ие", "ый", "ий", "ой")
+
+
+def _russian_stem(word):
+    """A word of a Russian country name as a pattern that matches its declined forms: Беларусь → Беларуси,
+    Россия → России, and adjectives by their stem (Южная Корея → в Южной Корее, Соединенные Штаты → Соединенных
+    Штатах); short words and words in capitals (США) are kept as they are. Each part of a hyphenated name declines
+    (Гвинея-Бисау → в Гвинее-Бисау)."""
+    if len(word) <= 3 or word.isupper():
+        return word
+    if len(word) >= 5 and word.endswith(RUSSIAN_ADJECTIVE_ENDINGS):
+        return word[:-2] + "~"
+    if len(word) > 4 and word[-1] in "аяьйеоиы":
+        return word[:-1] + "~"
+    return word + "~"
+
+
 @functools.lru_cache(maxsize=None)
 def lexicons():
     """Every lexicon, per language: {"countries": {lang: Lexicon}, ...} plus plain tables."""
@@ -218,8 +235,7 @@ def lexicons():
     for row in _read("country_names.csv"):
         words = row["name"].split()
         if row["lang"] in ("ru",):
-            # Russian names decline: Беларусь → Беларуси, Россия → России.
-            words = [w[:-1] + "~" if len(w) > 4 and w[-1] in "аяьйеоиы" else w + "~" for w in words]
+            words = [_russian_stem(part) for w in words for part in w.split("-") if part]
         data["countries"][row["lang"]].append((row["code"], "name", " ".join(words)))
     for row in _read("country_forms.csv"):
         data["countries"][row["lang"]].append((row["code"], row["kind"], row["pattern"]))

@@ -56,6 +56,21 @@ def test_countries_from_names_forms_capitals_not_datelines(text, country):
     assert [c["code"] for c in suggest(text)["countries"]] == [country]
 
 
+@pytest.mark.parametrize("text, country", [
+    # Russian names of several words decline word by word, adjectives included; each part of a hyphenated name.
+    ("В Южной Корее задержали журналиста.", "KOR"),
+    ("В Южном Судане задержали журналиста.", "SSD"),  # not Sudan
+    ("Журналиста задержали в Соединенных Штатах.", "USA"),
+    ("В Гвинее-Бисау задержали журналиста.", "GNB"),  # not Guinea
+    ("В Центральноафриканской Республике задержали журналиста.", "CAF"),
+    # A match of the text's language is not matched again by the English fallback inside it.
+    ("En Sudán del Sur, la policía detuvo a un periodista.", "SSD"),
+    ("En Guinea Ecuatorial, la policía detuvo a un periodista.", "GNQ"),
+])
+def test_countries_of_several_words_and_their_declined_forms(text, country):
+    assert [c["code"] for c in suggest(text)["countries"]] == [country]
+
+
 @pytest.mark.parametrize("text, stage", [
     ("Parliament adopted the draft law on foreign representatives in second reading in Kyrgyzstan.", "second_reading"),
     ("Президент подписал закон, принятый Госдумой в третьем чтении в России.", "third_reading"),
