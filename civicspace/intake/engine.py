@@ -432,6 +432,9 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
                 break
         protest_context = bool(lex["contexts"][lang].find(tokens))
         modal_ends = [m.last for m in lex["modals"][lang].find(tokens)]
+        # "MFWA condemns the assault, arrest and harassment of journalists": a reaction restates events the text
+        # reports elsewhere; the acts after it in its sentence are not new events.
+        reaction_at = min((m.first for m in lex["reactions"][lang].find(tokens)), default=None)
         for clause in _clauses(Sentence(sentence.start, sentence.end, tokens, sentence.line), lang):
             clause_index = {id(t): k for k, t in enumerate(tokens)}
             acts = []
@@ -439,6 +442,8 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
                 position = clause_index[id(clause[m.first])]
                 # "must release", "calls for the release", "ينبغي الإفراج": a demand, not an event.
                 if any(0 <= position - end <= 4 for end in modal_ends):
+                    continue
+                if reaction_at is not None and position >= reaction_at:
                     continue
                 acts.append(m.key)
             if not acts:

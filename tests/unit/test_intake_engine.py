@@ -45,6 +45,18 @@ def test_demands_and_organisation_names_are_not_events(text):
     assert not {"release", "negative_court_ruling"} & types(suggest(text))
 
 
+@pytest.mark.parametrize("text", [
+    "Police arrested two journalists in Abuja on Monday. The MFWA condemns the assault, arrest and harassment of "
+    "journalists covering the protest.",
+    "La police a arrêté deux journalistes à Conakry. RSF dénonce les violences et le harcèlement des journalistes.",
+    "Полиция задержала двух журналистов в Минске. Правозащитники осуждают задержания и давление на журналистов.",
+    "اعتقلت الشرطة صحفيين اثنين في القاهرة. وتدين المنظمة الاعتداء على الصحفيين.",
+])
+def test_a_reaction_restates_the_events_and_adds_none(text):
+    incidents = suggest(text)["incidents"]
+    assert len(incidents) == 1 and incidents[0]["violation_types"] == ["journalist_detained"]
+
+
 @pytest.mark.parametrize("text, country", [
     ("Правозащитника задержали в Беларуси 14 июля.", "BLR"),
     ("В Бишкеке задержали журналиста.", "KGZ"),
