@@ -418,7 +418,13 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
         if not tokens:
             continue
         sentence_victims = {}
+        # "according to his lawyer", "Hasanli's lawyer, Zibeyda Sadygova, told CPJ": the lawyer is the source of
+        # the report, not a victim (a lawyer who is detained is named as one without such a word beside it).
+        cues = [(m.first, m.last) for m in lex["sources"][lang].find(tokens)]
         for m in lex["victims"][lang].find(tokens):
+            if m.key == "lawyer" and any(-4 <= m.first - last <= 2 or 0 <= first - m.last <= 3
+                                         for first, last in cues):
+                continue
             count = _count_before(tokens, m.first, lang) or _count_after(tokens, m.last - 1, lang)
             prior = sentence_victims.get(m.key)
             sentence_victims[m.key] = max(filter(None, [prior, count]), default=None)
@@ -450,7 +456,8 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
                 continue
             victims = {}
             for m in lex["victims"][lang].find(clause):
-                victims[m.key] = sentence_victims.get(m.key)
+                if m.key in sentence_victims or m.key != "lawyer":
+                    victims[m.key] = sentence_victims.get(m.key)
             if not victims:
                 victims = dict(sentence_victims) or dict(previous_victims)
             if "hrd" in victims and "woman_hrd" in victims:

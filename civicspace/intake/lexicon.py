@@ -231,7 +231,7 @@ def lexicons():
     """Every lexicon, per language: {"countries": {lang: Lexicon}, ...} plus plain tables."""
     data = {name: {lang: [] for lang in LANGS} for name in
             ("countries", "acts", "victims", "perpetrators", "stages", "laws", "watchlist", "masks", "modals",
-             "reactions", "contexts")}
+             "reactions", "sources", "contexts")}
     for row in _read("country_names.csv"):
         words = row["name"].split()
         if row["lang"] in ("ru",):
@@ -253,6 +253,8 @@ def lexicons():
         data["modals"][row["lang"]].append(("modal", "modal", row["pattern"]))
     for row in _read("reactions.csv"):
         data["reactions"][row["lang"]].append(("reaction", "reaction", row["pattern"]))
+    for row in _read("sources.csv"):
+        data["sources"][row["lang"]].append(("source", "source", row["pattern"]))
     for row in _read("contexts.csv"):
         data["contexts"][row["lang"]].append((row["context"], "context", row["pattern"]))
     result = {name: {lang: Lexicon(entries) for lang, entries in per_lang.items()} for name, per_lang in data.items()}

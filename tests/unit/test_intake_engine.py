@@ -30,6 +30,17 @@ def test_victims_and_counts(text, expected):
     assert expected in victims(suggest(text))
 
 
+@pytest.mark.parametrize("text, lawyer", [
+    ("Police detained the journalist in Baku on Monday, his lawyer told CPJ.", False),
+    ("Police detained the journalist in Baku on Monday, according to his lawyer.", False),
+    ("Полиция задержала журналиста в Баку, сообщил его адвокат.", False),
+    ("Police detained a lawyer in Baku on Monday.", True),
+    ("Полиция задержала адвоката в Баку.", True),
+])
+def test_a_lawyer_who_reports_is_a_source_not_a_victim(text, lawyer):
+    assert (("lawyer" in {v for v, _count in victims(suggest(text))}) is lawyer)
+
+
 def test_the_victim_decides_the_violation_code():
     assert "journalist_detained" in types(suggest("Police detained two journalists in Baku."))
     assert "protesters_detained" in types(suggest("Police detained 40 protesters in Baku."))
