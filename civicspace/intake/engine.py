@@ -11,6 +11,7 @@ protester, act_types.csv); candidates with the same codes and a compatible date 
 """
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .lexicon import LANGS, fold, lexicons, tokenize
@@ -221,12 +222,12 @@ def _dateline_prefix(lang):
     return re.compile(
         r"^[\W_]*(?:(?:[^\W\d_][\w.'’ -]{0,30}),\s*)?"
         r"(?:(?:publish(?:ed)?\s+date|publicado|fecha\s+de\s+publicacion|опубликовано|date|في)\W*)?"
-        rf"(?:(?:{weekdays})\W*)?$", re.IGNORECASE)
+        rf"(?:(?:{weekdays})\W*)?(?:\d{{1,2}}[:.]\d{{2}}\s*[,|–—-]?\s*)?$", re.IGNORECASE)
 
 
 def published_date(text, lang, *, source_date=None):
     """The text's own date: the date line given with it, else a full date that heads a line (a dateline such as
-    "New York, March 1, 2021 –", "Publicado: mayo 27, 2025", "09/07/2020 - 13:01")."""
+    "New York, March 1, 2021 –", "Publicado: mayo 27, 2025", "09/07/2020 - 13:01", "11:49, 19 апреля 2018")."""
     if source_date:
         return {"value": source_date.isoformat(), "confidence": 0.95, "evidence": None}
     head = text[:1500]
@@ -405,6 +406,10 @@ def _masked(tokens, lang):
     return [t for i, t in enumerate(tokens) if i not in hidden]
 
 
+# A name in quotation marks that starts with a capital: «Бумага», "Союз информированных граждан", “Stand News”.
+QUOTED_NAME = re.compile(r"[«\"“„](?=[^\W\d_])(?=[A-ZА-ЯЁÀ-Ý])[^«»\"“”„\n]{1,60}[»\"”]")
+
+
 def suggest_incidents(text, lang, sentences, countries, reference, params, *, dateline=None):
     lex = lexicons()
     act_types = lex["act_types"]
@@ -413,6 +418,11 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
     places = lex["countries"][lang]
     candidates = []
     previous_victims = {}
+    # An act with no victim anywhere before it ("Stand News to shut down after police raid, arrests" as a
+    # headline) takes the group the text speaks of most (media, protest), not "anyone else" (a defender).
+    mentions = Counter(VICTIM_GROUPS.get(m.key, "other") for sentence in sentences
+                       for m in lex["victims"][lang].find(_masked(sentence.tokens, lang)))
+    text_group = mentions.most_common(1)[0][0] if mentions else "other"
     for sentence in sentences:
         tokens = _masked(sentence.tokens, lang)
         if not tokens:
@@ -421,7 +431,10 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
         # "according to his lawyer", "Hasanli's lawyer, Zibeyda Sadygova, told CPJ": the lawyer is the source of
         # the report, not a victim (a lawyer who is detained is named as one without such a word beside it).
         cues = [(m.first, m.last) for m in lex["sources"][lang].find(tokens)]
+        names = [(q.start(), q.end()) for q in QUOTED_NAME.finditer(text, sentence.start, sentence.end)]
         for m in lex["victims"][lang].find(tokens):
+            if any(start <= m.start and m.end <= end for start, end in names):
+                continue  # a word of a quoted name: the outlet "Союз информированных граждан" is no citizen
             if m.key == "lawyer" and any(-4 <= m.first - last <= 2 or 0 <= first - m.last <= 3
                                          for first, last in cues):
                 continue
@@ -456,21 +469,24 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
                 continue
             victims = {}
             for m in lex["victims"][lang].find(clause):
-                if m.key in sentence_victims or m.key != "lawyer":
-                    victims[m.key] = sentence_victims.get(m.key)
+                if m.key in sentence_victims:  # not one left out above (a quoted name, a lawyer who reports)
+                    victims[m.key] = sentence_victims[m.key]
             if not victims:
                 victims = dict(sentence_victims) or dict(previous_victims)
             if "hrd" in victims and "woman_hrd" in victims:
                 victims.pop("hrd")
             if protest_context and "ordinary_citizen" in victims and "protester" not in victims:
                 victims["protester"] = victims.pop("ordinary_citizen")
+            # Activists detained at a protest are detained protesters ("militants interpellés lors d'une marche").
+            if protest_context and set(acts) == {"detain"} and set(victims) == {"hrd"}:
+                victims = {"protester": victims["hrd"]}
             people = {v for v in victims if v not in ORG_VICTIMS}
             orgs = {v for v in victims if v in ORG_VICTIMS}
             if people and orgs and set(acts) <= PERSON_ACTS:
                 victims = {v: c for v, c in victims.items() if v in people}
             elif people and orgs and set(acts) <= ORG_ACTS:
                 victims = {v: c for v, c in victims.items() if v in orgs}
-            groups = {VICTIM_GROUPS.get(v, "other") for v in victims} or {"other"}
+            groups = {VICTIM_GROUPS.get(v, "other") for v in victims} or {text_group}
             types = set()
             for act in acts:
                 if (act, "*") in act_types:

@@ -41,6 +41,21 @@ def test_a_lawyer_who_reports_is_a_source_not_a_victim(text, lawyer):
     assert (("lawyer" in {v for v, _count in victims(suggest(text))}) is lawyer)
 
 
+def test_a_quoted_name_is_no_victim_and_activists_held_at_a_protest_are_protesters():
+    attacked = suggest('Несколько людей в штатском напали на журналиста "Союза информированных граждан" в Ереване.')
+    assert victims(attacked) == {("journalist", None)}
+    march = suggest("Une vingtaine de militants ont été interpellés lors d'une marche à Goma.")
+    assert types(march) == {"protesters_detained"} and victims(march) == {("protester", 20)}
+    office = suggest("Police detained two activists at their office in Baku.")
+    assert types(office) == {"hrd_detained"}
+
+
+def test_censorship_in_its_usual_words():
+    assert "censorship" in types(suggest("Police forced the reporters to delete their recordings in Havana."))
+    assert "censorship" in types(suggest("Журналистам запретили называть войну войной в России."))
+    assert "censorship" in types(suggest("La policía obligó a los reporteros a borrar sus grabaciones en La Habana."))
+
+
 def test_the_victim_decides_the_violation_code():
     assert "journalist_detained" in types(suggest("Police detained two journalists in Baku."))
     assert "protesters_detained" in types(suggest("Police detained 40 protesters in Baku."))
@@ -102,6 +117,12 @@ def test_countries_of_several_words_and_their_declined_forms(text, country):
 ])
 def test_law_stages(text, stage):
     assert stage in {law["stage"] for law in suggest(text)["laws"]}
+
+
+def test_a_dateline_after_the_time_of_day():
+    assert suggest("11:49, 19 апреля 2018\n\nЖурналист избит в Ереване.")["published_date"]["value"] == "2018-04-19"
+    assert suggest("Police said at 10:30 on 3 March 2024 they detained a journalist in Baku.")["published_date"][
+        "value"] is None
 
 
 def test_dates_datelines_and_relative_days():
