@@ -66,6 +66,7 @@ def test_the_victim_decides_the_violation_code():
     "The authorities must release the journalists held in Baku.",
     "Amnesty International said the Algerian authorities had criticised the report.",
     "RSF a condamné cette arrestation au Cameroun.",
+    "If he is convicted in Baku, he could be sentenced to up to eight years in prison.",
 ])
 def test_demands_and_organisation_names_are_not_events(text):
     assert not {"release", "negative_court_ruling"} & types(suggest(text))
