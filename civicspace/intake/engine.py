@@ -39,6 +39,7 @@ FREEDOM_BY_TYPE = {
 POSITIVE = {"positive_court_ruling", "release", "positive_law_change", "registration_restored", "acquittal",
             "protest_facilitated"}
 ORG_VICTIMS = {"media_outlet", "cso"}
+DEFENDERS = {"hrd", "woman_hrd", "environmental_defender", "lawyer"}
 PERSON_ACTS = {"detain", "attack", "kill", "travel_ban", "release", "acquit", "sentence", "prosecute", "defamation"}
 ORG_ACTS = {"liquidate", "seal", "censor", "block", "foreign_agent"}
 
@@ -467,6 +468,8 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
                 acts.append(m.key)
             if not acts:
                 continue
+            if "acquit" in acts:  # "acquitted of her final tax evasion charge": the charge is what ended
+                acts = [act for act in acts if act != "prosecute"]
             victims = {}
             for m in lex["victims"][lang].find(clause):
                 if m.key in sentence_victims:  # not one left out above (a quoted name, a lawyer who reports)
@@ -483,10 +486,15 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
             people = {v for v in victims if v not in ORG_VICTIMS}
             orgs = {v for v in victims if v in ORG_VICTIMS}
             if people and orgs and set(acts) <= PERSON_ACTS:
+                # Only people are detained or attacked: an outlet or NGO beside the act is not its victim.
                 victims = {v: c for v, c in victims.items() if v in people}
             elif people and orgs and set(acts) <= ORG_ACTS:
                 victims = {v: c for v, c in victims.items() if v in orgs}
             groups = {VICTIM_GROUPS.get(v, "other") for v in victims} or {text_group}
+            if "other" in groups and len(groups) > 1 and not DEFENDERS & set(victims):
+                # Journalists held with an opposition member or a union member: the journalists' code, not
+                # also a defender's (that one needs a defender among the victims).
+                groups.discard("other")
             types = set()
             for act in acts:
                 if (act, "*") in act_types:

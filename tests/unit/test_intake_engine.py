@@ -56,6 +56,24 @@ def test_censorship_in_its_usual_words():
     assert "censorship" in types(suggest("La policía obligó a los reporteros a borrar sus grabaciones en La Habana."))
 
 
+def test_calls_for_an_investigation_and_acquittals_are_no_prosecution():
+    assert "legal_harassment" not in types(suggest(
+        "Turkish authorities should conduct a swift and thorough investigation into the assault of a journalist in "
+        "Istanbul."))
+    assert "legal_harassment" not in types(suggest(
+        "Police detained the journalist and took him to the Criminal Investigation Department in Abuja."))
+    acquitted = suggest("A court in Manila acquitted the journalist of her final tax evasion charge on Tuesday.")
+    assert types(acquitted) == {"acquittal"}
+    assert "legal_harassment" in types(suggest("Police opened a criminal investigation against the journalist in Baku."))
+
+
+def test_journalists_held_with_others_keep_the_journalists_code():
+    held = suggest("Security forces detained three journalists alongside an opposition member in Malé.")
+    assert types(held) == {"journalist_detained"}
+    both = suggest("Security forces detained a journalist alongside a human rights defender in Malé.")
+    assert types(both) == {"journalist_detained", "hrd_detained"}
+
+
 def test_the_victim_decides_the_violation_code():
     assert "journalist_detained" in types(suggest("Police detained two journalists in Baku."))
     assert "protesters_detained" in types(suggest("Police detained 40 protesters in Baku."))
