@@ -442,7 +442,11 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
             count = _count_before(tokens, m.first, lang) or _count_after(tokens, m.last - 1, lang)
             prior = sentence_victims.get(m.key)
             sentence_victims[m.key] = max(filter(None, [prior, count]), default=None)
-        perpetrators = {m.key for m in lex["perpetrators"][lang].find(tokens)}
+        # "Turkish authorities should investigate", "calls on Nigerian authorities to": whom a demand addresses
+        # is not who acted.
+        demands = lex["modals"][lang].find(tokens)
+        perpetrators = {m.key for m in lex["perpetrators"][lang].find(tokens)
+                        if not any(0 <= d.first - m.last <= 2 or 0 <= m.first - d.last <= 2 for d in demands)}
         sentence_dates = [d for d in dates if sentence.start <= d.start < sentence.end]
         rel = relative_date(tokens, lang, reference)
         place = ""
@@ -451,7 +455,7 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
                 place = text[m.start:m.end]
                 break
         protest_context = bool(lex["contexts"][lang].find(tokens))
-        modal_ends = [m.last for m in lex["modals"][lang].find(tokens)]
+        modal_ends = [m.last for m in demands]
         # "MFWA condemns the assault, arrest and harassment of journalists": a reaction restates events the text
         # reports elsewhere; the acts after it in its sentence are not new events.
         reaction_at = min((m.first for m in lex["reactions"][lang].find(tokens)), default=None)

@@ -74,6 +74,14 @@ def test_journalists_held_with_others_keep_the_journalists_code():
     assert types(both) == {"journalist_detained", "hrd_detained"}
 
 
+def test_whom_a_demand_addresses_is_not_the_perpetrator():
+    result = suggest("Armenian authorities should swiftly and thoroughly investigate the attack on two journalists "
+                     "in Yerevan on Monday.")
+    assert result["incidents"] and not {p for inc in result["incidents"] for p in inc["perpetrators"]}
+    acted = suggest("Armenian authorities detained two journalists in Yerevan on Monday.")
+    assert {p for inc in acted["incidents"] for p in inc["perpetrators"]} == {"government"}
+
+
 def test_the_victim_decides_the_violation_code():
     assert "journalist_detained" in types(suggest("Police detained two journalists in Baku."))
     assert "protesters_detained" in types(suggest("Police detained 40 protesters in Baku."))
