@@ -82,6 +82,19 @@ def test_whom_a_demand_addresses_is_not_the_perpetrator():
     assert {p for inc in acted["incidents"] for p in inc["perpetrators"]} == {"government"}
 
 
+def test_blocking_is_of_a_website_not_of_a_road():
+    assert "internet_shutdown" in types(suggest("Authorities blocked access to the news website in Minsk on Monday."))
+    assert "internet_shutdown" in types(suggest("Las autoridades bloquearon el sitio web del diario en Managua."))
+    assert "internet_shutdown" not in types(suggest("Police blocked the road to the square where protesters gathered "
+                                                    "in Lima."))
+    assert "internet_shutdown" not in types(suggest("La policía desplegó agentes para bloquear el acceso de los "
+                                                    "manifestantes a la plaza en Lima."))
+
+
+def test_sentenced_in_russian_past_tense():
+    assert "negative_court_ruling" in types(suggest("Суд в Душанбе осудил блогера на 10 лет."))
+
+
 def test_the_victim_decides_the_violation_code():
     assert "journalist_detained" in types(suggest("Police detained two journalists in Baku."))
     assert "protesters_detained" in types(suggest("Police detained 40 protesters in Baku."))
@@ -144,6 +157,13 @@ def test_countries_of_several_words_and_their_declined_forms(text, country):
 ])
 def test_law_stages(text, stage):
     assert stage in {law["stage"] for law in suggest(text)["laws"]}
+
+
+def test_a_dateline_after_published_on_or_its_label():
+    assert suggest("Four activists sentenced in Phnom Penh\n\nPublished on 12 November 2014\n\nThe court sentenced "
+                   "four activists.")["published_date"]["value"] == "2014-11-12"
+    assert suggest("Блогера осудили в Душанбе\n\nДата: 13:05, 10-05-2018.\n\nСуд осудил блогера.")[
+        "published_date"]["value"] == "2018-05-10"
 
 
 def test_a_dateline_after_the_time_of_day():
