@@ -185,13 +185,15 @@ class Lexicon:
             for key, kind, words in dict.fromkeys(candidates):
                 end = match_at(words, tokens, i)
                 if end is not None and end > i:
-                    found.append(Match(key, kind, i, end, tokens[i].start, tokens[end - 1].end))
+                    specific = sum(len(w.stem) for w in words)
+                    found.append((Match(key, kind, i, end, tokens[i].start, tokens[end - 1].end), specific))
         if not longest:
-            return found
-        # Longest match wins where matches overlap ("روسيا البيضاء" is Belarus, not Russia).
-        found.sort(key=lambda m: (-(m.last - m.first), m.first))
+            return [m for m, _specific in found]
+        # Longest match wins where matches overlap ("روسيا البيضاء" is Belarus, not Russia); of two as long, the
+        # more specific pattern ("активистк*", a woman, before "активист*").
+        found.sort(key=lambda pair: (-(pair[0].last - pair[0].first), pair[0].first, -pair[1]))
         taken, kept = set(), []
-        for m in found:
+        for m, _specific in found:
             span = set(range(m.first, m.last))
             if span & taken:
                 continue

@@ -95,6 +95,17 @@ def test_sentenced_in_russian_past_tense():
     assert "negative_court_ruling" in types(suggest("Суд в Душанбе осудил блогера на 10 лет."))
 
 
+@pytest.mark.parametrize("text, victim", [
+    ("Police detained four citizen journalists in Rabat.", "blogger"),
+    ("اعتقلت الشرطة أربعة صحافيين-مواطنين في الرباط.", "blogger"),
+    ("La police a arrêté trois journalistes citoyens à Kinshasa.", "blogger"),
+    ("Police arrested three land activists in Phnom Penh.", "environmental_defender"),
+    ("Полиция задержала двух активисток в Минске.", "woman_hrd"),
+])
+def test_citizen_journalists_land_activists_and_women_activists(text, victim):
+    assert {v for v, _count in victims(suggest(text))} == {victim}
+
+
 def test_the_victim_decides_the_violation_code():
     assert "journalist_detained" in types(suggest("Police detained two journalists in Baku."))
     assert "protesters_detained" in types(suggest("Police detained 40 protesters in Baku."))
