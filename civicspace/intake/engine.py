@@ -269,8 +269,13 @@ def _outlet_number(tokens, index, lang):
     return following not in months[lang] and following not in months["en"]
 
 
+EMBASSY_OF = {"of", "de", "del", "du", "d"}
+
+
 def suggest_countries(text, lang, sentences, params):
     lex = lexicons()["countries"]
+    lex_contexts = lexicons()["contexts"]
+    lex_perpetrators = lexicons()["perpetrators"]
     skip = dateline_span(text)
     scores, evidence = {}, {}
     langs = [lang] + [x for x in ("en",) if x != lang]
@@ -278,10 +283,19 @@ def suggest_countries(text, lang, sentences, params):
         seen = set()
         tokens = _masked(sentence.tokens, lang)
         found = set()  # token indexes of the text language's matches: "Sudán del Sur" is not also "Sudan"
+        # "the Saudi embassy", "السفارة السعودية", "посольство США": a country's embassy is where it is present,
+        # not where the events happen.
+        embassies = [m for m in lex_contexts[lang].find(tokens) if m.key == "embassy"]
+        # "Kuwaiti intelligence", "السلطات الكويتية", "белорусские силовики": the state actor's adjective says where
+        # it acts, as much as the country's name does.
+        actors = lex_perpetrators[lang].find(tokens)
         for lx in langs:
             for m in lex[lx].find(tokens):
                 if any(s <= m.start and m.end <= e for s, e in skip):
                     continue
+                if any(m.first == e.last or e.first == m.last
+                       or (m.first == e.last + 1 and tokens[e.last].norm in EMBASSY_OF) for e in embassies):
+                    continue  # "Turkish embassy", "السفارة السعودية", "ambassade de France"; not "embassy in Baku"
                 span = range(m.first, m.last)
                 if lx == lang:
                     found.update(span)
@@ -294,6 +308,14 @@ def suggest_countries(text, lang, sentences, params):
                 seen.add((m.key, m.first))
                 weight = {"adjective": params["adjective_weight"], "capital": params["place_weight"],
                           "city": params["place_weight"]}.get(m.kind, 1.0)
+                if (lang == "ar" and m.kind == "name" and m.last - m.first == 1 and m.first > 0
+                        and tokens[m.first].norm.startswith("ال") and tokens[m.first - 1].norm.startswith("ال")):
+                    # "الشكوى السعودية", "الحكومة السعودية": after a definite noun, السعودية is the adjective
+                    # (Saudi), not the country.
+                    weight = params["adjective_weight"]
+                if m.kind == "adjective" and any(a.first - m.last in (0, 1) or m.first - a.last in (0, 1)
+                                                 for a in actors):
+                    weight = 1.0
                 if sentence.line == 0:
                     weight *= params["headline_weight"]
                 if lx != lang:
@@ -455,7 +477,7 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
             if m.kind in ("capital", "city"):
                 place = text[m.start:m.end]
                 break
-        protest_context = bool(lex["contexts"][lang].find(tokens))
+        protest_context = any(m.key == "protest" for m in lex["contexts"][lang].find(tokens))
         modal_ends = [m.last for m in demands]
         # "MFWA condemns the assault, arrest and harassment of journalists": a reaction restates events the text
         # reports elsewhere; the acts after it in its sentence are not new events.

@@ -146,6 +146,16 @@ def test_countries_from_names_forms_capitals_not_datelines(text, country):
 
 
 @pytest.mark.parametrize("text, country", [
+    ("أوقفت المخابرات الكويتية ناشطا بسبب شكوى تقدمت بها السفارة السعودية.", "KWT"),  # an embassy is no venue
+    ("Police detained a journalist outside the Turkish embassy in Baku.", "AZE"),
+    ("Рабочие завода по производству газа в Узбекистане провели акцию.", "UZB"),  # газ is gas, not Gaza
+    ("В секторе Газа погибли два журналиста.", "PSE"),
+])
+def test_embassies_state_actors_and_words_that_look_like_places(text, country):
+    assert [c["code"] for c in suggest(text)["countries"]] == [country]
+
+
+@pytest.mark.parametrize("text, country", [
     # Russian names of several words decline word by word, adjectives included; each part of a hyphenated name.
     ("В Южной Корее задержали журналиста.", "KOR"),
     ("В Южном Судане задержали журналиста.", "SSD"),  # not Sudan
