@@ -91,6 +91,15 @@ def test_blocking_is_of_a_website_not_of_a_road():
                                                     "manifestantes a la plaza en Lima."))
 
 
+@pytest.mark.parametrize("text", [
+    "Le journaliste a été condamné, ce jeudi 10 juillet 2025, à deux ans de prison à Tunis.",
+    "The court in Dushanbe gave the blogger seven years in prison on Monday.",
+    "El tribunal impuso al periodista cuatro años de prisión en Managua.",
+])
+def test_a_prison_term_is_a_sentence(text):
+    assert "negative_court_ruling" in types(suggest(text))
+
+
 def test_sentenced_in_russian_past_tense():
     assert "negative_court_ruling" in types(suggest("Суд в Душанбе осудил блогера на 10 лет."))
 
