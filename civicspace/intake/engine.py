@@ -484,15 +484,18 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
         reaction_at = min((m.first for m in lex["reactions"][lang].find(tokens)), default=None)
         for clause in _clauses(Sentence(sentence.start, sentence.end, tokens, sentence.line), lang):
             clause_index = {id(t): k for k, t in enumerate(tokens)}
-            acts = []
+            acts, unreal = [], set()
             for m in lex["acts"][lang].find(clause):
                 position = clause_index[id(clause[m.first])]
                 # "must release", "calls for the release", "ينبغي الإفراج": a demand, not an event.
                 if any(0 <= position - end <= 4 for end in modal_ends):
+                    unreal.add(m.key)
                     continue
                 if reaction_at is not None and position >= reaction_at:
                     continue
                 acts.append(m.key)
+            # "could be sentenced to up to eight years in prison": the term belongs to the act that is not real.
+            acts = [act for act in acts if act not in unreal]
             if not acts:
                 continue
             if "acquit" in acts:  # "acquitted of her final tax evasion charge": the charge is what ended
