@@ -184,6 +184,9 @@ def test_countries_of_several_words_and_their_declined_forms(text, country):
     ("Президент подписал закон, принятый Госдумой в третьем чтении в России.", "third_reading"),
     ("La loi sur la sécurité globale a été promulguée en France.", "signed"),
     ("The president signed into law the NGO bill in Georgia.", "signed"),
+    ("La Asamblea Legislativa de El Salvador aprobó el martes la Ley de Agentes Extranjeros.", "passed_legislature"),
+    ("Bukele envió al Legislativo el proyecto de ley de agentes extranjeros en El Salvador.", "introduced"),
+    ("Le projet de loi sur les associations a été transmis à l'Assemblée nationale en Mauritanie.", "introduced"),
 ])
 def test_law_stages(text, stage):
     assert stage in {law["stage"] for law in suggest(text)["laws"]}
