@@ -39,7 +39,7 @@ FREEDOM_BY_TYPE = {
 POSITIVE = {"positive_court_ruling", "release", "positive_law_change", "registration_restored", "acquittal",
             "protest_facilitated"}
 ORG_VICTIMS = {"media_outlet", "cso"}
-DEFENDERS = {"hrd", "woman_hrd", "environmental_defender", "lawyer"}
+DEFENDERS = {"hrd", "woman_hrd", "environmental_defender", "lawyer", "trade_unionist", "lgbtqi", "cso"}
 PERSON_ACTS = {"detain", "attack", "kill", "travel_ban", "release", "acquit", "sentence", "prosecute", "defamation"}
 ORG_ACTS = {"liquidate", "seal", "censor", "block", "foreign_agent"}
 
@@ -521,10 +521,13 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
             elif people and orgs and set(acts) <= ORG_ACTS:
                 victims = {v: c for v, c in victims.items() if v in orgs}
             groups = {VICTIM_GROUPS.get(v, "other") for v in victims} or {text_group}
-            if "other" in groups and len(groups) > 1 and not DEFENDERS & set(victims):
-                # Journalists held with an opposition member or a union member: the journalists' code, not
-                # also a defender's (that one needs a defender among the victims).
+            if "other" in groups and not DEFENDERS & set(victims):
+                # An opposition member, a resident, an academic: no defender, so not a defender's code. Held
+                # beside journalists: the journalists' code alone; in a text about a protest: a protester's;
+                # otherwise the act's own code only where it has one for anyone ("prosecute", "raid").
                 groups.discard("other")
+                if not groups and (protest_context or text_group == "protest"):
+                    groups.add("protest")
             types = set()
             for act in acts:
                 if (act, "*") in act_types:

@@ -67,6 +67,13 @@ def test_calls_for_an_investigation_and_acquittals_are_no_prosecution():
     assert "legal_harassment" in types(suggest("Police opened a criminal investigation against the journalist in Baku."))
 
 
+def test_no_defender_among_the_victims_no_defender_code():
+    assert "hrd_detained" not in types(suggest("Security forces detained the leader of an opposition party in Kampala."))
+    assert types(suggest("Police detained two opposition members at the protest in Kampala on Monday.")) == {
+        "protesters_detained"}
+    assert types(suggest("Police detained two human rights defenders in Kampala.")) == {"hrd_detained"}
+
+
 def test_journalists_held_with_others_keep_the_journalists_code():
     held = suggest("Security forces detained three journalists alongside an opposition member in Malé.")
     assert types(held) == {"journalist_detained"}
