@@ -221,7 +221,8 @@ def relative_date(sentence_tokens, lang, reference):
 def _dateline_prefix(lang):
     weekdays = _alternation(lexicons()["weekdays"][lang])
     return re.compile(
-        r"^[\W_]*(?:(?:[^\W\d_][\w.'’ -]{0,30}),\s*)?"
+        r"^[\W_]*(?:(?:by|автор|par|por|بقلم)\W+[^\W\d_][\w.'’ -]{0,40}[,|–—-]\s*)?"
+        r"(?:(?:[^\W\d_][\w.'’ -]{0,30}),\s*)?"
         r"(?:(?:publish(?:ed)?\s+(?:date|on)|publie\s+le|publicado(?:\s+el)?|fecha\s+de\s+publicacion|опубликовано|"
         r"дата(?:\s+публикации)?|date|تاريخ(?:\s+النشر)?|في)\W*)?"
         rf"(?:(?:{weekdays})\W*)?(?:\d{{1,2}}[:.]\d{{2}}\s*[,|–—-]?\s*)?$", re.IGNORECASE)

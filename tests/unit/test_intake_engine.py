@@ -206,6 +206,13 @@ def test_a_dateline_after_published_on_or_its_label():
         "published_date"]["value"] == "2018-05-10"
 
 
+def test_a_dateline_after_a_byline():
+    assert suggest("Журналиста задержали в Бишкеке\nАвтор: Иван Петров, 5 марта 2024\nСотрудники задержали "
+                   "журналиста.")["published_date"]["value"] == "2024-03-05"
+    assert suggest("Journalist detained in Baku\nBy Jane Doe | March 5, 2024\nPolice detained a journalist.")[
+        "published_date"]["value"] == "2024-03-05"
+
+
 def test_a_dateline_after_the_time_of_day():
     assert suggest("11:49, 19 апреля 2018\n\nЖурналист избит в Ереване.")["published_date"]["value"] == "2018-04-19"
     assert suggest("Police said at 10:30 on 3 March 2024 they detained a journalist in Baku.")["published_date"][
