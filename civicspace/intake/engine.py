@@ -18,10 +18,10 @@ from .lexicon import LANGS, fold, lexicons, tokenize
 
 # Parameters chosen by leave-one-out on the development set (see README and `civicspace intake tune`).
 DEFAULTS = {
-    "country_ratio": 0.5,  # keep a country whose score is at least this share of the best country's score
+    "country_ratio": 0.6,  # keep a country whose score is at least this share of the best country's score
     "headline_weight": 3.0,  # mentions in the headline (first line) count this many times
     "adjective_weight": 0.5,  # an adjective or demonym counts less than a name ("French broadcaster")
-    "place_weight": 1.0,  # a capital, city or region
+    "place_weight": 0.5,  # a capital, city or region
 }
 
 VICTIM_GROUPS = {"journalist": "media", "media_outlet": "media", "blogger": "media", "protester": "protest"}
