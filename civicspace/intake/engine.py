@@ -483,7 +483,18 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
         # "MFWA condemns the assault, arrest and harassment of journalists": a reaction restates events the text
         # reports elsewhere; the acts after it in its sentence are not new events.
         reaction_at = min((m.first for m in lex["reactions"][lang].find(tokens)), default=None)
-        for clause in _clauses(Sentence(sentence.start, sentence.end, tokens, sentence.line), lang):
+        clauses = _clauses(Sentence(sentence.start, sentence.end, tokens, sentence.line), lang)
+        # A part without an act joins the next part, or the one before: "a journalist and a lawyer were
+        # detained", "detained a journalist and a lawyer" are one act on two victims.
+        joined = []
+        for clause in clauses:
+            if joined and not lex["acts"][lang].find(joined[-1]):
+                joined[-1] = joined[-1] + clause
+            elif joined and not lex["acts"][lang].find(clause) and lex["victims"][lang].find(clause):
+                joined[-1] = joined[-1] + clause
+            else:
+                joined.append(clause)
+        for clause in joined:
             clause_index = {id(t): k for k, t in enumerate(tokens)}
             acts, unreal = [], set()
             for m in lex["acts"][lang].find(clause):

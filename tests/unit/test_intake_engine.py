@@ -74,6 +74,14 @@ def test_no_defender_among_the_victims_no_defender_code():
     assert types(suggest("Police detained two human rights defenders in Kampala.")) == {"hrd_detained"}
 
 
+@pytest.mark.parametrize("text", [
+    "Security forces detained a journalist and a human rights defender in Baku on Monday.",
+    "A journalist and a human rights defender were detained in Baku on Monday.",
+])
+def test_two_victims_joined_by_and_share_the_act(text):
+    assert types(suggest(text)) == {"journalist_detained", "hrd_detained"}
+
+
 def test_journalists_held_with_others_keep_the_journalists_code():
     held = suggest("Security forces detained three journalists alongside an opposition member in Malé.")
     assert types(held) == {"journalist_detained"}
