@@ -568,8 +568,8 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
     merged = []
     for cand in candidates:
         for inc in merged:
-            same_types = inc.types == cand.types or (inc.types & cand.types and
-                                                     set(inc.victims) == set(cand.victims))
+            same_types = inc.types == cand.types or (inc.types & cand.types and (
+                set(inc.victims) & set(cand.victims) or not inc.victims or not cand.victims))
             compatible = inc.date is None or cand.date is None or inc.date[0] == cand.date[0] or (
                 "month" in (inc.date[1], cand.date[1]) and inc.date[0].replace(day=1) == cand.date[0].replace(day=1))
             if same_types and compatible:

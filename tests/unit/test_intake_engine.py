@@ -82,6 +82,13 @@ def test_two_victims_joined_by_and_share_the_act(text):
     assert types(suggest(text)) == {"journalist_detained", "hrd_detained"}
 
 
+def test_a_headline_and_the_sentence_that_retells_it_are_one_incident():
+    result = suggest("Journalist detained in Baku\n\nPolice detained the journalist and two activists outside his "
+                     "apartment in Baku on Monday.")
+    assert len(result["incidents"]) == 1
+    assert types(result) == {"journalist_detained", "hrd_detained"}
+
+
 def test_journalists_held_with_others_keep_the_journalists_code():
     held = suggest("Security forces detained three journalists alongside an opposition member in Malé.")
     assert types(held) == {"journalist_detained"}
