@@ -96,6 +96,15 @@ def test_journalists_held_with_others_keep_the_journalists_code():
     assert types(both) == {"journalist_detained", "hrd_detained"}
 
 
+@pytest.mark.parametrize("text, perpetrators", [
+    ("المحكمة العسكرية في تونس تحكم بالسجن على الصحافي.", {"court"}),
+    ("اختطفت ميليشيا الحوثي عشرين صحفيا في صنعاء.", {"non_state_actor"}),
+    ("اعتقل جهاز الأمن والمخابرات صحفيين في الخرطوم.", {"security_services"}),
+])
+def test_arabic_perpetrators(text, perpetrators):
+    assert {p for inc in suggest(text)["incidents"] for p in inc["perpetrators"]} == perpetrators
+
+
 def test_whom_a_demand_addresses_is_not_the_perpetrator():
     result = suggest("Armenian authorities should swiftly and thoroughly investigate the attack on two journalists "
                      "in Yerevan on Monday.")
