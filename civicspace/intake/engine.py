@@ -289,7 +289,7 @@ def suggest_countries(text, lang, sentences, params):
         embassies = [m for m in lex_contexts[lang].find(tokens) if m.key == "embassy"]
         # "Kuwaiti intelligence", "السلطات الكويتية", "белорусские силовики": the state actor's adjective says where
         # it acts, as much as the country's name does.
-        actors = lex_perpetrators[lang].find(tokens)
+        actors = [m for m in lex_perpetrators[lang].find(tokens) if m.key not in ("non_state_actor", "unknown")]
         for lx in langs:
             for m in lex[lx].find(tokens):
                 if any(s <= m.start and m.end <= e for s, e in skip):
