@@ -512,6 +512,8 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
                 continue
             if "acquit" in acts:  # "acquitted of her final tax evasion charge": the charge is what ended
                 acts = [act for act in acts if act != "prosecute"]
+                if "detain" in acts:  # "interpellé puis tabassé avant d'être relaxé": let go, not acquitted
+                    acts = ["release" if act == "acquit" else act for act in acts]
             victims = {}
             for m in lex["victims"][lang].find(clause):
                 if m.key in sentence_victims:  # not one left out above (a quoted name, a lawyer who reports)

@@ -122,6 +122,16 @@ def test_blocking_is_of_a_website_not_of_a_road():
                                                     "manifestantes a la plaza en Lima."))
 
 
+def test_no_one_hurt_is_no_attack_and_a_release_from_custody_is_no_acquittal():
+    assert not types(suggest("La policía dispersó la marcha en Santo Domingo. Nadie resultó herido a pesar de los "
+                             "tiros."))\
+        & {"hrd_attacked", "journalist_attacked"}
+    held = suggest("Un journaliste a été interpellé puis tabassé par des gendarmes avant d'être relaxé à Libreville.")
+    assert "acquittal" not in types(held) and "release" in types(held)
+    assert "journalist_detained" in types(suggest("Fueron apresados dos periodistas en Santo Domingo."))
+    assert "release" not in types(suggest("على السلطات الإماراتية الإفراج عن المدافع أحمد منصور."))
+
+
 @pytest.mark.parametrize("text", [
     "Le journaliste a été condamné, ce jeudi 10 juillet 2025, à deux ans de prison à Tunis.",
     "The court in Dushanbe gave the blogger seven years in prison on Monday.",
