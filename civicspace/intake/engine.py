@@ -274,9 +274,7 @@ EMBASSY_OF = {"of", "de", "del", "du", "d"}
 
 
 def suggest_countries(text, lang, sentences, params):
-    lex = lexicons()["countries"]
-    lex_contexts = lexicons()["contexts"]
-    lex_perpetrators = lexicons()["perpetrators"]
+    lex, lex_contexts, lex_perpetrators = (lexicons()[name] for name in ("countries", "contexts", "perpetrators"))
     skip = dateline_span(text)
     scores, evidence = {}, {}
     langs = [lang] + [x for x in ("en",) if x != lang]
@@ -410,6 +408,21 @@ def _clauses(sentence, lang):
     return clauses
 
 
+def _joined_clauses(clauses, acts, victims):
+    """A part without an act joins the next part, or the one before: "a journalist and a lawyer were detained",
+    "detained a journalist and a lawyer" are one act on two victims. Each part is matched once."""
+    joined, with_act = [], []
+    for clause in clauses:
+        has_act = bool(acts.find(clause))
+        if joined and (not with_act[-1] or (not has_act and victims.find(clause))):
+            joined[-1] = joined[-1] + clause
+            with_act[-1] = with_act[-1] or has_act
+        else:
+            joined.append(clause)
+            with_act.append(has_act)
+    return joined
+
+
 @dataclass
 class Candidate:
     acts: list
@@ -445,11 +458,11 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
     previous_victims = {}
     # An act with no victim anywhere before it ("Stand News to shut down after police raid, arrests" as a
     # headline) takes the group the text speaks of most (media, protest), not "anyone else" (a defender).
-    mentions = Counter(VICTIM_GROUPS.get(m.key, "other") for sentence in sentences
-                       for m in lex["victims"][lang].find(_masked(sentence.tokens, lang)))
+    masked = [_masked(sentence.tokens, lang) for sentence in sentences]
+    victim_matches = [lex["victims"][lang].find(tokens) for tokens in masked]
+    mentions = Counter(VICTIM_GROUPS.get(m.key, "other") for found in victim_matches for m in found)
     text_group = mentions.most_common(1)[0][0] if mentions else "other"
-    for sentence in sentences:
-        tokens = _masked(sentence.tokens, lang)
+    for sentence, tokens, found_victims in zip(sentences, masked, victim_matches):
         if not tokens:
             continue
         sentence_victims = {}
@@ -457,7 +470,7 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
         # the report, not a victim (a lawyer who is detained is named as one without such a word beside it).
         cues = [(m.first, m.last) for m in lex["sources"][lang].find(tokens)]
         names = [(q.start(), q.end()) for q in QUOTED_NAME.finditer(text, sentence.start, sentence.end)]
-        for m in lex["victims"][lang].find(tokens):
+        for m in found_victims:
             if any(start <= m.start and m.end <= end for start, end in names):
                 continue  # a word of a quoted name: the outlet "Союз информированных граждан" is no citizen
             if m.key == "lawyer" and any(-4 <= m.first - last <= 2 or 0 <= first - m.last <= 3
@@ -483,18 +496,9 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
         # "MFWA condemns the assault, arrest and harassment of journalists": a reaction restates events the text
         # reports elsewhere; the acts after it in its sentence are not new events.
         reaction_at = min((m.first for m in lex["reactions"][lang].find(tokens)), default=None)
-        clauses = _clauses(Sentence(sentence.start, sentence.end, tokens, sentence.line), lang)
-        # A part without an act joins the next part, or the one before: "a journalist and a lawyer were
-        # detained", "detained a journalist and a lawyer" are one act on two victims.
-        joined = []
+        clauses = _joined_clauses(_clauses(Sentence(sentence.start, sentence.end, tokens, sentence.line), lang),
+                                  lex["acts"][lang], lex["victims"][lang])
         for clause in clauses:
-            if joined and not lex["acts"][lang].find(joined[-1]):
-                joined[-1] = joined[-1] + clause
-            elif joined and not lex["acts"][lang].find(clause) and lex["victims"][lang].find(clause):
-                joined[-1] = joined[-1] + clause
-            else:
-                joined.append(clause)
-        for clause in joined:
             clause_index = {id(t): k for k, t in enumerate(tokens)}
             acts, unreal = [], set()
             for m in lex["acts"][lang].find(clause):

@@ -249,14 +249,10 @@ def lexicons():
         data["laws"][row["lang"]].append((row["kind"], "law", row["pattern"]))
     for row in _read("watchlist.csv"):
         data["watchlist"][row["lang"]].append((row["kind"], "watchlist", row["pattern"]))
-    for row in _read("masks.csv"):
-        data["masks"][row["lang"]].append(("mask", "mask", row["pattern"]))
-    for row in _read("modals.csv"):
-        data["modals"][row["lang"]].append(("modal", "modal", row["pattern"]))
-    for row in _read("reactions.csv"):
-        data["reactions"][row["lang"]].append(("reaction", "reaction", row["pattern"]))
-    for row in _read("sources.csv"):
-        data["sources"][row["lang"]].append(("source", "source", row["pattern"]))
+    # Word lists of one column: what matters is that a pattern matches, not which.
+    for name, key in (("masks", "mask"), ("modals", "modal"), ("reactions", "reaction"), ("sources", "source")):
+        for row in _read(f"{name}.csv"):
+            data[name][row["lang"]].append((key, key, row["pattern"]))
     for row in _read("contexts.csv"):
         data["contexts"][row["lang"]].append((row["context"], "context", row["pattern"]))
     result = {name: {lang: Lexicon(entries) for lang, entries in per_lang.items()} for name, per_lang in data.items()}
