@@ -276,7 +276,7 @@ EMBASSY_OF = {"of", "de", "del", "du", "d"}
 def suggest_countries(text, lang, sentences, params):
     lex, lex_contexts, lex_perpetrators = (lexicons()[name] for name in ("countries", "contexts", "perpetrators"))
     skip = dateline_span(text)
-    scores, evidence = {}, {}
+    scores, evidence, shared = {}, {}, []
     langs = [lang] + [x for x in ("en",) if x != lang]
     for sentence in sentences:
         seen = set()
@@ -289,6 +289,7 @@ def suggest_countries(text, lang, sentences, params):
         # it acts, as much as the country's name does.
         actors = [m for m in lex_perpetrators[lang].find(tokens) if m.key not in ("non_state_actor", "unknown")]
         for lx in langs:
+            every = lex[lx].find(tokens, longest=False)
             for m in lex[lx].find(tokens):
                 if any(s <= m.start and m.end <= e for s, e in skip):
                     continue
@@ -319,8 +320,18 @@ def suggest_countries(text, lang, sentences, params):
                     weight *= params["headline_weight"]
                 if lx != lang:
                     weight *= 0.5
+                # "Georgia" is a country and a US state: a word that names places in two countries counts, once
+                # the rest of the text is read, for the one with more other evidence (the country when none).
+                rivals = {a.key: a.kind for a in every if (a.first, a.last) == (m.first, m.last) and a.key != m.key}
+                if rivals:
+                    shared.append(({m.key: m.kind, **rivals}, weight, Evidence(sentence.start, sentence.end)))
+                    continue
                 scores[m.key] = scores.get(m.key, 0) + weight
                 evidence.setdefault(m.key, Evidence(sentence.start, sentence.end))
+    for kinds, weight, where in shared:
+        key = max(sorted(kinds), key=lambda k: (scores.get(k, 0), kinds[k] == "name"))
+        scores[key] = scores.get(key, 0) + weight
+        evidence.setdefault(key, where)
     if not scores:
         return []
     best = max(scores.values())

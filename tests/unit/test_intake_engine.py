@@ -205,6 +205,16 @@ def test_a_reaction_restates_the_events_and_adds_none(text):
     # A match of the text's language is not matched again by the English fallback inside it.
     ("En Sudán del Sur, la policía detuvo a un periodista.", "SSD"),
     ("En Guinea Ecuatorial, la policía detuvo a un periodista.", "GNQ"),
+    # "Georgia" is a country and a US state: the rest of the text decides; "New Mexico" is not Mexico; the
+    # Inter-American Commission and Latin American groups are not the United States.
+    ("A journalist was arrested in DeKalb County, Georgia, and handed to ICE.", "USA"),
+    ("El periodista fue detenido en Atlanta, Georgia, mientras cubría una protesta.", "USA"),
+    ("Журналиста задержали в Атланте, штат Джорджия.", "USA"),
+    ("Police in Tbilisi detained protesters; Georgia's government called them traitors.", "GEO"),
+    ("Georgia's parliament adopted the foreign agents law in third reading.", "GEO"),
+    ("Police arrested a journalist in Albuquerque, New Mexico.", "USA"),
+    ("The Inter-American Commission condemned the arrest of journalists in Managua.", "NIC"),
+    ("Latin American press groups condemned the arrest of a journalist in Tegucigalpa.", "HND"),
 ])
 def test_countries_from_names_forms_capitals_not_datelines(text, country):
     assert [c["code"] for c in suggest(text)["countries"]] == [country]
