@@ -257,6 +257,9 @@ def dateline_span(text):
         spans.append((m.start(1), m.end(1)))
     for m in re.finditer(r"(?m)^\(([^\W\d][\w .'’-]{1,30}?)\)", text):
         spans.append((m.start(1), m.end(1)))
+    # An agency's dateline in capitals: "MADRID, 2 May. (EUROPA PRESS) -", "DAKAR, 3 juin (AFP) -".
+    for m in re.finditer(r"(?m)^([A-ZÀ-ÝА-ЯЁ][A-ZÀ-ÝА-ЯЁ .'’-]{1,30}),", text):
+        spans.append((m.start(1), m.end(1)))
     return spans
 
 
@@ -303,6 +306,14 @@ def suggest_countries(text, lang, sentences, params):
                     continue
                 if m.kind == "name" and _outlet_number(tokens, m.last, lang):
                     continue  # an outlet's name ("France 24", "France 3"), not the country
+                if m.kind != "adjective" and not any(t.text[:1].isupper() or not t.text[:1].isalpha()
+                                                     or "\u0600" <= t.text[:1] <= "\u06ff"
+                                                     for t in tokens[m.first:m.last]):
+                    continue  # names of places are written with a capital: "des grenades" is not Grenada
+                if m.kind in ("capital", "city") and (
+                        (m.last < len(tokens) and tokens[m.last].norm == "based")
+                        or [t.norm for t in tokens[max(0, m.first - 2):m.first]] == ["based", "in"]):
+                    continue  # "a New York-based group", "based in Paris": where an organisation sits
                 if (m.key, m.first) in seen:
                     continue
                 seen.add((m.key, m.first))

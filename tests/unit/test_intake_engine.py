@@ -215,6 +215,13 @@ def test_a_reaction_restates_the_events_and_adds_none(text):
     ("Police arrested a journalist in Albuquerque, New Mexico.", "USA"),
     ("The Inter-American Commission condemned the arrest of journalists in Managua.", "NIC"),
     ("Latin American press groups condemned the arrest of a journalist in Tegucigalpa.", "HND"),
+    # Place names are written with a capital: tear-gas "grenades" are not Grenada.
+    ("La police a tiré des grenades lacrymogènes sur les manifestants à Moroni.", "COM"),
+    # Where an organisation sits, and an agency's dateline in capitals, are not where events happen.
+    ("The New York-based group said police in Colombo detained a journalist.", "LKA"),
+    ("MADRID, 2 May. (EUROPA PRESS) -\nDos líderes sociales fueron asesinados en Cauca, Colombia.", "COL"),
+    # Occupied Crimea is Ukraine.
+    ("В Крыму оккупационный суд приговорил журналиста к 13 годам колонии.", "UKR"),
 ])
 def test_countries_from_names_forms_capitals_not_datelines(text, country):
     assert [c["code"] for c in suggest(text)["countries"]] == [country]
