@@ -223,7 +223,7 @@ def _dateline_prefix(lang):
     return re.compile(
         r"^[\W_]*(?:(?:by|автор|par|por|بقلم)\W+[^\W\d_][\w.'’ -]{0,40}[,|–—-]\s*)?"
         r"(?:(?:[^\W\d_][\w.'’ -]{0,30}),\s*)?"
-        r"(?:(?:publish(?:ed)?\s+(?:date|on)|publie\s+le|publicado(?:\s+el)?|fecha\s+de\s+publicacion|опубликовано|"
+        r"(?:(?:publish(?:ed)?\s+(?:date|on)|(?:posted|published)\s+by\s+[^\W\d_][\w.'’ -]{0,40}?\s+on|publie\s+le|publicado(?:\s+el)?|fecha\s+de\s+publicacion|опубликовано|"
         r"дата(?:\s+публикации)?|date|تاريخ(?:\s+النشر)?|في)\W*)?"
         rf"(?:(?:{weekdays})\W*)?(?:\d{{1,2}}[:.]\d{{2}}\s*[,|–—-]?\s*)?$", re.IGNORECASE)
 
@@ -234,13 +234,29 @@ def published_date(text, lang, *, source_date=None):
     if source_date:
         return {"value": source_date.isoformat(), "confidence": 0.95, "evidence": None}
     head = text[:1500]
+    # A line that is only a date with a two-digit year, day first, perhaps with the time: "16/12/22 21:21",
+    # "27.09.17" (news sites' and NGOs' own date lines).
+    short = re.search(r"(?m)^[ \t]*(\d{1,2})([./])(\d{1,2})\2(\d{2})(?:[ \t,|–-]+\d{1,2}:\d{2})?[ \t]*$", head)
+    full = [f for f in find_dates(head, lang) if f.precision == "day"]
+    if short and not any(f.start < short.start() for f in full):
+        try:
+            value = dt.date(2000 + int(short[4]), int(short[3]), int(short[1]))
+        except ValueError:
+            value = None
+        if value:
+            return {"value": value.isoformat(), "confidence": 0.7,
+                    "evidence": Evidence(short.start(), short.end()), "span": (short.start(1), short.end(4))}
+    today = _alternation(f for f, offset in lexicons()["relative_days"][lang].items() if offset == 0)
+    weekdays = _alternation(lexicons()["weekdays"][lang])
     for found in find_dates(head, lang):
         if found.precision != "day":
             continue
         line_start = head.rfind("\n", 0, found.start) + 1
         prefix = fold(head[line_start:found.start])
         title_dash = re.match(r"^[^,.:;\d]{0,40}[–—-]\s*$", prefix)
-        if _dateline_prefix(lang).match(prefix) or title_dash:
+        # "مساء اليوم الاثنين، 29 يوليوز 2024", "today, Monday 29 July 2024": the text says the date is today.
+        said_today = today and re.search(rf"(?<!\w)(?:{today})\W+(?:(?:{weekdays})\W+)?$", prefix)
+        if _dateline_prefix(lang).match(prefix) or title_dash or said_today:
             line_end = head.find("\n", found.end)
             return {"value": found.value.isoformat(), "confidence": 0.8,
                     "evidence": Evidence(line_start, line_end if line_end != -1 else len(head)),

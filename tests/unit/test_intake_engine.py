@@ -254,6 +254,22 @@ def test_a_dateline_after_a_byline():
         "published_date"]["value"] == "2024-03-05"
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Online Safety Bill passed\n\nPosted by Editor on January 24, 2024 - 5:30 pm\n\nThe bill was passed in Colombo.",
+     "2024-01-24"),
+    ("В Молдове запретили вещание шести телеканалов\n\n16/12/22 21:21\n\nВ Кишиневе запрещено вещание.",
+     "2022-12-16"),
+    ("اعتقال مدافعين عن حقوق الإنسان\n\n27.09.17\n\nاعتقلت السلطات في الرياض ناشطين.", "2017-09-27"),
+    # The text says the date is today, in the Moroccan month names.
+    ("غادر مساء اليوم الاثنين، 29 يوليوز 2024، الصحافيون السجن في الرباط بعد عفو ملكي.", "2024-07-29"),
+    # A date in a sentence that is not today's is no date of the text; nor is a short date inside a sentence.
+    ("Le vendredi 22 juin 2018, la police a arrêté trois dirigeants à Moroni.", None),
+    ("The court set the hearing for 16/12/22 in Colombo.", None),
+])
+def test_the_texts_own_date_from_bylines_short_date_lines_and_today(text, expected):
+    assert suggest(text)["published_date"]["value"] == expected
+
+
 def test_a_dateline_after_the_time_of_day():
     assert suggest("11:49, 19 апреля 2018\n\nЖурналист избит в Ереване.")["published_date"]["value"] == "2018-04-19"
     assert suggest("Police said at 10:30 on 3 March 2024 they detained a journalist in Baku.")["published_date"][
