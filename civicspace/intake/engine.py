@@ -486,6 +486,15 @@ def _masked(tokens, lang):
 QUOTED_NAME = re.compile(r"[«\"“„](?=[^\W\d_])(?=[A-ZА-ЯЁÀ-Ý])[^«»\"“”„\n]{1,60}[»\"”]")
 
 
+# The name of a charge in quotation marks after the word for a charge: «призывы к массовым беспорядкам»,
+# بتهمة "التهديد بالتشهير", charged with "spreading false news". Its words name what the person is accused of,
+# not acts done to them.
+CHARGE_QUOTE = re.compile(
+    r"(?:charged\s+with|charges?\s+of|accused\s+of|convicted\s+of|обвинени\w*\s+в|статье?\s+[^\n«\"“„]{0,30}?|"
+    r"accus[ée]+s?\s+d[e']|inculp[ée]+s?\s+d[e']|chefs?\s+d[e']|acusad[oa]s?\s+de|cargos?\s+de|delitos?\s+de|"
+    r"بتهم[ةه]?|تهم[ةه]?|بجريم[ةه])\s*[«\"“„]([^«»\"“”„\n]{1,200})[»\"”“]", re.IGNORECASE)
+
+
 def suggest_incidents(text, lang, sentences, countries, reference, params, *, dateline=None):
     lex = lexicons()
     act_types = lex["act_types"]
@@ -496,7 +505,9 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
     previous_victims = {}
     # An act with no victim anywhere before it ("Stand News to shut down after police raid, arrests" as a
     # headline) takes the group the text speaks of most (media, protest), not "anyone else" (a defender).
-    masked = [_masked(sentence.tokens, lang) for sentence in sentences]
+    charges = [(q.start(1), q.end(1)) for q in CHARGE_QUOTE.finditer(text)]
+    masked = [[t for t in _masked(sentence.tokens, lang) if not any(s <= t.start and t.end <= e for s, e in charges)]
+              for sentence in sentences]
     victim_matches = [lex["victims"][lang].find(tokens) for tokens in masked]
     mentions = Counter(VICTIM_GROUPS.get(m.key, "other") for found in victim_matches for m in found)
     text_group = mentions.most_common(1)[0][0] if mentions else "other"

@@ -304,3 +304,26 @@ def test_development_set_floors():
     assert overall["published_date_accuracy"] >= 0.8
     assert overall["violation_f1"] >= 0.6
     assert overall["victim_f1"] >= 0.6
+
+
+@pytest.mark.parametrize("text, absent", [
+    # The name of a charge in quotation marks names the accusation, not an act done to the person.
+    ('وغادر الصحفي سجن سلا بعد قضائه سبع سنوات سجنا بتهم "الاتجار بالبشر والتهديد بالتشهير".',
+     {"intimidation", "smear_campaign"}),
+    ('The journalist was charged with "threatening and defaming officials" in Rabat.',
+     {"intimidation", "smear_campaign"}),
+])
+def test_a_charge_named_in_quotes_is_no_act(text, absent):
+    assert not types(suggest(text)) & absent
+
+
+def test_a_sentence_served_is_retold_not_new():
+    result = suggest("The journalist left prison in Rabat on Monday after serving a five-year sentence.")
+    assert "negative_court_ruling" not in types(result)
+    assert "release" in types(result)
+
+
+def test_a_broadcast_ban_is_censorship_of_the_outlets():
+    result = suggest("В Молдове запретили вещание шести телеканалов, сообщает «Спутник».")
+    assert "censorship" in types(result)
+    assert ("media_outlet", 6) in victims(result)
