@@ -544,7 +544,10 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
         modal_ends = [m.last for m in demands]
         # "MFWA condemns the assault, arrest and harassment of journalists": a reaction restates events the text
         # reports elsewhere; the acts after it in its sentence are not new events.
-        reaction_at = min((m.first for m in lex["reactions"][lang].find(tokens)), default=None)
+        # "The law provides for up to two years in prison", "Il prévoit de punir d'un an d'emprisonnement": what
+        # a law provides describes the law; the acts after it in its sentence did not happen.
+        reaction_at = min((m.first for name in ("reactions", "provisions") for m in lex[name][lang].find(tokens)),
+                          default=None)
         clauses = _joined_clauses(_clauses(Sentence(sentence.start, sentence.end, tokens, sentence.line), lang),
                                   lex["acts"][lang], lex["victims"][lang])
         for clause in clauses:

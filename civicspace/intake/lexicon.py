@@ -233,7 +233,7 @@ def lexicons():
     """Every lexicon, per language: {"countries": {lang: Lexicon}, ...} plus plain tables."""
     data = {name: {lang: [] for lang in LANGS} for name in
             ("countries", "acts", "victims", "perpetrators", "stages", "laws", "watchlist", "masks", "modals",
-             "reactions", "sources", "contexts")}
+             "reactions", "provisions", "sources", "contexts")}
     for row in _read("country_names.csv"):
         words = row["name"].split()
         if row["lang"] in ("ru",):
@@ -250,7 +250,8 @@ def lexicons():
     for row in _read("watchlist.csv"):
         data["watchlist"][row["lang"]].append((row["kind"], "watchlist", row["pattern"]))
     # Word lists of one column: what matters is that a pattern matches, not which.
-    for name, key in (("masks", "mask"), ("modals", "modal"), ("reactions", "reaction"), ("sources", "source")):
+    for name, key in (("masks", "mask"), ("modals", "modal"), ("reactions", "reaction"), ("provisions", "provision"),
+                      ("sources", "source")):
         for row in _read(f"{name}.csv"):
             data[name][row["lang"]].append((key, key, row["pattern"]))
     for row in _read("contexts.csv"):

@@ -327,3 +327,22 @@ def test_a_broadcast_ban_is_censorship_of_the_outlets():
     result = suggest("В Молдове запретили вещание шести телеканалов, сообщает «Спутник».")
     assert "censorship" in types(result)
     assert ("media_outlet", 6) in victims(result)
+
+
+@pytest.mark.parametrize("text", [
+    "Le projet de loi prévoit de punir d'un an d'emprisonnement la diffusion d'images de policiers en France.",
+    "Article 550 of the law provides for up to two years in prison for spreading false news in Benin.",
+    "Статья 207.3 предусматривает до 15 лет лишения свободы за «фейки» в России.",
+])
+def test_what_a_law_provides_is_no_event(text):
+    assert "negative_court_ruling" not in types(suggest(text))
+
+
+@pytest.mark.parametrize("text", [
+    "La cour a condamné le journaliste à un an de prison avec sursis à Cotonou.",
+    "The court gave the journalist a suspended sentence of one year in Cotonou.",
+])
+def test_a_one_year_or_suspended_sentence_is_a_sentence(text):
+    result = suggest(text)
+    assert "negative_court_ruling" in types(result)
+    assert "court" in {p for inc in result["incidents"] for p in inc["perpetrators"]}
