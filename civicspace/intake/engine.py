@@ -601,12 +601,10 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
             types = set()
             for act in acts:
                 if (act, "*") in act_types:
-                    types.add(act_types[(act, "*")])
+                    types.update(act_types[(act, "*")])
                     continue
                 for group in groups:
-                    code = act_types.get((act, group))
-                    if code:
-                        types.add(code)
+                    types.update(act_types.get((act, group), ()))
             if not types:
                 continue
             clause_start = clause[0].start

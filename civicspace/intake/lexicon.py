@@ -270,5 +270,6 @@ def lexicons():
     result["weekdays"] = table("weekdays.csv", "form", "weekday")
     result["relative_days"] = table("relative_days.csv", "form", "offset")
     result["numbers"] = table("numbers.csv", "form", "value")
-    result["act_types"] = {(row["act"], row["victim_group"]): row["code"] for row in _read("act_types.csv")}
+    # One act may carry several codes ("sentence": a negative court ruling and legal harassment), "/"-separated.
+    result["act_types"] = {(row["act"], row["victim_group"]): tuple(_expand(row["code"])) for row in _read("act_types.csv")}
     return result
