@@ -566,8 +566,9 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
             acts = [act for act in acts if act not in unreal]
             if not acts:
                 continue
-            if "acquit" in acts:  # "acquitted of her final tax evasion charge": the charge is what ended
-                acts = [act for act in acts if act != "prosecute"]
+            if "acquit" in acts:  # "acquitted of her final tax evasion charge": the charge is what ended; "the
+                # court ruled that they were acquitted": the ruling is the acquittal
+                acts = [act for act in acts if act not in ("prosecute", "sentence")]
                 if "detain" in acts:  # "interpellé puis tabassé avant d'être relaxé": let go, not acquitted
                     acts = ["release" if act == "acquit" else act for act in acts]
             victims = {}
