@@ -256,7 +256,17 @@ def published_date(text, lang, *, source_date=None):
         title_dash = re.match(r"^[^,.:;\d]{0,40}[–—-]\s*$", prefix)
         # "مساء اليوم الاثنين، 29 يوليوز 2024", "today, Monday 29 July 2024": the text says the date is today.
         said_today = today and re.search(rf"(?<!\w)(?:{today})\W+(?:(?:{weekdays})\W+)?$", prefix)
-        if _dateline_prefix(lang).match(prefix) or title_dash or said_today:
+        # "Редакция PRESS 11 февраля, 2026 10:55": a short label, the date and the time make a line of their own.
+        rest = head[found.end:head.find("\n", found.end) if "\n" in head[found.end:] else len(head)]
+        date_line = (re.match(r"^[^\W\d_][^.!?:;\d]{0,30}$", prefix)
+                     and re.match(r"^[\s,|–—-]*\d{1,2}[:.]\d{2}\s*$", rest))
+        # A date that begins a line inside a hard-wrapped sentence ("...the arrest on\n12 January, 2018 in
+        # Galkayo.") is no dateline.
+        previous_line = head[:max(0, line_start - 1)].rsplit("\n", 1)[-1].rstrip()
+        if (previous_line[-1:].isalpha() or previous_line.endswith(",")) and not prefix.strip() \
+                and rest.lstrip()[:1].islower() and not re.search(r"\d{1,2}:\d{2}", rest):
+            continue
+        if _dateline_prefix(lang).match(prefix) or title_dash or said_today or date_line:
             line_end = head.find("\n", found.end)
             return {"value": found.value.isoformat(), "confidence": 0.8,
                     "evidence": Evidence(line_start, line_end if line_end != -1 else len(head)),
@@ -315,6 +325,13 @@ def suggest_countries(text, lang, sentences, params):
                 if any(m.first == e.last or e.first == m.last
                        or (m.first == e.last + 1 and tokens[e.last].norm in EMBASSY_OF) for e in embassies):
                     continue  # "Turkish embassy", "السفارة السعودية", "ambassade de France"; not "embassy in Baku"
+                if (lang in ("fr", "es", "ru") and m.kind in ("capital", "city") and m.last < len(tokens)
+                        and tokens[m.last].text[:1].isupper() and tokens[m.last].start - tokens[m.last - 1].end == 1
+                        and not any(e.first == m.last for e in every)):
+                    continue  # a first name: "el presidente Santiago Peña" (French, Spanish and Russian write
+                    # "tribunal de Dakar", "суд Бишкека": a place is not followed by a capitalised word)
+                if lx != lang and m.kind in ("capital", "city"):
+                    continue  # English place names in another language's text: "Honor Colorado" is a party
                 span = range(m.first, m.last)
                 if lx == lang:
                     found.update(span)

@@ -220,6 +220,10 @@ def test_a_reaction_restates_the_events_and_adds_none(text):
     # Where an organisation sits, and an agency's dateline in capitals, are not where events happen.
     ("The New York-based group said police in Colombo detained a journalist.", "LKA"),
     ("MADRID, 2 May. (EUROPA PRESS) -\nDos líderes sociales fueron asesinados en Cauca, Colombia.", "COL"),
+    # A consulate's country is not a venue; "مالية" (financial) is not Malé; the Kurdistan Region is Iraq.
+    ("أيدت المحكمة في أربيل الحكم على الصحفيين بتهمة التعاون مع القنصلية الأمريكية وتلقي مساعدات مالية.", "IRQ"),
+    # A first name is not a capital, a party is not a US state: "Santiago Peña", "Honor Colorado".
+    ("El presidente Santiago Peña y los senadores de Honor Colorado retienen la ley en Paraguay.", "PRY"),
     # Occupied Crimea is Ukraine.
     ("В Крыму оккупационный суд приговорил журналиста к 13 годам колонии.", "UKR"),
 ])
@@ -260,6 +264,11 @@ def test_a_dateline_after_a_byline():
     ("В Молдове запретили вещание шести телеканалов\n\n16/12/22 21:21\n\nВ Кишиневе запрещено вещание.",
      "2022-12-16"),
     ("اعتقال مدافعين عن حقوق الإنسان\n\n27.09.17\n\nاعتقلت السلطات في الرياض ناشطين.", "2017-09-27"),
+    ("«Это ограничит свободу прессы»\n\nРедакция PRESS 11 февраля, 2026 10:55\n\nВ Риге обсуждают закон.",
+     "2026-02-11"),
+    # A date that begins a line of a hard-wrapped sentence is no dateline.
+    ("NUSOJ condemns the arrest of a journalist\n\nNUSOJ condemns the arrest of a journalist on Friday,\n"
+     "12 January, 2018 in Galkayo.", None),
     # The text says the date is today, in the Moroccan month names.
     ("غادر مساء اليوم الاثنين، 29 يوليوز 2024، الصحافيون السجن في الرباط بعد عفو ملكي.", "2024-07-29"),
     # A date in a sentence that is not today's is no date of the text; nor is a short date inside a sentence.
