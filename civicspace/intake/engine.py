@@ -18,10 +18,10 @@ from .lexicon import LANGS, fold, lexicons, tokenize
 
 # Parameters chosen by leave-one-out on the development set (see README and `civicspace intake tune`).
 DEFAULTS = {
-    "country_ratio": 0.6,  # keep a country whose score is at least this share of the best country's score
+    "country_ratio": 0.7,  # keep a country whose score is at least this share of the best country's score
     "headline_weight": 3.0,  # mentions in the headline (first line) count this many times
-    "adjective_weight": 0.5,  # an adjective or demonym counts less than a name ("French broadcaster")
-    "place_weight": 0.5,  # a capital, city or region
+    "adjective_weight": 0.75,  # an adjective or demonym counts less than a name ("French broadcaster")
+    "place_weight": 1.0,  # a capital, city or region
 }
 
 VICTIM_GROUPS = {"journalist": "media", "media_outlet": "media", "blogger": "media", "protester": "protest"}
@@ -316,7 +316,11 @@ def suggest_countries(text, lang, sentences, params):
         embassies = [m for m in lex_contexts[lang].find(tokens) if m.key == "embassy"]
         # "Kuwaiti intelligence", "السلطات الكويتية", "белорусские силовики": the state actor's adjective says where
         # it acts, as much as the country's name does.
-        actors = [m for m in lex_perpetrators[lang].find(tokens) if m.key not in ("non_state_actor", "unknown")]
+        found_actors = lex_perpetrators[lang].find(tokens)
+        actors = [m for m in found_actors if m.key not in ("non_state_actor", "unknown")]
+        # "مليشيات الحوثي الإيرانية", "Iranian-backed militias": an armed group's label says who backs it, not
+        # where it acts.
+        groups_armed = [m for m in found_actors if m.key == "non_state_actor"]
         for lx in langs:
             every = lex[lx].find(tokens, longest=False)
             for m in lex[lx].find(tokens):
@@ -357,6 +361,9 @@ def suggest_countries(text, lang, sentences, params):
                     # "الشكوى السعودية", "الحكومة السعودية": after a definite noun, السعودية is the adjective
                     # (Saudi), not the country.
                     weight = params["adjective_weight"]
+                if m.kind == "adjective" and any(0 <= m.first - a.last <= 2 or 0 <= a.first - m.last <= 1
+                                                 for a in groups_armed):
+                    continue
                 if m.kind == "adjective" and any(a.first - m.last in (0, 1) or m.first - a.last in (0, 1)
                                                  for a in actors):
                     weight = 1.0
