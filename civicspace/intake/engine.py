@@ -709,11 +709,9 @@ def suggest_laws(text, lang, sentences, countries):
         if not nouns:
             continue
         stages = lex["stages"][lang].find(tokens)
-        stage = None
-        for m in stages:
-            if m.key != "drafted":
-                stage = m.key
-        if stage is None and not any(m.key == "drafted" for m in stages) and len(nouns) == 1 and \
+        # Every stage the sentence reports ("approved by the committee on Monday and passed on Wednesday").
+        named = list(dict.fromkeys(m.key for m in stages if m.key != "drafted"))
+        if not named and not any(m.key == "drafted" for m in stages) and len(nouns) == 1 and \
                 nouns[0].last - nouns[0].first == 1:
             continue  # a bare "law" without a stage or "draft" is usually a mention, not a bill
         noun = nouns[0]
@@ -726,10 +724,11 @@ def suggest_laws(text, lang, sentences, countries):
                 direction = label
                 break
         dates = find_dates(text[sentence.start:sentence.end], lang)
-        laws.append({"country_iso3": country, "name": name.strip(), "stage": stage, "direction": direction,
-                     "stage_date": dates[0].value.isoformat()[:7 if dates[0].precision == "month" else 10]
-                     if dates and stage else None,
-                     "confidence": 0.7 if stage else 0.4, "evidence": Evidence(sentence.start, sentence.end)})
+        for stage in named or [None]:
+            laws.append({"country_iso3": country, "name": name.strip(), "stage": stage, "direction": direction,
+                         "stage_date": dates[0].value.isoformat()[:7 if dates[0].precision == "month" else 10]
+                         if dates and stage else None,
+                         "confidence": 0.7 if stage else 0.4, "evidence": Evidence(sentence.start, sentence.end)})
     # One entry per (name start, stage): the same bill named twice with no new stage is one suggestion.
     unique, seen = [], set()
     for law in laws:

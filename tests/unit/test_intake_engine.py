@@ -244,6 +244,21 @@ def test_law_stages(text, stage):
     assert stage in {law["stage"] for law in suggest(text)["laws"]}
 
 
+@pytest.mark.parametrize("text, stages", [
+    # In Latin American usage Congress "sanctions" a law and the president promulgates it.
+    ("El proyecto de ley anti ONG está retenido en el Senado paraguayo, a pesar de haber sido sancionado el 9 de "
+     "octubre en Paraguay.", {"passed_legislature"}),
+    ("La ley que modifica la APCI fue aprobada con 82 votos a favor en el Congreso de Perú.", {"passed_legislature"}),
+    # Every stage a sentence reports.
+    ("The Online Safety Bill was approved by the committee and passed with 108 votes in Sri Lanka's parliament.",
+     {"committee", "passed_legislature"}),
+    # A commission that is no parliamentary committee.
+    ("La Comisión Interamericana criticó la ley de agentes extranjeros de Nicaragua.", set()),
+])
+def test_law_stages_reported_in_a_sentence(text, stages):
+    assert {law["stage"] for law in suggest(text)["laws"] if law["stage"]} == stages
+
+
 def test_a_dateline_after_published_on_or_its_label():
     assert suggest("Four activists sentenced in Phnom Penh\n\nPublished on 12 November 2014\n\nThe court sentenced "
                    "four activists.")["published_date"]["value"] == "2014-11-12"
