@@ -222,7 +222,7 @@ def _dateline_prefix(lang):
     weekdays = _alternation(lexicons()["weekdays"][lang])
     return re.compile(
         r"^[\W_]*(?:(?:by|автор|par|por|بقلم)\W+[^\W\d_][\w.'’ -]{0,40}[,|–—-]\s*)?"
-        r"(?:(?:[^\W\d_][\w.'’ -]{0,30}),\s*)?"
+        r"(?:(?:[^\W\d_][\w.'’ -]{0,30})[,،]\s*)?"
         r"(?:(?:publish(?:ed)?\s+(?:date|on)|(?:posted|published)\s+by\s+[^\W\d_][\w.'’ -]{0,40}?\s+on|publie\s+le|publicado(?:\s+el)?|fecha\s+de\s+publicacion|опубликовано|"
         r"дата(?:\s+публикации)?|date|تاريخ(?:\s+النشر)?|في)\W*)?"
         rf"(?:(?:{weekdays})\W*)?(?:\d{{1,2}}[:.]\d{{2}}\s*[,|–—-]?\s*)?$", re.IGNORECASE)
@@ -260,6 +260,9 @@ def published_date(text, lang, *, source_date=None):
         rest = head[found.end:head.find("\n", found.end) if "\n" in head[found.end:] else len(head)]
         date_line = (re.match(r"^[^\W\d_][^.!?:;\d]{0,30}$", prefix)
                      and re.match(r"^[\s,|–—-]*\d{1,2}[:.]\d{2}\s*$", rest))
+        # "Haïti standard, le 8 février 2024.-": an outlet's dateline with an article, closed by a dash.
+        date_line = date_line or (re.match(r"^[^\W\d_][\w.'’ -]{0,30}[,،]\s*(?:le|el|on)\s+$", prefix)
+                                  and re.match(r"^\s*\.?\s*[–—-]", rest))
         # A date that begins a line inside a hard-wrapped sentence ("...the arrest on\n12 January, 2018 in
         # Galkayo.") is no dateline.
         previous_line = head[:max(0, line_start - 1)].rsplit("\n", 1)[-1].rstrip()
