@@ -370,3 +370,10 @@ def test_a_one_year_or_suspended_sentence_is_a_sentence(text):
     result = suggest(text)
     assert "negative_court_ruling" in types(result)
     assert "court" in {p for inc in result["incidents"] for p in inc["perpetrators"]}
+
+
+def test_what_a_law_allows_and_a_demand_noun_are_no_events():
+    assert not suggest("The law allows the minister to suspend executives of civic society organisations without "
+                       "a court order in Zimbabwe.")["incidents"]
+    result = suggest("خرجت مسيرة في تونس للمطالبة بالإفراج عن معتقلي الرأي.")
+    assert "release" not in types(result)
