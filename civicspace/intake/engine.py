@@ -154,7 +154,7 @@ def find_dates(text, lang, *, reference=None):
     patterns = [
         (rf"\b(\d{{4}})-(\d{{2}})-(\d{{2}})\b", lambda m: add(m, m[1], m[2], m[3])),
         (r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b", lambda m: add(m, m[3], m[2], m[1])),
-        (rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?{sep}(?:de\s+)?({month_re})(?:\s*/\s*[^\W\d]+(?:\s[^\W\d]+)?)?"
+        (rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?{sep}(?:de\s+)?({month_re})(?:\s*[/-]\s*[^\W\d]+(?:\s[^\W\d]+)?)?"
          rf"{sep}(?:de\s+|del\s+)?(?:year\s+|года?\s+)?(\d{{4}})\b",
          lambda m: add(m, m[3], months[m[2]], m[1])),
         (rf"(?<!\w)({month_re})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b",
@@ -513,13 +513,16 @@ def _masked(tokens, lang):
 QUOTED_NAME = re.compile(r"[«\"“„](?=[^\W\d_])(?=[A-ZА-ЯЁÀ-Ý])[^«»\"“”„\n]{1,60}[»\"”]")
 
 
-# The name of a charge in quotation marks after the word for a charge: «призывы к массовым беспорядкам»,
+# The name of a charge in quotation marks after the word for a charge (or a title after "titled"): «призывы к массовым беспорядкам»,
 # بتهمة "التهديد بالتشهير", charged with "spreading false news". Its words name what the person is accused of,
 # not acts done to them.
 CHARGE_QUOTE = re.compile(
     r"(?:charged\s+with|charges?\s+of|accused\s+of|convicted\s+of|обвинени\w*\s+в|статье?\s+[^\n«\"“„]{0,30}?|"
     r"accus[ée]+s?\s+d[e']|inculp[ée]+s?\s+d[e']|chefs?\s+d[e']|acusad[oa]s?\s+de|cargos?\s+de|delitos?\s+de|"
-    r"بتهم[ةه]?|تهم[ةه]?|بجريم[ةه])\s*[«\"“„]([^«»\"“”„\n]{1,200})[»\"”“]", re.IGNORECASE)
+    r"بتهم[ةه]?|تهم[ةه]?|بجريم[ةه]|"
+    # ... and the title of an article, a book or a song: «L'assassinat crapuleux du Colonel...» is no killing.
+    r"intitul[ée]+s?|titled|entitled|headlined|под\s+(?:названием|заголовком)|titulad[oa]s?|bajo\s+el\s+t[ií]tulo|"
+    r"بعنوان)\s*[«\"“„]([^«»\"“”„\n]{1,200})[»\"”“]", re.IGNORECASE)
 
 
 def suggest_incidents(text, lang, sentences, countries, reference, params, *, dateline=None):

@@ -377,3 +377,15 @@ def test_what_a_law_allows_and_a_demand_noun_are_no_events():
                        "a court order in Zimbabwe.")["incidents"]
     result = suggest("خرجت مسيرة في تونس للمطالبة بالإفراج عن معتقلي الرأي.")
     assert "release" not in types(result)
+
+
+def test_a_title_in_quotes_is_no_act_and_month_names_joined_by_a_hyphen():
+    result = suggest("Le journaliste a été convoqué par la police à Lomé pour un article intitulé « L'assassinat "
+                     "crapuleux du Colonel Madjoulba ».")
+    assert "journalist_killed" not in types(result)
+    assert suggest("السبت 18 أكتوبر-تشرين الأول 2025 الساعة 02 مساءً / مأرب برس\n\nاختطف الحوثيون صحفيين في صنعاء.")[
+        "published_date"]["value"] == "2025-10-18"
+
+
+def test_outlets_forced_to_delete_articles_is_censorship():
+    assert "censorship" in types(suggest("В Узбекистане власти заставили удалить публикации восемь изданий."))
