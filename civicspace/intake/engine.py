@@ -271,10 +271,26 @@ def published_date(text, lang, *, source_date=None):
             continue
         if _dateline_prefix(lang).match(prefix) or title_dash or said_today or date_line:
             line_end = head.find("\n", found.end)
-            return {"value": found.value.isoformat(), "confidence": 0.8,
+            value = _weekday_order(found, head, prefix, lang)
+            return {"value": value.isoformat(), "confidence": 0.8,
                     "evidence": Evidence(line_start, line_end if line_end != -1 else len(head)),
                     "span": (found.start, found.end)}
     return {"value": None, "confidence": 0.5, "evidence": None}
+
+
+def _weekday_order(found, text, prefix, lang):
+    """A numeric date read day first ("11/09/2021") whose weekday beside it ("ثلاثاء, 11/09/2021") says it is
+    written month first: the month-first reading."""
+    value = found.value
+    if not re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{4}", text[found.start:found.end]):
+        return value
+    named = [day for form, day in lexicons()["weekdays"][lang].items()
+             if re.search(rf"(?<!\w){re.escape(form)}(?!\w)", prefix)
+             or (form.startswith("ال") and re.search(rf"(?<!\w){re.escape(form[2:])}(?!\w)", prefix))]
+    if not named or value.weekday() == named[0] or value.day > 12:
+        return value
+    swapped = dt.date(value.year, value.day, value.month)
+    return swapped if swapped.weekday() == named[0] else value
 
 
 # --- countries ----------------------------------------------------------------------------------------------------

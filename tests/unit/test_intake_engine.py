@@ -224,6 +224,9 @@ def test_a_reaction_restates_the_events_and_adds_none(text):
     ("أيدت المحكمة في أربيل الحكم على الصحفيين بتهمة التعاون مع القنصلية الأمريكية وتلقي مساعدات مالية.", "IRQ"),
     # A first name is not a capital, a party is not a US state: "Santiago Peña", "Honor Colorado".
     ("El presidente Santiago Peña y los senadores de Honor Colorado retienen la ley en Paraguay.", "PRY"),
+    # Adjectives of countries that had none in the gazetteer.
+    ("صادقت الجمعية الوطنية (البرلمان الموريتاني) على مشروع القانون المتعلق بحماية الرموز الوطنية.", "MRT"),
+    ("Монгольские власти задержали главного редактора.", "MNG"),
     # Occupied Crimea is Ukraine.
     ("В Крыму оккупационный суд приговорил журналиста к 13 годам колонии.", "UKR"),
 ])
@@ -389,3 +392,16 @@ def test_a_title_in_quotes_is_no_act_and_month_names_joined_by_a_hyphen():
 
 def test_outlets_forced_to_delete_articles_is_censorship():
     assert "censorship" in types(suggest("В Узбекистане власти заставили удалить публикации восемь изданий."))
+
+
+def test_a_weekday_beside_a_numeric_date_decides_day_or_month_first():
+    assert suggest("البرلمان يجيز قانون حماية الرموز الوطنية\n\nثلاثاء, 11/09/2021 - 22:36\n\nصادق البرلمان "
+                   "الموريتاني على القانون.")["published_date"]["value"] == "2021-11-09"
+    assert suggest("Journalist detained\n\nSaturday, 11/09/2021 - 22:36\n\nPolice in Nouakchott detained a "
+                   "journalist.")["published_date"]["value"] == "2021-09-11"
+
+
+def test_an_appeal_that_replaces_a_prison_term_is_a_positive_ruling():
+    result = suggest("Апелляционная инстанция Бишкекского горсуда заменила бывшим операторам «Клоопа» пятилетний "
+                     "срок на три года пробации, их освободили в зале суда.")
+    assert {"positive_court_ruling", "release"} <= types(result)
