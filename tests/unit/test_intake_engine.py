@@ -405,3 +405,14 @@ def test_an_appeal_that_replaces_a_prison_term_is_a_positive_ruling():
     result = suggest("Апелляционная инстанция Бишкекского горсуда заменила бывшим операторам «Клоопа» пятилетний "
                      "срок на три года пробации, их освободили в зале суда.")
     assert {"positive_court_ruling", "release"} <= types(result)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A fine is a ruling against the person (annotated as a negative court ruling with legal harassment).
+    ("Суд Бишкека оштрафовал журналиста на 100 тысяч сомов за публикацию в Facebook.", {"negative_court_ruling"}),
+    ("A court in Tashkent fined the blogger for his posts about the rallies.", {"negative_court_ruling"}),
+    # Taken to a police station is detained.
+    ("Милиция доставила участников мирной акции в Бишкеке в отдел милиции.", {"protesters_detained"}),
+])
+def test_fines_and_being_taken_to_a_police_station(text, expected):
+    assert expected <= types(suggest(text))
