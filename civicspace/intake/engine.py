@@ -248,16 +248,16 @@ def published_date(text, lang, *, source_date=None):
                     "evidence": Evidence(short.start(), short.end()), "span": (short.start(1), short.end(4))}
     today = _alternation(f for f, offset in lexicons()["relative_days"][lang].items() if offset == 0)
     weekdays = _alternation(lexicons()["weekdays"][lang])
-    for found in find_dates(head, lang):
-        if found.precision != "day":
-            continue
+    for found in full:
         line_start = head.rfind("\n", 0, found.start) + 1
+        line_end = head.find("\n", found.end)
+        line_end = len(head) if line_end == -1 else line_end
         prefix = fold(head[line_start:found.start])
         title_dash = re.match(r"^[^,.:;\d]{0,40}[–—-]\s*$", prefix)
         # "مساء اليوم الاثنين، 29 يوليوز 2024", "today, Monday 29 July 2024": the text says the date is today.
         said_today = today and re.search(rf"(?<!\w)(?:{today})\W+(?:(?:{weekdays})\W+)?$", prefix)
         # "Редакция PRESS 11 февраля, 2026 10:55": a short label, the date and the time make a line of their own.
-        rest = head[found.end:head.find("\n", found.end) if "\n" in head[found.end:] else len(head)]
+        rest = head[found.end:line_end]
         date_line = (re.match(r"^[^\W\d_][^.!?:;\d]{0,30}$", prefix)
                      and re.match(r"^[\s,|–—-]*\d{1,2}[:.]\d{2}\s*$", rest))
         # "Haïti standard, le 8 février 2024.-": an outlet's dateline with an article, closed by a dash.
@@ -270,10 +270,9 @@ def published_date(text, lang, *, source_date=None):
                 and rest.lstrip()[:1].islower() and not re.search(r"\d{1,2}:\d{2}", rest):
             continue
         if _dateline_prefix(lang).match(prefix) or title_dash or said_today or date_line:
-            line_end = head.find("\n", found.end)
             value = _weekday_order(found, head, prefix, lang)
             return {"value": value.isoformat(), "confidence": 0.8,
-                    "evidence": Evidence(line_start, line_end if line_end != -1 else len(head)),
+                    "evidence": Evidence(line_start, line_end),
                     "span": (found.start, found.end)}
     return {"value": None, "confidence": 0.5, "evidence": None}
 
@@ -341,8 +340,8 @@ def suggest_countries(text, lang, sentences, params):
         # where it acts.
         groups_armed = [m for m in found_actors if m.key == "non_state_actor"]
         for lx in langs:
-            every = lex[lx].find(tokens, longest=False)
-            for m in lex[lx].find(tokens):
+            longest, every = lex[lx].find_both(tokens)
+            for m in longest:
                 if any(s <= m.start and m.end <= e for s, e in skip):
                     continue
                 if any(m.first == e.last or e.first == m.last
@@ -529,9 +528,9 @@ def _masked(tokens, lang):
 QUOTED_NAME = re.compile(r"[«\"“„](?=[^\W\d_])(?=[A-ZА-ЯЁÀ-Ý])[^«»\"“”„\n]{1,60}[»\"”]")
 
 
-# The name of a charge in quotation marks after the word for a charge (or a title after "titled"): «призывы к массовым беспорядкам»,
+# The name of a charge in quotation marks after the word for a charge: «призывы к массовым беспорядкам»,
 # بتهمة "التهديد بالتشهير", charged with "spreading false news". Its words name what the person is accused of,
-# not acts done to them.
+# not acts done to them (and a title's words after "titled" are what an article is about).
 CHARGE_QUOTE = re.compile(
     r"(?:charged\s+with|charges?\s+of|accused\s+of|convicted\s+of|обвинени\w*\s+в|статье?\s+[^\n«\"“„]{0,30}?|"
     r"accus[ée]+s?\s+d[e']|inculp[ée]+s?\s+d[e']|chefs?\s+d[e']|acusad[oa]s?\s+de|cargos?\s+de|delitos?\s+de|"
@@ -549,12 +548,12 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
     places = lex["countries"][lang]
     candidates = []
     previous_victims = {}
-    # An act with no victim anywhere before it ("Stand News to shut down after police raid, arrests" as a
-    # headline) takes the group the text speaks of most (media, protest), not "anyone else" (a defender).
     charges = [(q.start(1), q.end(1)) for q in CHARGE_QUOTE.finditer(text)]
     masked = [[t for t in _masked(sentence.tokens, lang) if not any(s <= t.start and t.end <= e for s, e in charges)]
               for sentence in sentences]
     victim_matches = [lex["victims"][lang].find(tokens) for tokens in masked]
+    # An act with no victim anywhere before it ("Stand News to shut down after police raid, arrests" as a
+    # headline) takes the group the text speaks of most (media, protest), not "anyone else" (a defender).
     mentions = Counter(VICTIM_GROUPS.get(m.key, "other") for found in victim_matches for m in found)
     text_group = mentions.most_common(1)[0][0] if mentions else "other"
     for sentence, tokens, found_victims in zip(sentences, masked, victim_matches):

@@ -177,6 +177,12 @@ class Lexicon:
                 self.by_first.setdefault(entry[2][0].stem[:2], []).append(entry)
 
     def find(self, tokens, *, longest=True):
+        """The matches in tokens: where matches overlap, only the longest (longest=False: every match)."""
+        kept, every = self.find_both(tokens)
+        return kept if longest else every
+
+    def find_both(self, tokens):
+        """(the longest matches, every match) from one pass over the tokens."""
         found = []
         for i, token in enumerate(tokens):
             candidates = []
@@ -187,8 +193,7 @@ class Lexicon:
                 if end is not None and end > i:
                     specific = sum(len(w.stem) for w in words)
                     found.append((Match(key, kind, i, end, tokens[i].start, tokens[end - 1].end), specific))
-        if not longest:
-            return [m for m, _specific in found]
+        every = [m for m, _specific in found]
         # Longest match wins where matches overlap ("روسيا البيضاء" is Belarus, not Russia); of two as long, the
         # more specific pattern ("активистк*", a woman, before "активист*").
         found.sort(key=lambda pair: (-(pair[0].last - pair[0].first), pair[0].first, -pair[1]))
@@ -199,7 +204,7 @@ class Lexicon:
                 continue
             taken |= span
             kept.append(m)
-        return sorted(kept, key=lambda m: m.first)
+        return sorted(kept, key=lambda m: m.first), every
 
 
 def _read(name):
@@ -271,5 +276,6 @@ def lexicons():
     result["relative_days"] = table("relative_days.csv", "form", "offset")
     result["numbers"] = table("numbers.csv", "form", "value")
     # One act may carry several codes ("sentence": a negative court ruling and legal harassment), "/"-separated.
-    result["act_types"] = {(row["act"], row["victim_group"]): tuple(_expand(row["code"])) for row in _read("act_types.csv")}
+    result["act_types"] = {(row["act"], row["victim_group"]): tuple(_expand(row["code"]))
+                           for row in _read("act_types.csv")}
     return result
