@@ -320,6 +320,21 @@ def _outlet_number(tokens, index, lang):
 EMBASSY_OF = {"of", "de", "del", "du", "d"}
 
 
+def _place_is_venue(m, tokens, lang, lx, every):
+    """Whether a capital or city named in a sentence is where something happens."""
+    after = tokens[m.last] if m.last < len(tokens) else None
+    if lx != lang:
+        return False  # English place names in another language's text: "Honor Colorado" is a party
+    before = [t.norm for t in tokens[max(0, m.first - 2):m.first]]
+    if (after is not None and after.norm == "based") or before == ["based", "in"]:
+        return False  # "a New York-based group", "based in Paris": where an organisation sits
+    if (lang in ("fr", "es", "ru") and after is not None and after.text[:1].isupper()
+            and after.start - tokens[m.last - 1].end == 1 and not any(e.first == m.last for e in every)):
+        return False  # a first name: "el presidente Santiago Peña" (French, Spanish and Russian write "tribunal
+        # de Dakar", "суд Бишкека": a place is not followed by a capitalised word)
+    return True
+
+
 def suggest_countries(text, lang, sentences, params):
     lex, lex_contexts, lex_perpetrators = (lexicons()[name] for name in ("countries", "contexts", "perpetrators"))
     skip = dateline_span(text)
@@ -347,13 +362,8 @@ def suggest_countries(text, lang, sentences, params):
                 if any(m.first == e.last or e.first == m.last
                        or (m.first == e.last + 1 and tokens[e.last].norm in EMBASSY_OF) for e in embassies):
                     continue  # "Turkish embassy", "السفارة السعودية", "ambassade de France"; not "embassy in Baku"
-                if (lang in ("fr", "es", "ru") and m.kind in ("capital", "city") and m.last < len(tokens)
-                        and tokens[m.last].text[:1].isupper() and tokens[m.last].start - tokens[m.last - 1].end == 1
-                        and not any(e.first == m.last for e in every)):
-                    continue  # a first name: "el presidente Santiago Peña" (French, Spanish and Russian write
-                    # "tribunal de Dakar", "суд Бишкека": a place is not followed by a capitalised word)
-                if lx != lang and m.kind in ("capital", "city"):
-                    continue  # English place names in another language's text: "Honor Colorado" is a party
+                if m.kind in ("capital", "city") and not _place_is_venue(m, tokens, lang, lx, every):
+                    continue
                 span = range(m.first, m.last)
                 if lx == lang:
                     found.update(span)
@@ -365,10 +375,6 @@ def suggest_countries(text, lang, sentences, params):
                                                      or "\u0600" <= t.text[:1] <= "\u06ff"
                                                      for t in tokens[m.first:m.last]):
                     continue  # names of places are written with a capital: "des grenades" is not Grenada
-                if m.kind in ("capital", "city") and (
-                        (m.last < len(tokens) and tokens[m.last].norm == "based")
-                        or [t.norm for t in tokens[max(0, m.first - 2):m.first]] == ["based", "in"]):
-                    continue  # "a New York-based group", "based in Paris": where an organisation sits
                 if (m.key, m.first) in seen:
                     continue
                 seen.add((m.key, m.first))
