@@ -416,3 +416,16 @@ def test_an_appeal_that_replaces_a_prison_term_is_a_positive_ruling():
 ])
 def test_fines_and_being_taken_to_a_police_station(text, expected):
     assert expected <= types(suggest(text))
+
+
+def test_no_lexicon_row_is_written_twice():
+    """Rows that match the same words (case, accents and Arabic diacritics aside) are one row."""
+    from collections import Counter
+
+    from civicspace.intake.lexicon import LEXICON_DIR, _strip_diacritics, fold
+
+    for path in sorted(LEXICON_DIR.glob("*.csv")):
+        rows = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        counts = Counter(_strip_diacritics(fold(line)) for line in rows)
+        twice = {row for row in rows if counts[_strip_diacritics(fold(row))] > 1}
+        assert not twice, f"{path.name}: {sorted(twice)}"
