@@ -10,9 +10,12 @@ The rules are deliberately simple and the vocabulary is data (lexicons/): a sent
 protester, act_types.csv); candidates with the same codes and a compatible date are one event.
 """
 import datetime as dt
+import functools
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .lexicon import LANGS, fold, lexicons, tokenize
 
@@ -546,6 +549,19 @@ CHARGE_QUOTE = re.compile(
     r"بعنوان)\s*[«\"“„]([^«»\"“”„\n]{1,200})[»\"”“]", re.IGNORECASE)
 
 
+WEAK_CODES_FILE = Path(__file__).resolve().parent / "firstlook" / "weak_codes.json"
+
+
+@functools.cache
+def weak_codes():
+    """{"violation_types": [...], "victims": [...]}: the codes `civicspace intake weak-codes --write` found right
+    less often than its chosen threshold on texts the assistant had not seen (firstlook/README.md)."""
+    if not WEAK_CODES_FILE.exists():
+        return {}
+    data = json.loads(WEAK_CODES_FILE.read_text(encoding="utf-8"))
+    return {key: list(entry["codes"]) for key, entry in data.items()}
+
+
 def suggest_incidents(text, lang, sentences, countries, reference, params, *, dateline=None):
     lex = lexicons()
     act_types = lex["act_types"]
@@ -694,8 +710,12 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
         else:
             merged.append(cand)
     country = countries[0]["code"] if countries else None
+    weak = weak_codes() if params.get("withhold_weak_codes", True) else {}
     incidents = []
     for inc in merged:
+        # Codes the assistant was usually wrong about on texts it had not seen are offered, not pre-selected.
+        also_possible = {key: sorted(set(inc.types if key == "violation_types" else inc.victims) & set(codes))
+                         for key, codes in weak.items()}
         freedoms = {FREEDOM_BY_VICTIM[v] for v in inc.victims if v in FREEDOM_BY_VICTIM}
         freedoms |= {FREEDOM_BY_TYPE[t] for t in inc.types if t in FREEDOM_BY_TYPE}
         if not freedoms:
@@ -706,9 +726,11 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
             "place": inc.place,
             "place_precision": "city" if inc.place else "country",
             "country_iso3": country,
-            "violation_types": sorted(inc.types),
+            "violation_types": sorted(inc.types - set(also_possible.get("violation_types", ()))),
             "freedoms": sorted(freedoms),
-            "victims": [{"type": v, "count": c} for v, c in sorted(inc.victims.items())],
+            "victims": [{"type": v, "count": c} for v, c in sorted(inc.victims.items())
+                        if v not in also_possible.get("victims", ())],
+            "also_possible": {key: codes for key, codes in also_possible.items() if codes},
             "perpetrators": sorted(inc.perpetrators),
             "names": inc.names,
             "confidence": round(inc.confidence, 2),

@@ -182,3 +182,65 @@ def leave_one_out(items):
     return {"loo_country_accuracy": round(held_out_hits / len(items), 3),
             "chosen_per_fold": chosen, "best_on_all": grid[full_best],
             "best_on_all_accuracy": round(sum(ok[full_best]) / len(items), 3)}
+
+
+# --- codes suggested but not pre-selected ----------------------------------------------------------------------
+# firstlook/predictions.jsonl holds what earlier engines suggested for texts they had not seen (each blind batch
+# scored before anyone read it). A code the assistant was right about less often than TENTATIVE_GRID's chosen
+# share there is offered to the partner as "also possible" instead of being pre-selected: in micro-F1 a suggestion
+# that is right with probability p helps only when p is above about half the F1 itself.
+FIRSTLOOK = Path(__file__).resolve().parent / "firstlook"
+TENTATIVE_KEYS = {"violation_types": "violation_f1", "victims": "victim_f1"}
+TENTATIVE_GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+TENTATIVE_MIN_SUGGESTED = 3  # a code suggested fewer times than this is never judged
+
+
+def read_firstlook(path=None):
+    path = Path(path) if path else FIRSTLOOK / "predictions.jsonl"
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise AnnotationError(f"{path.name}: line {number}: not valid JSON ({exc.msg})") from None
+    return rows
+
+
+def weak_codes(rows, key, threshold, *, leave_out=None):
+    """The codes of `key` suggested at least TENTATIVE_MIN_SUGGESTED times in `rows` (but row `leave_out`) and
+    right (in the text's annotated set) less than `threshold` of those times."""
+    right, suggested = {}, {}
+    for index, row in enumerate(rows):
+        if index == leave_out:
+            continue
+        annotated = set(row[key]["annotated"])
+        for code in row[key]["suggested"]:
+            suggested[code] = suggested.get(code, 0) + 1
+            right[code] = right.get(code, 0) + (code in annotated)
+    return sorted(code for code, n in suggested.items()
+                  if n >= TENTATIVE_MIN_SUGGESTED and right[code] / n < threshold)
+
+
+def _micro_f1(rows, key, withheld_of):
+    tp = npred = ngold = 0
+    for index, row in enumerate(rows):
+        annotated = set(row[key]["annotated"])
+        suggested = set(row[key]["suggested"]) - set(withheld_of(index))
+        tp, npred, ngold = tp + len(annotated & suggested), npred + len(suggested), ngold + len(annotated)
+    return round(2 * tp / (npred + ngold), 3) if npred + ngold else 1.0
+
+
+def choose_tentative(rows):
+    """Per vocabulary, the threshold whose leave-one-out micro-F1 is best (each text's withheld codes judged on
+    the other texts alone; ties go to the lower threshold, i.e. fewer codes withheld), and the codes it
+    withholds when judged on every row."""
+    report = {}
+    for key in TENTATIVE_KEYS:
+        folds = {threshold: _micro_f1(rows, key, lambda i, t=threshold: weak_codes(rows, key, t, leave_out=i))
+                 for threshold in TENTATIVE_GRID}
+        best = max(TENTATIVE_GRID, key=lambda t: (folds[t], -t))
+        report[key] = {"threshold": best, "codes": weak_codes(rows, key, best),
+                       "leave_one_out_f1": {str(t): f1 for t, f1 in folds.items()}}
+    return report

@@ -119,10 +119,17 @@ def _initial(text, result, countries, *, source_url, source_date):
 def _review_context(form, text, result, countries):
     pieces = _segments(text, result)
     incidents = []
+    vocabularies = {"violation_types": (Vocabulary.VIOLATION, Vocabulary.POSITIVE), "victims": (Vocabulary.VICTIM,)}
+    wanted = {(v, code) for inc in result["incidents"] for key, codes in inc.get("also_possible", {}).items()
+              for v in vocabularies[key] for code in codes}
+    labels = {(t.vocabulary, t.code): t.label
+              for t in Term.objects.filter(code__in={code for _v, code in wanted})} if wanted else {}
     for i, inc in enumerate(result["incidents"][:form.incident_count]):
         p = f"i{i}_"
+        also_possible = [labels[(v, code)] for key, codes in inc.get("also_possible", {}).items()
+                         for code in codes for v in vocabularies[key] if (v, code) in labels]
         incidents.append({
-            "n": i + 1, "suggestion": inc,
+            "n": i + 1, "suggestion": inc, "also_possible": also_possible,
             "keep": form[p + "keep"], "fields": [form[p + f] for f in (
                 "date", "date_precision", "place", "place_precision", "description", "types", "freedoms",
                 "perpetrators")],

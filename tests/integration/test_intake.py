@@ -205,3 +205,26 @@ def test_people_without_a_country_cannot_use_it(client, people):
     assert client.get(URL).status_code == 403
     client.logout()
     assert client.get(URL).status_code == 302  # to the login page
+
+
+@pytest.mark.parametrize("lang, words", [("en", "Also possible, not pre-selected"), ("ru", "Возможно также"),
+                                         ("ar", "ممكن أيضًا")])
+def test_a_weak_code_is_shown_as_also_possible_and_not_pre_selected(client, people, lang, words):
+    """A victim type the assistant was usually wrong about on unseen texts (a lawyer) is named beside the
+    incident, in the page's language, and its victim row is left empty; accepting saves no such victim."""
+    from civicspace.monitoring.models import Term
+
+    client.force_login(people["partner"])
+    response = client.post(f"/{lang}/workspace/intake/", {
+        "step": "analyse", "text": "Police detained a lawyer and a journalist in Bishkek on 4 March 2024."})
+    html = response.content.decode()
+    lawyer = Term.objects.get(vocabulary="victim", code="lawyer")
+    assert words in html and lawyer.label in html.split(words, 1)[1].split("</p>", 1)[0]
+    form = response.context["form"]
+    chosen = {form[f"i0_v{v}_type"].value() for v in range(3)} - {None}
+    assert lawyer.pk not in {getattr(v, "pk", v) for v in chosen} and chosen
+    before = (Update.objects.count(), Victim.objects.filter(type=lawyer).count())
+    client.post(f"/{lang}/workspace/intake/", review_data(response))
+    draft = Update.objects.latest("pk")
+    assert (Update.objects.count(), Victim.objects.filter(type=lawyer).count()) == (before[0] + 1, before[1])
+    assert {v.type.code for v in Victim.objects.filter(incident__update=draft)} == {"journalist"}

@@ -3,10 +3,15 @@ from pathlib import Path
 
 import pytest
 
-from civicspace.intake.engine import suggest
-from civicspace.intake.evaluation import evaluate, read_folder
+from civicspace.intake import engine
+from civicspace.intake.evaluation import (choose_tentative, evaluate, read_firstlook, read_folder, weak_codes)
 
 DEVSET = Path(__file__).resolve().parents[2] / "civicspace" / "intake" / "devset"
+
+
+def suggest(text, **kwargs):
+    """The rules' suggestions before the weak codes are set aside as "also possible" (tested on their own below)."""
+    return engine.suggest(text, params={"withhold_weak_codes": False}, **kwargs)
 
 
 def victims(result):
@@ -429,3 +434,50 @@ def test_no_lexicon_row_is_written_twice():
         counts = Counter(_strip_diacritics(fold(line)) for line in rows)
         twice = {row for row in rows if counts[_strip_diacritics(fold(row))] > 1}
         assert not twice, f"{path.name}: {sorted(twice)}"
+
+
+# --- codes offered rather than pre-selected ------------------------------------------------------------------------
+
+def test_weak_codes_are_offered_not_pre_selected():
+    weak = engine.weak_codes()
+    assert "lawyer" in weak["victims"] and "harassment" in weak["violation_types"]
+    text = "Police detained a lawyer and a journalist in Baku on Monday."
+    before, after = suggest(text), engine.suggest(text)
+    assert {"lawyer", "journalist"} <= {v for v, _count in victims(before)}
+    assert {v for v, _count in victims(after)} == {"journalist"}
+    assert any(inc["also_possible"].get("victims") == ["lawyer"] for inc in after["incidents"])
+    # Nothing else changes: the incidents, their dates and the other codes are the same.
+    assert [inc["date"] for inc in before["incidents"]] == [inc["date"] for inc in after["incidents"]]
+    assert types(before) == types(after)
+
+
+def _row(key, annotated, suggested):
+    other = "victims" if key == "violation_types" else "violation_types"
+    return {key: {"annotated": annotated, "suggested": suggested}, other: {"annotated": [], "suggested": []}}
+
+
+def test_a_code_is_weak_when_right_less_often_than_the_threshold_and_suggested_often_enough():
+    rows = [_row("victims", ["journalist"], ["journalist", "lawyer"]) for _ in range(3)]
+    rows.append(_row("victims", ["lawyer"], ["lawyer", "cso"]))
+    assert weak_codes(rows, "victims", 0.2) == []  # lawyer right 1 in 4; cso suggested once only
+    assert weak_codes(rows, "victims", 0.3) == ["lawyer"]
+    assert weak_codes(rows, "victims", 0.2, leave_out=3) == ["lawyer"]  # right 0 in 3 without the last text
+    assert weak_codes(rows, "victims", 0.0) == []
+
+
+def test_the_threshold_is_chosen_by_leave_one_out_and_can_choose_none():
+    always_right = [_row("victims", ["journalist", "lawyer"], ["journalist", "lawyer"]) for _ in range(6)]
+    report = choose_tentative(always_right)
+    assert report["victims"] == {"threshold": 0.0, "codes": [], "leave_one_out_f1": {
+        str(t): 1.0 for t in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)}}
+    never_right = [_row("victims", ["journalist"], ["journalist", "student"]) for _ in range(6)]
+    chosen = choose_tentative(never_right)["victims"]
+    assert chosen["codes"] == ["student"] and chosen["threshold"] == 0.1
+    assert chosen["leave_one_out_f1"]["0.0"] < chosen["leave_one_out_f1"]["0.1"] == 1.0
+
+
+def test_the_stored_weak_codes_are_what_the_first_look_data_chooses():
+    rows = read_firstlook()
+    assert len(rows) >= 73 and all(row["engine"] for row in rows)
+    chosen = choose_tentative(rows)
+    assert {key: entry["codes"] for key, entry in chosen.items()} == engine.weak_codes()

@@ -1,5 +1,7 @@
 """`civicspace intake evaluate DIR [--json]`: score the assistant on annotated texts (shared/intake/ANNOTATION.md).
 `civicspace intake tune DIR`: leave-one-out choice of the country parameters.
+`civicspace intake weak-codes [--write]`: leave-one-out choice of the codes offered rather than pre-selected,
+on the suggestions earlier engines made for texts they had not seen (firstlook/README.md).
 `civicspace intake suggest FILE`: the suggestions for one text, as JSON.
 `civicspace intake build-country-names`: regenerate lexicons/country_names.csv from the registry's inputs."""
 import csv
@@ -11,7 +13,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from civicspace.intake.engine import as_plain, suggest
-from civicspace.intake.evaluation import AnnotationError, evaluate, leave_one_out, parse_text_file, read_folder
+from civicspace.intake.engine import WEAK_CODES_FILE
+from civicspace.intake.evaluation import (AnnotationError, choose_tentative, evaluate, leave_one_out, parse_text_file,
+                                          read_firstlook, read_folder)
 from civicspace.intake.lexicon import LEXICON_DIR
 
 SHOWN = ("country_accuracy", "published_date_accuracy", "violation_f1", "victim_f1", "freedom_f1",
@@ -29,6 +33,8 @@ class Command(BaseCommand):
         ev.add_argument("--details", action="store_true", help="include each text's suggestions")
         tune = sub.add_parser("tune", help="leave-one-out choice of the country parameters")
         tune.add_argument("directory")
+        weak = sub.add_parser("weak-codes", help="choose the codes offered rather than pre-selected")
+        weak.add_argument("--write", action="store_true", help=f"store the choice in {WEAK_CODES_FILE.name}")
         one = sub.add_parser("suggest", help="suggestions for one text file (the annotation .txt format)")
         one.add_argument("file")
         sub.add_parser("build-country-names", help="regenerate lexicons/country_names.csv")
@@ -43,6 +49,15 @@ class Command(BaseCommand):
                     self._table(report)
             elif action == "tune":
                 self.stdout.write(json.dumps(leave_one_out(read_folder(options["directory"])), indent=2))
+            elif action == "weak-codes":
+                rows = read_firstlook()
+                report = {"texts": len(rows), **choose_tentative(rows)}
+                self.stdout.write(json.dumps(report, indent=2))
+                if options["write"]:
+                    chosen = {key: {"threshold": entry["threshold"], "codes": entry["codes"]}
+                              for key, entry in report.items() if key != "texts"}
+                    WEAK_CODES_FILE.write_text(json.dumps(chosen, indent=2) + "\n", encoding="utf-8")
+                    self.stdout.write(f"Written to {WEAK_CODES_FILE}")
             elif action == "suggest":
                 path = Path(options["file"])
                 if not path.is_file():

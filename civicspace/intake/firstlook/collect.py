@@ -1,0 +1,33 @@
+"""Append the suggestions an older engine made for texts it had not seen to predictions.jsonl (see README.md).
+
+    git worktree add --detach /tmp/engine-COMMIT COMMIT
+    PYTHONPATH=/tmp/engine-COMMIT python civicspace/intake/firstlook/collect.py BATCH COMMIT DIR NAME...
+
+DIR holds the annotated texts (NAME.txt / NAME.json); the engine and its lexicons come from PYTHONPATH, so the
+suggestions are those the engine of COMMIT made. Run from the repository's root."""
+import json
+import sys
+from pathlib import Path
+
+import civicspace.intake.evaluation as evaluation
+from civicspace.intake.engine import suggest
+
+KEYS = ("violation_types", "victims", "perpetrators")
+
+
+def main(batch, commit, folder, *names):
+    folder = Path(folder)
+    with open(Path(__file__).with_name("predictions.jsonl"), "a", encoding="utf-8") as out:
+        for name in names:
+            _source, date, text = evaluation.parse_text_file((folder / f"{name}.txt").read_text(encoding="utf-8"))
+            annotation = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+            prediction = evaluation.prediction_of(suggest(text, source_date=date))
+            row = {"name": name, "batch": batch, "engine": commit}
+            for key in KEYS:
+                row[key] = {"annotated": sorted(evaluation.codes(annotation["incidents"], key)),
+                            "suggested": sorted(evaluation.codes(prediction["incidents"], key))}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
