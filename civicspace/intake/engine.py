@@ -348,8 +348,11 @@ def suggest_countries(text, lang, sentences, params):
         tokens = _masked(sentence.tokens, lang)
         found = set()  # token indexes of the text language's matches: "Sudán del Sur" is not also "Sudan"
         # "the Saudi embassy", "السفارة السعودية", "посольство США": a country's embassy is where it is present,
-        # not where the events happen.
-        embassies = [m for m in lex_contexts[lang].find(tokens) if m.key == "embassy"]
+        # not where the events happen; nor is a neighbour's border ("near the Turkish border", "الحدود التركية").
+        contexts = lex_contexts[lang].find(tokens)
+        embassies = [m for m in contexts if m.key in ("embassy", "border")]
+        # "مصطفى السويد", "محمد المصري": after a first name, a country's name or adjective is a family name.
+        first_names = {m.last for m in contexts if m.key == "first_name"}
         # "Kuwaiti intelligence", "السلطات الكويتية", "белорусские силовики": the state actor's adjective says where
         # it acts, as much as the country's name does.
         found_actors = lex_perpetrators[lang].find(tokens)
@@ -365,6 +368,8 @@ def suggest_countries(text, lang, sentences, params):
                 if any(m.first == e.last or e.first == m.last
                        or (m.first == e.last + 1 and tokens[e.last].norm in EMBASSY_OF) for e in embassies):
                     continue  # "Turkish embassy", "السفارة السعودية", "ambassade de France"; not "embassy in Baku"
+                if m.first in first_names:
+                    continue
                 if m.kind in ("capital", "city") and not _place_is_venue(m, tokens, lang, lx, every):
                     continue
                 span = range(m.first, m.last)

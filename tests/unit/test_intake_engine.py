@@ -234,6 +234,14 @@ def test_a_reaction_restates_the_events_and_adds_none(text):
     ("Монгольские власти задержали главного редактора.", "MNG"),
     # Occupied Crimea is Ukraine.
     ("В Крыму оккупационный суд приговорил журналиста к 13 годам колонии.", "UKR"),
+    # Regional centres, and parliaments that only one country has, are where events happen.
+    ("В Воронеже полицейские провели обыски у журналистов.", "RUS"),
+    ("В Оше задержали активиста, сообщает пресс-служба.", "KGZ"),
+    ("Жогорку Кенеш принял закон о СМИ в третьем чтении.", "KGZ"),
+    # A neighbour's border is not where events happen; after a first name, a country's name is a family name.
+    ("اعتقلت هيئة تحرير الشام ستة إعلاميين قرب الحدود التركية في ريف إدلب السوري.", "SYR"),
+    ("Police detained protesters near the Turkish border in northern Syria.", "SYR"),
+    ("اعتقلت قوات الأمن السورية الإعلاميين أنس تريسي ومصطفى السويد في إدلب.", "SYR"),
 ])
 def test_countries_from_names_forms_capitals_not_datelines(text, country):
     assert [c["code"] for c in suggest(text)["countries"]] == [country]
