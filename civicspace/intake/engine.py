@@ -42,6 +42,7 @@ FREEDOM_BY_TYPE = {
 POSITIVE = {"positive_court_ruling", "release", "positive_law_change", "registration_restored", "acquittal",
             "protest_facilitated"}
 ORG_VICTIMS = {"media_outlet", "cso"}
+JOINERS = {"en": {"and", "or"}, "ru": {"и", "или"}, "fr": {"et", "ou"}, "es": {"y", "e", "o"}, "ar": {"و"}}
 DEFENDERS = {"hrd", "woman_hrd", "environmental_defender", "lawyer", "trade_unionist", "lgbtqi", "cso"}
 PERSON_ACTS = {"detain", "attack", "kill", "travel_ban", "release", "acquit", "sentence", "prosecute", "defamation"}
 ORG_ACTS = {"liquidate", "seal", "censor", "block", "foreign_agent"}
@@ -339,9 +340,10 @@ def _place_is_venue(m, tokens, lang, lx, every):
 
 
 def suggest_countries(text, lang, sentences, params):
-    lex, lex_contexts, lex_perpetrators = (lexicons()[name] for name in ("countries", "contexts", "perpetrators"))
+    lex, lex_contexts, lex_perpetrators, lex_victims = (lexicons()[name] for name in (
+        "countries", "contexts", "perpetrators", "victims"))
     skip = dateline_span(text)
-    scores, evidence, shared = {}, {}, []
+    scores, evidence, shared, dateline_scores = {}, {}, [], {}
     langs = [lang] + [x for x in ("en",) if x != lang]
     for sentence in sentences:
         seen = set()
@@ -360,10 +362,17 @@ def suggest_countries(text, lang, sentences, params):
         # "مليشيات الحوثي الإيرانية", "Iranian-backed militias": an armed group's label says who backs it, not
         # where it acts.
         groups_armed = [m for m in found_actors if m.key == "non_state_actor"]
+        # "the German daily Die Welt", "la chaîne française", "صحيفة لوموند الفرنسية": an outlet's nationality is
+        # not where the events happen.
+        outlets = [m for m in lex_victims[lang].find(tokens) if m.key == "media_outlet"]
         for lx in langs:
             longest, every = lex[lx].find_both(tokens)
             for m in longest:
                 if any(s <= m.start and m.end <= e for s, e in skip):
+                    # A dateline says where the text was written; it counts only when nothing else names a
+                    # country ("El Salvador, 27 de enero de 2026 (APES).—" above a report on Soyapango).
+                    if lx == lang and m.kind != "adjective":
+                        dateline_scores.setdefault(m.key, Evidence(sentence.start, sentence.end))
                     continue
                 if any(m.first == e.last or e.first == m.last
                        or (m.first == e.last + 1 and tokens[e.last].norm in EMBASSY_OF) for e in embassies):
@@ -396,6 +405,9 @@ def suggest_countries(text, lang, sentences, params):
                 if m.kind == "adjective" and any(0 <= m.first - a.last <= 2 or 0 <= a.first - m.last <= 1
                                                  for a in groups_armed):
                     continue
+                if m.kind == "adjective" and any(0 <= o.first - m.last <= 2 or (lang == "ar" and 0 <= m.first - o.last <= 3)
+                                                 for o in outlets):
+                    continue
                 if m.kind == "adjective" and any(a.first - m.last in (0, 1) or m.first - a.last in (0, 1)
                                                  for a in actors):
                     weight = 1.0
@@ -415,6 +427,9 @@ def suggest_countries(text, lang, sentences, params):
         key = max(sorted(kinds), key=lambda k: (scores.get(k, 0), kinds[k] == "name"))
         scores[key] = scores.get(key, 0) + weight
         evidence.setdefault(key, where)
+    if not scores and len(dateline_scores) == 1:
+        (code, where), = dateline_scores.items()
+        return [{"code": code, "confidence": 0.5, "evidence": where}]
     if not scores:
         return []
     best = max(scores.values())
@@ -597,6 +612,10 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
             if m.key == "lawyer" and any(-4 <= m.first - last <= 2 or 0 <= first - m.last <= 3
                                          for first, last in cues):
                 continue
+            if m.key == "media_outlet" and any(
+                    v.key in ("journalist", "blogger") and 0 <= m.first - v.last <= 4
+                    and not any(t.norm in JOINERS.get(lang, ()) for t in tokens[v.last:m.first]) for v in found_victims):
+                continue  # "journalists of Diario de Cuba", "reporter with outlet Proekt": the outlet employs them
             count = _count_before(tokens, m.first, lang) or _count_after(tokens, m.last - 1, lang)
             prior = sentence_victims.get(m.key)
             sentence_victims[m.key] = max(filter(None, [prior, count]), default=None)

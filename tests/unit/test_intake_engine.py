@@ -242,6 +242,11 @@ def test_a_reaction_restates_the_events_and_adds_none(text):
     ("اعتقلت هيئة تحرير الشام ستة إعلاميين قرب الحدود التركية في ريف إدلب السوري.", "SYR"),
     ("Police detained protesters near the Turkish border in northern Syria.", "SYR"),
     ("اعتقلت قوات الأمن السورية الإعلاميين أنس تريسي ومصطفى السويد في إدلب.", "SYR"),
+    # An outlet's nationality is not where events happen.
+    ("Police in Lesbos violently apprehended the correspondent of the German daily Die Welt in Greece.", "GRC"),
+    # A dateline counts when nothing else names a country.
+    ("El Salvador, 27 de enero de 2026 (APES).— Agentes de la Policía retuvieron al periodista Carlos Hernández "
+     "en el Centro Judicial de Soyapango.", "SLV"),
 ])
 def test_countries_from_names_forms_capitals_not_datelines(text, country):
     assert [c["code"] for c in suggest(text)["countries"]] == [country]
@@ -489,3 +494,26 @@ def test_the_stored_weak_codes_are_what_the_first_look_data_chooses():
     assert len(rows) >= 73 and all(row["engine"] for row in rows)
     chosen = choose_tentative(rows)
     assert {key: entry["codes"] for key, entry in chosen.items()} == engine.weak_codes()
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("La policía allanó las casas de cuatro periodistas de DIARIO DE CUBA en La Habana.", "es"),
+    ("Police searched the homes of three journalists with investigative outlet Proekt.", "en"),
+])
+def test_the_outlet_a_journalist_works_for_is_not_a_victim(text, lang):
+    assert {v for v, _count in victims(suggest(text, language=lang))} == {"journalist"}
+
+
+def test_an_outlet_joined_to_journalists_by_and_is_a_victim():
+    text = "Police raided a journalist and a newspaper in Havana."
+    assert {"journalist", "media_outlet"} <= {v for v, _count in victims(suggest(text))}
+
+
+def test_a_dateline_does_not_outweigh_the_country_the_text_names():
+    text = "MADRID, 2 May (EUROPA PRESS) - Police detained a journalist in Caracas, Venezuela."
+    assert [c["code"] for c in suggest(text)["countries"]] == ["VEN"]
+
+
+def test_jerusalem_counts_for_the_country_the_rest_of_the_text_points_to():
+    palestine = "قوات الاحتلال تعتقل صحفيا فلسطينيا يعمل مراسلا لصوت القدس في محافظة طولكرم الفلسطينية."
+    assert [c["code"] for c in suggest(palestine)["countries"]] == ["PSE"]
