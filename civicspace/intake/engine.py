@@ -159,7 +159,7 @@ def find_dates(text, lang, *, reference=None):
         (rf"\b(\d{{4}})-(\d{{2}})-(\d{{2}})\b", lambda m: add(m, m[1], m[2], m[3])),
         (r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b", lambda m: add(m, m[3], m[2], m[1])),
         (rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?{sep}(?:de\s+)?({month_re})(?:\s*[/-]\s*[^\W\d]+(?:\s[^\W\d]+)?)?"
-         rf"{sep}(?:de\s+|del\s+)?(?:year\s+|года?\s+)?(\d{{4}})\b",
+         rf"{sep}(?:de\s+|del\s+)?(?:year\s+|года?\s+)?(\d{{4}})(?:م)?\b",  # "2018م": AD in Arabic
          lambda m: add(m, m[3], months[m[2]], m[1])),
         (rf"(?<!\w)({month_re})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b",
          lambda m: add(m, m[3], months[m[1]], m[2])),
@@ -278,6 +278,20 @@ def published_date(text, lang, *, source_date=None):
             return {"value": value.isoformat(), "confidence": 0.8,
                     "evidence": Evidence(line_start, line_end),
                     "span": (found.start, found.end)}
+    # A statement signed at its end with a place and a date ("الخرطوم 21 يوليو 2018م", "Paris, le 3 mars 2021"):
+    # a line of its own, only when nothing at the top dates the text.
+    tail_start = max(0, len(text) - 400)
+    tail = text[tail_start:]
+    for found in reversed([f for f in find_dates(tail, lang) if f.precision == "day"]):
+        line_start = tail.rfind("\n", 0, found.start) + 1
+        line_end = tail.find("\n", found.end)
+        line_end = len(tail) if line_end == -1 else line_end
+        if (re.fullmatch(r"(?:[A-ZÀ-ÝА-ЯЁ\u0621-\u064a][^\W\d_]*[ ,،'’-]*){1,3}(?:(?:le|el|on|في)\s+)?",
+                         tail[line_start:found.start])
+                and re.fullmatch(r"[\s.,،]*", tail[found.end:line_end])):
+            return {"value": found.value.isoformat(), "confidence": 0.7,
+                    "evidence": Evidence(tail_start + line_start, tail_start + line_end),
+                    "span": (tail_start + found.start, tail_start + found.end)}
     return {"value": None, "confidence": 0.5, "evidence": None}
 
 

@@ -517,3 +517,14 @@ def test_a_dateline_does_not_outweigh_the_country_the_text_names():
 def test_jerusalem_counts_for_the_country_the_rest_of_the_text_points_to():
     palestine = "قوات الاحتلال تعتقل صحفيا فلسطينيا يعمل مراسلا لصوت القدس في محافظة طولكرم الفلسطينية."
     assert [c["code"] for c in suggest(palestine)["countries"]] == ["PSE"]
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("بيان\nاستدعت سلطات الأمن الصحفي وحققت معه.\nشبكة الصحفيين السودانيين\nالخرطوم 21 يوليو - 2018م\n", "ar",
+     "2018-07-21"),
+    ("Communiqué\nLa police a arrêté un journaliste.\nParis, le 3 mars 2021", "fr", "2021-03-03"),
+    # A sentence that ends with a date is no signature.
+    ("Police detained him on 3 March 2021.", "en", None),
+])
+def test_a_statement_signed_with_a_place_and_date_at_its_end(text, lang, expected):
+    assert suggest(text, language=lang)["published_date"]["value"] == expected
