@@ -23,7 +23,7 @@ from .lexicon import LANGS, fold, lexicons, tokenize
 DEFAULTS = {
     "country_ratio": 0.7,  # keep a country whose score is at least this share of the best country's score
     "headline_weight": 3.0,  # mentions in the headline (first line) count this many times
-    "adjective_weight": 0.75,  # an adjective or demonym counts less than a name ("French broadcaster")
+    "adjective_weight": 0.5,  # an adjective or demonym counts less than a name ("French broadcaster")
     "place_weight": 1.0,  # a capital, city or region
 }
 
