@@ -241,6 +241,8 @@ def published_date(text, lang, *, source_date=None):
     # A line that is only a date with a two-digit year, day first, perhaps with the time: "16/12/22 21:21",
     # "27.09.17" (news sites' and NGOs' own date lines).
     short = re.search(r"(?m)^[ \t]*(\d{1,2})([./])(\d{1,2})\2(\d{2})(?:[ \t,|–-]+\d{1,2}:\d{2})?[ \t]*$", head)
+    # A news agency's dateline: place, short date and agency between slashes ("Баку/15.11.22/Turan:").
+    short = short or re.search(r"(?m)^[ \t]*[^\W\d_][^\W\d_ -]*(?:[ -][^\W\d_]+)?/(\d{1,2})(\.)(\d{1,2})\.(\d{2})/", head)
     full = [f for f in find_dates(head, lang) if f.precision == "day"]
     if short and not any(f.start < short.start() for f in full):
         try:

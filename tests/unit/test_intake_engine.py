@@ -244,6 +244,9 @@ def test_a_reaction_restates_the_events_and_adds_none(text):
     ("اعتقلت قوات الأمن السورية الإعلاميين أنس تريسي ومصطفى السويد في إدلب.", "SYR"),
     # An outlet's nationality is not where events happen.
     ("Police in Lesbos violently apprehended the correspondent of the German daily Die Welt in Greece.", "GRC"),
+    # "indicó" is no Indian; "Интерфакс-Украина" is an agency; "в Белоруссии" is the country's name declined.
+    ("El jefe de la comisaría indicó que el fotógrafo fue liberado en Tucumán, Argentina.", "ARG"),
+    ("Интерфакс-Украина\n19:10 25.03.2017\n\nНе менее 25 журналистов было задержано в субботу в Белоруссии.", "BLR"),
     # A dateline counts when nothing else names a country.
     ("El Salvador, 27 de enero de 2026 (APES).— Agentes de la Policía retuvieron al periodista Carlos Hernández "
      "en el Centro Judicial de Soyapango.", "SLV"),
@@ -523,6 +526,8 @@ def test_jerusalem_counts_for_the_country_the_rest_of_the_text_points_to():
     ("بيان\nاستدعت سلطات الأمن الصحفي وحققت معه.\nشبكة الصحفيين السودانيين\nالخرطوم 21 يوليو - 2018م\n", "ar",
      "2018-07-21"),
     ("Communiqué\nLa police a arrêté un journaliste.\nParis, le 3 mars 2021", "fr", "2021-03-03"),
+    # A news agency's dateline with the date between slashes.
+    ("Баку/15.11.22/Turan: Полиция воспрепятствовала активистам партии провести акцию.", "ru", "2022-11-15"),
     # A sentence that ends with a date is no signature.
     ("Police detained him on 3 March 2021.", "en", None),
 ])
