@@ -238,6 +238,8 @@ def test_a_reaction_restates_the_events_and_adds_none(text):
     ("В Воронеже полицейские провели обыски у журналистов.", "RUS"),
     ("В Оше задержали активиста, сообщает пресс-служба.", "KGZ"),
     ("Жогорку Кенеш принял закон о СМИ в третьем чтении.", "KGZ"),
+    ("The Delhi Police raided the homes of journalists linked to NewsClick.", "IND"),
+    ("Des hommes armés ont enlevé un journaliste à Goma, au Nord-Kivu.", "COD"),
     # A neighbour's border is not where events happen; after a first name, a country's name is a family name.
     ("اعتقلت هيئة تحرير الشام ستة إعلاميين قرب الحدود التركية في ريف إدلب السوري.", "SYR"),
     ("Police detained protesters near the Turkish border in northern Syria.", "SYR"),
