@@ -383,6 +383,7 @@ def suggest_countries(text, lang, sentences, params):
         outlets = [m for m in lex_victims[lang].find(tokens) if m.key == "media_outlet"]
         for lx in langs:
             longest, every = lex[lx].find_both(tokens)
+            places = {p.key for p in longest if p.kind in ("capital", "city")}
             for m in longest:
                 if any(s <= m.start and m.end <= e for s, e in skip):
                     # A dateline says where the text was written; it counts only when nothing else names a
@@ -424,8 +425,10 @@ def suggest_countries(text, lang, sentences, params):
                 if m.kind == "adjective" and any(0 <= o.first - m.last <= 2 or (lang == "ar" and 0 <= m.first - o.last <= 3)
                                                  for o in outlets):
                     continue
-                if m.kind == "adjective" and any(a.first - m.last in (0, 1) or m.first - a.last in (0, 1)
-                                                 for a in actors):
+                # ...unless the sentence names a place of another country: "Russian security forces arrested
+                # Crimean Tatars in Simferopol", "Israeli forces raided homes in Ramallah" (where, not by whom).
+                if m.kind == "adjective" and not places - {m.key} and any(
+                        a.first - m.last in (0, 1) or m.first - a.last in (0, 1) for a in actors):
                     weight = 1.0
                 if sentence.line == 0:
                     weight *= params["headline_weight"]

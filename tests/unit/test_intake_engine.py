@@ -244,6 +244,10 @@ def test_a_reaction_restates_the_events_and_adds_none(text):
     ("اعتقلت هيئة تحرير الشام ستة إعلاميين قرب الحدود التركية في ريف إدلب السوري.", "SYR"),
     ("Police detained protesters near the Turkish border in northern Syria.", "SYR"),
     ("اعتقلت قوات الأمن السورية الإعلاميين أنس تريسي ومصطفى السويد في إدلب.", "SYR"),
+    # A state actor's nationality says who acted, the place names where: occupied territory is not the occupier's.
+    ("Russian police detained a journalist in occupied Melitopol.", "UKR"),
+    ("Российская полиция задержала журналиста в Мелитополе.", "UKR"),
+    ("Israeli soldiers raided the homes of two journalists in Ramallah.", "PSE"),
     # An outlet's nationality is not where events happen.
     ("Police in Lesbos violently apprehended the correspondent of the German daily Die Welt in Greece.", "GRC"),
     # "indicó" is no Indian; "Интерфакс-Украина" is an agency; "в Белоруссии" is the country's name declined.
