@@ -242,7 +242,8 @@ def published_date(text, lang, *, source_date=None):
     # "27.09.17" (news sites' and NGOs' own date lines).
     short = re.search(r"(?m)^[ \t]*(\d{1,2})([./])(\d{1,2})\2(\d{2})(?:[ \t,|–-]+\d{1,2}:\d{2})?[ \t]*$", head)
     # A news agency's dateline: place, short date and agency between slashes ("Баку/15.11.22/Turan:").
-    short = short or re.search(r"(?m)^[ \t]*[^\W\d_][^\W\d_ -]*(?:[ -][^\W\d_]+)?/(\d{1,2})(\.)(\d{1,2})\.(\d{2})/", head)
+    short = short or re.search(r"(?m)^[ \t]*[^\W\d_][^\W\d_ -]*(?:[ -][^\W\d_]+)?/(\d{1,2})(\.)(\d{1,2})\.(\d{2})/",
+                               head)
     full = [f for f in find_dates(head, lang) if f.precision == "day"]
     if short and not any(f.start < short.start() for f in full):
         try:
@@ -422,11 +423,11 @@ def suggest_countries(text, lang, sentences, params):
                 if m.kind == "adjective" and any(0 <= m.first - a.last <= 2 or 0 <= a.first - m.last <= 1
                                                  for a in groups_armed):
                     continue
-                if m.kind == "adjective" and any(0 <= o.first - m.last <= 2 or (lang == "ar" and 0 <= m.first - o.last <= 3)
-                                                 for o in outlets):
+                if m.kind == "adjective" and any(
+                        0 <= o.first - m.last <= 2 or (lang == "ar" and 0 <= m.first - o.last <= 3) for o in outlets):
                     continue
-                # ...unless the sentence names a place of another country: "Russian security forces arrested
-                # Crimean Tatars in Simferopol", "Israeli forces raided homes in Ramallah" (where, not by whom).
+                # A state actor's adjective counts as the name (above), unless the sentence names another country's
+                # place: "Russian police in Melitopol", "Israeli soldiers in Ramallah" say who acted, not where.
                 if m.kind == "adjective" and not places - {m.key} and any(
                         a.first - m.last in (0, 1) or m.first - a.last in (0, 1) for a in actors):
                     weight = 1.0
@@ -631,10 +632,13 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
             if m.key == "lawyer" and any(-4 <= m.first - last <= 2 or 0 <= first - m.last <= 3
                                          for first, last in cues):
                 continue
+            # "journalists of Diario de Cuba", "reporters with outlet Proekt": the outlet employs them (not "a
+            # journalist and a newspaper").
             if m.key == "media_outlet" and any(
                     v.key in ("journalist", "blogger") and 0 <= m.first - v.last <= 4
-                    and not any(t.norm in JOINERS.get(lang, ()) for t in tokens[v.last:m.first]) for v in found_victims):
-                continue  # "journalists of Diario de Cuba", "reporter with outlet Proekt": the outlet employs them
+                    and not any(t.norm in JOINERS.get(lang, ()) for t in tokens[v.last:m.first])
+                    for v in found_victims):
+                continue
             count = _count_before(tokens, m.first, lang) or _count_after(tokens, m.last - 1, lang)
             prior = sentence_victims.get(m.key)
             sentence_victims[m.key] = max(filter(None, [prior, count]), default=None)

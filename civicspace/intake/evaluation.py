@@ -186,13 +186,13 @@ def leave_one_out(items):
 
 # --- codes suggested but not pre-selected ----------------------------------------------------------------------
 # firstlook/predictions.jsonl holds what earlier engines suggested for texts they had not seen (each blind batch
-# scored before anyone read it). A code the assistant was right about less often than TENTATIVE_GRID's chosen
+# scored before anyone read it). A code the assistant was right about less often than WEAK_CODE_GRID's chosen
 # share there is offered to the partner as "also possible" instead of being pre-selected: in micro-F1 a suggestion
 # that is right with probability p helps only when p is above about half the F1 itself.
 FIRSTLOOK = Path(__file__).resolve().parent / "firstlook"
-TENTATIVE_KEYS = {"violation_types": "violation_f1", "victims": "victim_f1"}
-TENTATIVE_GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
-TENTATIVE_MIN_SUGGESTED = 3  # a code suggested fewer times than this is never judged
+WEAK_CODE_KEYS = {"violation_types": "violation_f1", "victims": "victim_f1"}
+WEAK_CODE_GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+WEAK_CODE_MIN_SUGGESTED = 3  # a code suggested fewer times than this is never judged
 
 
 def read_firstlook(path=None):
@@ -209,7 +209,7 @@ def read_firstlook(path=None):
 
 
 def weak_codes(rows, key, threshold, *, leave_out=None):
-    """The codes of `key` suggested at least TENTATIVE_MIN_SUGGESTED times in `rows` (but row `leave_out`) and
+    """The codes of `key` suggested at least WEAK_CODE_MIN_SUGGESTED times in `rows` (but row `leave_out`) and
     right (in the text's annotated set) less than `threshold` of those times."""
     right, suggested = {}, {}
     for index, row in enumerate(rows):
@@ -220,7 +220,7 @@ def weak_codes(rows, key, threshold, *, leave_out=None):
             suggested[code] = suggested.get(code, 0) + 1
             right[code] = right.get(code, 0) + (code in annotated)
     return sorted(code for code, n in suggested.items()
-                  if n >= TENTATIVE_MIN_SUGGESTED and right[code] / n < threshold)
+                  if n >= WEAK_CODE_MIN_SUGGESTED and right[code] / n < threshold)
 
 
 def _micro_f1(rows, key, withheld_of):
@@ -232,15 +232,15 @@ def _micro_f1(rows, key, withheld_of):
     return round(2 * tp / (npred + ngold), 3) if npred + ngold else 1.0
 
 
-def choose_tentative(rows):
+def choose_weak_codes(rows):
     """Per vocabulary, the threshold whose leave-one-out micro-F1 is best (each text's withheld codes judged on
     the other texts alone; ties go to the lower threshold, i.e. fewer codes withheld), and the codes it
     withholds when judged on every row."""
     report = {}
-    for key in TENTATIVE_KEYS:
+    for key in WEAK_CODE_KEYS:
         folds = {threshold: _micro_f1(rows, key, lambda i, t=threshold: weak_codes(rows, key, t, leave_out=i))
-                 for threshold in TENTATIVE_GRID}
-        best = max(TENTATIVE_GRID, key=lambda t: (folds[t], -t))
+                 for threshold in WEAK_CODE_GRID}
+        best = max(WEAK_CODE_GRID, key=lambda t: (folds[t], -t))
         report[key] = {"threshold": best, "codes": weak_codes(rows, key, best),
                        "leave_one_out_f1": {str(t): f1 for t, f1 in folds.items()}}
     return report

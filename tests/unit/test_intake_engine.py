@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from civicspace.intake import engine
-from civicspace.intake.evaluation import (choose_tentative, evaluate, read_firstlook, read_folder, weak_codes)
+from civicspace.intake.evaluation import (choose_weak_codes, evaluate, read_firstlook, read_folder, weak_codes)
 
 DEVSET = Path(__file__).resolve().parents[2] / "civicspace" / "intake" / "devset"
 
@@ -489,11 +489,11 @@ def test_a_code_is_weak_when_right_less_often_than_the_threshold_and_suggested_o
 
 def test_the_threshold_is_chosen_by_leave_one_out_and_can_choose_none():
     always_right = [_row("victims", ["journalist", "lawyer"], ["journalist", "lawyer"]) for _ in range(6)]
-    report = choose_tentative(always_right)
+    report = choose_weak_codes(always_right)
     assert report["victims"] == {"threshold": 0.0, "codes": [], "leave_one_out_f1": {
         str(t): 1.0 for t in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)}}
     never_right = [_row("victims", ["journalist"], ["journalist", "student"]) for _ in range(6)]
-    chosen = choose_tentative(never_right)["victims"]
+    chosen = choose_weak_codes(never_right)["victims"]
     assert chosen["codes"] == ["student"] and chosen["threshold"] == 0.1
     assert chosen["leave_one_out_f1"]["0.0"] < chosen["leave_one_out_f1"]["0.1"] == 1.0
 
@@ -501,7 +501,7 @@ def test_the_threshold_is_chosen_by_leave_one_out_and_can_choose_none():
 def test_the_stored_weak_codes_are_what_the_first_look_data_chooses():
     rows = read_firstlook()
     assert len(rows) >= 73 and all(row["engine"] for row in rows)
-    chosen = choose_tentative(rows)
+    chosen = choose_weak_codes(rows)
     assert {key: entry["codes"] for key, entry in chosen.items()} == engine.weak_codes()
 
 

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from civicspace.intake.engine import as_plain, suggest
 from civicspace.intake.engine import WEAK_CODES_FILE
-from civicspace.intake.evaluation import (AnnotationError, choose_tentative, evaluate, leave_one_out, parse_text_file,
+from civicspace.intake.evaluation import (AnnotationError, choose_weak_codes, evaluate, leave_one_out, parse_text_file,
                                           read_firstlook, read_folder)
 from civicspace.intake.lexicon import LEXICON_DIR
 
@@ -51,7 +51,7 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(leave_one_out(read_folder(options["directory"])), indent=2))
             elif action == "weak-codes":
                 rows = read_firstlook()
-                report = {"texts": len(rows), **choose_tentative(rows)}
+                report = {"texts": len(rows), **choose_weak_codes(rows)}
                 self.stdout.write(json.dumps(report, indent=2))
                 if options["write"]:
                     chosen = {key: {"threshold": entry["threshold"], "codes": entry["codes"]}
