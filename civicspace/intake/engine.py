@@ -42,7 +42,8 @@ FREEDOM_BY_TYPE = {
 POSITIVE = {"positive_court_ruling", "release", "positive_law_change", "registration_restored", "acquittal",
             "protest_facilitated"}
 ORG_VICTIMS = {"media_outlet", "cso"}
-JOINERS = {"en": {"and", "or"}, "ru": {"и", "или"}, "fr": {"et", "ou"}, "es": {"y", "e", "o"}, "ar": {"و"}}
+# Words that join two victims ("a journalist and a newspaper"); _clauses has its own, that join two clauses.
+LIST_JOINERS = {"en": {"and", "or"}, "ru": {"и", "или"}, "fr": {"et", "ou"}, "es": {"y", "e", "o"}, "ar": {"و"}}
 DEFENDERS = {"hrd", "woman_hrd", "environmental_defender", "lawyer", "trade_unionist", "lgbtqi", "cso"}
 PERSON_ACTS = {"detain", "attack", "kill", "travel_ban", "release", "acquit", "sentence", "prosecute", "defamation"}
 ORG_ACTS = {"liquidate", "seal", "censor", "block", "foreign_agent"}
@@ -256,9 +257,7 @@ def published_date(text, lang, *, source_date=None):
     today = _alternation(f for f, offset in lexicons()["relative_days"][lang].items() if offset == 0)
     weekdays = _alternation(lexicons()["weekdays"][lang])
     for found in full:
-        line_start = head.rfind("\n", 0, found.start) + 1
-        line_end = head.find("\n", found.end)
-        line_end = len(head) if line_end == -1 else line_end
+        line_start, line_end = _line_of(head, found)
         prefix = fold(head[line_start:found.start])
         title_dash = re.match(r"^[^,.:;\d]{0,40}[–—-]\s*$", prefix)
         # "مساء اليوم الاثنين، 29 يوليوز 2024", "today, Monday 29 July 2024": the text says the date is today.
@@ -286,9 +285,7 @@ def published_date(text, lang, *, source_date=None):
     tail_start = max(0, len(text) - 400)
     tail = text[tail_start:]
     for found in reversed([f for f in find_dates(tail, lang) if f.precision == "day"]):
-        line_start = tail.rfind("\n", 0, found.start) + 1
-        line_end = tail.find("\n", found.end)
-        line_end = len(tail) if line_end == -1 else line_end
+        line_start, line_end = _line_of(tail, found)
         if (re.fullmatch(r"(?:[A-ZÀ-ÝА-ЯЁ\u0621-\u064a][^\W\d_]*[ ,،'’-]*){1,3}(?:(?:le|el|on|في)\s+)?",
                          tail[line_start:found.start])
                 and re.fullmatch(r"[\s.,،]*", tail[found.end:line_end])):
@@ -296,6 +293,12 @@ def published_date(text, lang, *, source_date=None):
                     "evidence": Evidence(tail_start + line_start, tail_start + line_end),
                     "span": (tail_start + found.start, tail_start + found.end)}
     return {"value": None, "confidence": 0.5, "evidence": None}
+
+
+def _line_of(text, found):
+    """(start, end) of the line of `text` that holds the date `found`."""
+    end = text.find("\n", found.end)
+    return text.rfind("\n", 0, found.start) + 1, len(text) if end == -1 else end
 
 
 def _weekday_order(found, text, prefix, lang):
@@ -360,7 +363,7 @@ def suggest_countries(text, lang, sentences, params):
     lex, lex_contexts, lex_perpetrators, lex_victims = (lexicons()[name] for name in (
         "countries", "contexts", "perpetrators", "victims"))
     skip = dateline_span(text)
-    scores, evidence, shared, dateline_scores = {}, {}, [], {}
+    scores, evidence, shared, dateline_evidence = {}, {}, [], {}
     langs = [lang] + [x for x in ("en",) if x != lang]
     for sentence in sentences:
         seen = set()
@@ -384,13 +387,14 @@ def suggest_countries(text, lang, sentences, params):
         outlets = [m for m in lex_victims[lang].find(tokens) if m.key == "media_outlet"]
         for lx in langs:
             longest, every = lex[lx].find_both(tokens)
-            places = {p.key for p in longest if p.kind in ("capital", "city")}
+            places = {p.key for p in longest
+                      if p.kind in ("capital", "city") and _place_is_venue(p, tokens, lang, lx, every)}
             for m in longest:
                 if any(s <= m.start and m.end <= e for s, e in skip):
                     # A dateline says where the text was written; it counts only when nothing else names a
                     # country ("El Salvador, 27 de enero de 2026 (APES).—" above a report on Soyapango).
                     if lx == lang and m.kind != "adjective":
-                        dateline_scores.setdefault(m.key, Evidence(sentence.start, sentence.end))
+                        dateline_evidence.setdefault(m.key, Evidence(sentence.start, sentence.end))
                     continue
                 if any(m.first == e.last or e.first == m.last
                        or (m.first == e.last + 1 and tokens[e.last].norm in EMBASSY_OF) for e in embassies):
@@ -447,8 +451,8 @@ def suggest_countries(text, lang, sentences, params):
         key = max(sorted(kinds), key=lambda k: (scores.get(k, 0), kinds[k] == "name"))
         scores[key] = scores.get(key, 0) + weight
         evidence.setdefault(key, where)
-    if not scores and len(dateline_scores) == 1:
-        (code, where), = dateline_scores.items()
+    if not scores and len(dateline_evidence) == 1:
+        (code, where), = dateline_evidence.items()
         return [{"code": code, "confidence": 0.5, "evidence": where}]
     if not scores:
         return []
@@ -589,7 +593,8 @@ CHARGE_QUOTE = re.compile(
     r"بعنوان)\s*[«\"“„]([^«»\"“”„\n]{1,200})[»\"”“]", re.IGNORECASE)
 
 
-WEAK_CODES_FILE = Path(__file__).resolve().parent / "firstlook" / "weak_codes.json"
+FIRSTLOOK_DIR = Path(__file__).resolve().parent / "firstlook"
+WEAK_CODES_FILE = FIRSTLOOK_DIR / "weak_codes.json"
 
 
 @functools.cache
@@ -636,7 +641,7 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
             # journalist and a newspaper").
             if m.key == "media_outlet" and any(
                     v.key in ("journalist", "blogger") and 0 <= m.first - v.last <= 4
-                    and not any(t.norm in JOINERS.get(lang, ()) for t in tokens[v.last:m.first])
+                    and not any(t.norm in LIST_JOINERS[lang] for t in tokens[v.last:m.first])
                     for v in found_victims):
                 continue
             count = _count_before(tokens, m.first, lang) or _count_after(tokens, m.last - 1, lang)
@@ -760,11 +765,15 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
     weak = weak_codes() if params.get("withhold_weak_codes", True) else {}
     incidents = []
     for inc in merged:
-        # Codes the assistant was usually wrong about on texts it had not seen are offered, not pre-selected.
-        also_possible = {key: sorted(set(inc.types if key == "violation_types" else inc.victims) & set(codes))
-                         for key, codes in weak.items()}
-        freedoms = {FREEDOM_BY_VICTIM[v] for v in inc.victims if v in FREEDOM_BY_VICTIM}
-        freedoms |= {FREEDOM_BY_TYPE[t] for t in inc.types if t in FREEDOM_BY_TYPE}
+        # Codes the assistant was usually wrong about on texts it had not seen are offered, not pre-selected; an
+        # incident keeps its only violation codes (it cannot be saved without one).
+        weak_types = inc.types & set(weak.get("violation_types", ()))
+        types = inc.types - weak_types or inc.types
+        victims = {v: c for v, c in inc.victims.items() if v not in weak.get("victims", ())}
+        also_possible = {"violation_types": sorted(inc.types - types),
+                         "victims": sorted(set(inc.victims) - set(victims))}
+        freedoms = {FREEDOM_BY_VICTIM[v] for v in victims if v in FREEDOM_BY_VICTIM}
+        freedoms |= {FREEDOM_BY_TYPE[t] for t in types if t in FREEDOM_BY_TYPE}
         if not freedoms:
             freedoms = {"association"}
         incidents.append({
@@ -773,10 +782,9 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
             "place": inc.place,
             "place_precision": "city" if inc.place else "country",
             "country_iso3": country,
-            "violation_types": sorted(inc.types - set(also_possible.get("violation_types", ()))),
+            "violation_types": sorted(types),
             "freedoms": sorted(freedoms),
-            "victims": [{"type": v, "count": c} for v, c in sorted(inc.victims.items())
-                        if v not in also_possible.get("victims", ())],
+            "victims": [{"type": v, "count": c} for v, c in sorted(victims.items())],
             "also_possible": {key: codes for key, codes in also_possible.items() if codes},
             "perpetrators": sorted(inc.perpetrators),
             "names": inc.names,

@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from .engine import suggest
+from .engine import FIRSTLOOK_DIR, suggest
 
 SET_SCORES = {"violation_f1": "violation_types", "victim_f1": "victims", "freedom_f1": "freedoms",
               "perpetrator_f1": "perpetrators"}
@@ -189,14 +189,13 @@ def leave_one_out(items):
 # scored before anyone read it). A code the assistant was right about less often than WEAK_CODE_GRID's chosen
 # share there is offered to the partner as "also possible" instead of being pre-selected: in micro-F1 a suggestion
 # that is right with probability p helps only when p is above about half the F1 itself.
-FIRSTLOOK = Path(__file__).resolve().parent / "firstlook"
-WEAK_CODE_KEYS = {"violation_types": "violation_f1", "victims": "victim_f1"}
+WEAK_CODE_KEYS = ("violation_types", "victims")
 WEAK_CODE_GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 WEAK_CODE_MIN_SUGGESTED = 3  # a code suggested fewer times than this is never judged
 
 
 def read_firstlook(path=None):
-    path = Path(path) if path else FIRSTLOOK / "predictions.jsonl"
+    path = Path(path) if path else FIRSTLOOK_DIR / "predictions.jsonl"
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -208,7 +207,7 @@ def read_firstlook(path=None):
     return rows
 
 
-def weak_codes(rows, key, threshold, *, leave_out=None):
+def codes_right_less_than(rows, key, threshold, *, leave_out=None):
     """The codes of `key` suggested at least WEAK_CODE_MIN_SUGGESTED times in `rows` (but row `leave_out`) and
     right (in the text's annotated set) less than `threshold` of those times."""
     right, suggested = {}, {}
@@ -235,12 +234,13 @@ def _micro_f1(rows, key, withheld_of):
 def choose_weak_codes(rows):
     """Per vocabulary, the threshold whose leave-one-out micro-F1 is best (each text's withheld codes judged on
     the other texts alone; ties go to the lower threshold, i.e. fewer codes withheld), and the codes it
-    withholds when judged on every row."""
+    withholds when judged on every row. Judged on each text's set of codes: the engine withholds a code from an
+    incident only when the incident keeps another."""
     report = {}
     for key in WEAK_CODE_KEYS:
-        folds = {threshold: _micro_f1(rows, key, lambda i, t=threshold: weak_codes(rows, key, t, leave_out=i))
-                 for threshold in WEAK_CODE_GRID}
+        folds = {t: _micro_f1(rows, key, lambda i, t=t: codes_right_less_than(rows, key, t, leave_out=i))
+                 for t in WEAK_CODE_GRID}
         best = max(WEAK_CODE_GRID, key=lambda t: (folds[t], -t))
-        report[key] = {"threshold": best, "codes": weak_codes(rows, key, best),
+        report[key] = {"threshold": best, "codes": codes_right_less_than(rows, key, best),
                        "leave_one_out_f1": {str(t): f1 for t, f1 in folds.items()}}
     return report

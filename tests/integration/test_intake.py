@@ -228,3 +228,16 @@ def test_a_weak_code_is_shown_as_also_possible_and_not_pre_selected(client, peop
     draft = Update.objects.latest("pk")
     assert (Update.objects.count(), Victim.objects.filter(type=lawyer).count()) == (before[0] + 1, before[1])
     assert {v.type.code for v in Victim.objects.filter(incident__update=draft)} == {"journalist"}
+
+
+def test_an_incident_whose_only_code_is_weak_is_accepted_as_suggested(client, people):
+    """A weak code that is an incident's only violation type stays pre-selected, so accepting the suggestions as
+    they are saves the incident instead of asking for a type."""
+    client.force_login(people["partner"])
+    response = analyse(client, text="Police harassed the journalist Ivan Petrov in Bishkek on 4 March 2024.")
+    before = Incident.objects.count()
+    accepted = client.post(URL, review_data(response))
+    assert accepted.status_code == 302, accepted.content.decode()[:2000]
+    saved = Incident.objects.filter(update=Update.objects.latest("pk"))
+    assert Incident.objects.count() == before + 1
+    assert [t.code for t in saved.get().types.all()] == ["harassment"]
