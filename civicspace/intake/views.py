@@ -119,11 +119,11 @@ def _initial(text, result, countries, *, source_url, source_date):
 def _review_context(form, text, result, countries):
     pieces = _segments(text, result)
     incidents = []
+    # The codes offered beside an incident, named in the page's language (one query, only when there are some).
     vocabularies = {"violation_types": (Vocabulary.VIOLATION, Vocabulary.POSITIVE), "victims": (Vocabulary.VICTIM,)}
-    wanted = {(v, code) for inc in result["incidents"] for key, codes in inc.get("also_possible", {}).items()
-              for v in vocabularies[key] for code in codes}
+    offered = {code for inc in result["incidents"] for codes in inc.get("also_possible", {}).values() for code in codes}
     labels = {(t.vocabulary, t.code): t.label
-              for t in Term.objects.filter(code__in={code for _v, code in wanted})} if wanted else {}
+              for t in Term.objects.filter(is_active=True, code__in=offered)} if offered else {}
     for i, inc in enumerate(result["incidents"][:form.incident_count]):
         p = f"i{i}_"
         also_possible = [labels[(v, code)] for key, codes in inc.get("also_possible", {}).items()

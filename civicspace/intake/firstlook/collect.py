@@ -17,7 +17,11 @@ KEYS = ("violation_types", "victims", "perpetrators")
 
 def main(batch, commit, folder, *names):
     folder = Path(folder)
-    with open(Path(__file__).with_name("predictions.jsonl"), "a", encoding="utf-8") as out:
+    path = Path(__file__).with_name("predictions.jsonl")
+    known = {json.loads(line)["name"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+    if known & set(names):
+        sys.exit(f"already in {path.name} (first looks are collected once): {', '.join(sorted(known & set(names)))}")
+    with open(path, "a", encoding="utf-8") as out:
         for name in names:
             _source, date, text = evaluation.parse_text_file((folder / f"{name}.txt").read_text(encoding="utf-8"))
             annotation = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))

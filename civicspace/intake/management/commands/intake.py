@@ -12,8 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from civicspace.intake.engine import as_plain, suggest
-from civicspace.intake.engine import WEAK_CODES_FILE
+from civicspace.intake.engine import WEAK_CODES_FILE, as_plain, suggest
 from civicspace.intake.evaluation import (AnnotationError, choose_weak_codes, evaluate, leave_one_out, parse_text_file,
                                           read_firstlook, read_folder)
 from civicspace.intake.lexicon import LEXICON_DIR
@@ -51,11 +50,11 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(leave_one_out(read_folder(options["directory"])), indent=2))
             elif action == "weak-codes":
                 rows = read_firstlook()
-                report = {"texts": len(rows), **choose_weak_codes(rows)}
-                self.stdout.write(json.dumps(report, indent=2))
+                chosen = choose_weak_codes(rows)
+                self.stdout.write(json.dumps({"texts": len(rows), **chosen}, indent=2))
                 if options["write"]:
                     chosen = {key: {"threshold": entry["threshold"], "codes": entry["codes"]}
-                              for key, entry in report.items() if key != "texts"}
+                              for key, entry in chosen.items()}
                     WEAK_CODES_FILE.write_text(json.dumps(chosen, indent=2) + "\n", encoding="utf-8")
                     self.stdout.write(f"Written to {WEAK_CODES_FILE}")
             elif action == "suggest":
