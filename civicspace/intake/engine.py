@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .lexicon import LANGS, fold, lexicons, tokenize
 
@@ -359,7 +360,14 @@ def _place_is_venue(m, tokens, lang, lx, every):
     return True
 
 
-def suggest_countries(text, lang, sentences, params):
+def source_country(source_url):
+    """The country whose own top-level domain the source address is under (lagaceta.com.ar, 24.kg), or None."""
+    host = urlsplit(source_url or "").hostname or ""
+    suffix = host.rstrip(".").rsplit(".", 1)[-1] if "." in host else ""
+    return lexicons()["domains"].get(suffix)
+
+
+def suggest_countries(text, lang, sentences, params, *, source_url=None):
     lex, lex_contexts, lex_perpetrators, lex_victims = (lexicons()[name] for name in (
         "countries", "contexts", "perpetrators", "victims"))
     skip = dateline_span(text)
@@ -455,7 +463,9 @@ def suggest_countries(text, lang, sentences, params):
         (code, where), = dateline_evidence.items()
         return [{"code": code, "confidence": 0.5, "evidence": where}]
     if not scores:
-        return []
+        # Nothing in the text names a country: the source's own domain may ("bnkomi.ru", "lagaceta.com.ar").
+        code = source_country(source_url)
+        return [{"code": code, "confidence": 0.4, "evidence": None, "from_source": True}] if code else []
     best = max(scores.values())
     chosen = [code for code, score in scores.items() if score >= params["country_ratio"] * best]
     total = sum(scores.values())
@@ -856,9 +866,10 @@ def suggest_watchlist(text, lang, sentences):
 
 
 # --- everything ---------------------------------------------------------------------------------------------------
-def suggest(text, *, source_date=None, language=None, params=None):
-    """All suggestions for a text. `source_date` is a date known from outside the text (a site's metadata);
-    `language` forces the language. Returns plain data (Evidence objects for offsets; see as_dict)."""
+def suggest(text, *, source_date=None, source_url=None, language=None, params=None):
+    """All suggestions for a text. `source_date` is a date known from outside the text (a site's metadata),
+    `source_url` its address (its country-code domain names the country when the text names none); `language`
+    forces the language. Returns plain data (Evidence objects for offsets; see as_dict)."""
     params = {**DEFAULTS, **(params or {})}
     lang, lang_conf = (language, 1.0) if language else detect_language(text)
     if lang not in LANGS:
@@ -866,7 +877,7 @@ def suggest(text, *, source_date=None, language=None, params=None):
     sentences = split_sentences(text)
     published = published_date(text, lang, source_date=source_date)
     reference = dt.date.fromisoformat(published["value"]) if published["value"] else None
-    countries = suggest_countries(text, lang, sentences, params)
+    countries = suggest_countries(text, lang, sentences, params, source_url=source_url)
     incidents = suggest_incidents(text, lang, sentences, countries, reference, params,
                                   dateline=published.pop("span", None))
     return {

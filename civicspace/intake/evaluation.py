@@ -127,7 +127,7 @@ def aggregate(rows):
 def evaluate(items, *, params=None, details=False):
     rows = []
     for item in items:
-        result = suggest(item["text"], source_date=item["date"], params=params)
+        result = suggest(item["text"], source_date=item["date"], source_url=item["source"], params=params)
         prediction = prediction_of(result)
         row = score_one(item["annotation"], prediction)
         row["name"], row["lang"] = item["name"], item["annotation"]["language"]

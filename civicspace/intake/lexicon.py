@@ -207,6 +207,20 @@ class Lexicon:
         return sorted(kept, key=lambda m: m.first), every
 
 
+# Country-code top-level domains sold as generic names (.tv, .io, .co, .fm, .ly...) or given away free (.tk, .ml,
+# .ga, .cf, .gq): a site under one of them says nothing about its country.
+GENERIC_CCTLDS = frozenset(
+    "ag ai bz cc cf co cx dj fm ga gg gl gq im io la ly ml ms nu pw sh so st tk to tv vc ws".split())
+
+
+def country_domains(iso2):
+    """A country's own top-level domains: its ISO 3166 alpha-2 code (and .uk beside .gb), less generic ones."""
+    if not iso2:
+        return []
+    domains = [iso2.lower()] + (["uk"] if iso2.upper() == "GB" else [])
+    return [d for d in domains if d not in GENERIC_CCTLDS]
+
+
 def _read(name):
     with open(LEXICON_DIR / name, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -276,6 +290,7 @@ def lexicons():
     result["relative_days"] = table("relative_days.csv", "form", "offset")
     result["numbers"] = table("numbers.csv", "form", "value")
     # One act may carry several codes ("sentence": a negative court ruling and legal harassment), "/"-separated.
+    result["domains"] = {row["suffix"]: row["code"] for row in _read("domains.csv")}
     result["act_types"] = {(row["act"], row["victim_group"]): tuple(_expand(row["code"]))
                            for row in _read("act_types.csv")}
     return result

@@ -26,8 +26,8 @@ def _creatable_countries(user):
     return Country.objects.filter(pk__in=assigned_country_ids(user))
 
 
-def _analyse(text, source_date):
-    return as_plain(suggest(text, source_date=source_date), text)
+def _analyse(text, source_date, source_url):
+    return as_plain(suggest(text, source_date=source_date, source_url=source_url), text)
 
 
 def _segments(text, result):
@@ -171,7 +171,8 @@ def intake_new(request):
                 messages.success(request, _("Draft saved from the text. Check it, then submit it for review."))
                 return redirect("monitoring:update_workspace", update.pk)
         text = request.POST.get("text", "")
-        result = _analyse(text, form.cleaned_data.get("source_date") if hasattr(form, "cleaned_data") else None)
+        cleaned = getattr(form, "cleaned_data", {})
+        result = _analyse(text, cleaned.get("source_date"), cleaned.get("source_url"))
         return render(request, "intake/review.html", _review_context(form, text, result, countries), status=400)
     if request.method == "POST":
         form = IntakeTextForm(request.POST, request.FILES,
@@ -179,7 +180,7 @@ def intake_new(request):
         if form.is_valid():
             data = form.cleaned_data
             text = data["text"]
-            result = _analyse(text, data.get("source_date"))
+            result = _analyse(text, data.get("source_date"), data.get("source_url"))
             initial = _initial(text, result, countries, source_url=data.get("source_url"),
                                source_date=data.get("source_date"))
             review = ReviewForm(initial=initial, countries=countries, incident_count=initial["incident_count"])

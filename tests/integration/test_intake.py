@@ -73,6 +73,19 @@ def test_pasted_text_gives_suggestions_with_evidence_and_saves_nothing(client, p
     assert counts() == before
 
 
+def test_a_country_from_the_source_domain_is_pre_selected_and_says_so(client, people):
+    client.force_login(people["editor"])
+    text = "Police detained the photographer of LA GACETA for three hours at the Delfín Gallo station."
+    response = analyse(client, text=text, source_url="https://www.lagaceta.com.ar/nota/1121184")
+    assert response.status_code == 200
+    assert country_code(response.context["form"]) == "ARG"
+    assert "comes from the source address" in response.content.decode()
+    # Without the address, nothing names a country and the page asks for one.
+    response = analyse(client, text=text)
+    assert "No country found in the text: choose it." in response.content.decode()
+    assert "comes from the source address" not in response.content.decode()
+
+
 def test_accepting_creates_a_draft_through_the_services(client, people):
     client.force_login(people["partner"])
     response = analyse(client, text=KGZ_TEXT, source_url="https://example.org/kgz-release")

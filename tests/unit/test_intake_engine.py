@@ -262,6 +262,29 @@ def test_countries_from_names_forms_capitals_not_datelines(text, country):
     assert [c["code"] for c in suggest(text)["countries"]] == [country]
 
 
+NO_COUNTRY = "Police detained the photographer of LA GACETA for three hours at the Delfín Gallo station."
+
+
+@pytest.mark.parametrize("url, countries", [
+    # The text names no country: the source's country-code domain does (second-level domains too).
+    ("https://www.lagaceta.com.ar/nota/1121184", ["ARG"]),
+    ("https://24.kg/obschestvo/1/", ["KGZ"]),
+    ("https://www.bbc.co.uk/news/1", ["GBR"]),
+    # A domain sold as a generic name, a generic top-level domain, or none at all says nothing.
+    ("https://example.tv/news/1", []),
+    ("https://www.lagaceta.com/nota/1", []),
+    ("", []),
+    (None, []),
+])
+def test_the_source_domain_names_the_country_only_when_the_text_names_none(url, countries):
+    found = suggest(NO_COUNTRY, source_url=url)["countries"]
+    assert [c["code"] for c in found] == countries
+    assert all(c["from_source"] and c["evidence"] is None for c in found)
+    # When the text names a country, the domain changes nothing.
+    named = suggest(NO_COUNTRY + " It happened in Tucumán, Argentina.", source_url="https://tass.ru/x")["countries"]
+    assert [c["code"] for c in named] == ["ARG"] and not named[0].get("from_source")
+
+
 @pytest.mark.parametrize("text, stage", [
     ("Parliament adopted the draft law on foreign representatives in second reading in Kyrgyzstan.", "second_reading"),
     ("Президент подписал закон, принятый Госдумой в третьем чтении в России.", "third_reading"),

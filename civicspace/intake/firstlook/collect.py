@@ -5,6 +5,7 @@
 
 DIR holds the annotated texts (NAME.txt / NAME.json); the engine and its lexicons come from PYTHONPATH, so the
 suggestions are those the engine of COMMIT made. Run from the repository's root."""
+import inspect
 import json
 import sys
 from pathlib import Path
@@ -23,11 +24,13 @@ def main(batch, commit, folder, *names):
         sys.exit(f"already in {path.name} (first looks are collected once): {', '.join(sorted(known & set(names)))}")
     with open(path, "a", encoding="utf-8") as out:
         for name in names:
-            _source, date, text = evaluation.parse_text_file((folder / f"{name}.txt").read_text(encoding="utf-8"))
+            source, date, text = evaluation.parse_text_file((folder / f"{name}.txt").read_text(encoding="utf-8"))
             annotation = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
             # Every code the rules suggest, including those a later engine offers only as "also possible":
             # the weak codes are chosen from these (engines before the weak codes ignore the parameter).
-            prediction = evaluation.prediction_of(suggest(text, source_date=date,
+            # Engines before the source address was read take no source_url.
+            extra = {"source_url": source} if "source_url" in inspect.signature(suggest).parameters else {}
+            prediction = evaluation.prediction_of(suggest(text, source_date=date, **extra,
                                                           params={"withhold_weak_codes": False}))
             row = {"name": name, "batch": batch, "engine": commit}
             for key in KEYS:

@@ -3,7 +3,8 @@
 `civicspace intake weak-codes [--write]`: leave-one-out choice of the codes offered rather than pre-selected,
 on the suggestions earlier engines made for texts they had not seen (firstlook/README.md).
 `civicspace intake suggest FILE`: the suggestions for one text, as JSON.
-`civicspace intake build-country-names`: regenerate lexicons/country_names.csv from the registry's inputs."""
+`civicspace intake build-country-names`: regenerate lexicons/country_names.csv and lexicons/domains.csv from the
+registry's inputs."""
 import csv
 import json
 import re
@@ -15,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from civicspace.intake.engine import WEAK_CODES_FILE, as_plain, suggest
 from civicspace.intake.evaluation import (AnnotationError, choose_weak_codes, evaluate, leave_one_out, parse_text_file,
                                           read_firstlook, read_folder)
-from civicspace.intake.lexicon import LEXICON_DIR
+from civicspace.intake.lexicon import LEXICON_DIR, country_domains
 
 SHOWN = ("country_accuracy", "published_date_accuracy", "violation_f1", "victim_f1", "freedom_f1",
          "perpetrator_f1", "incident_count_mae", "incident_date_accuracy", "law_stage_f1")
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         weak.add_argument("--write", action="store_true", help=f"store the choice in {WEAK_CODES_FILE.name}")
         one = sub.add_parser("suggest", help="suggestions for one text file (the annotation .txt format)")
         one.add_argument("file")
-        sub.add_parser("build-country-names", help="regenerate lexicons/country_names.csv")
+        sub.add_parser("build-country-names", help="regenerate lexicons/country_names.csv and domains.csv")
 
     def handle(self, *args, action, **options):
         try:
@@ -61,8 +62,8 @@ class Command(BaseCommand):
                 path = Path(options["file"])
                 if not path.is_file():
                     raise CommandError(f"{path}: no such file")
-                _source, date, text = parse_text_file(path.read_text(encoding="utf-8"))
-                self.stdout.write(json.dumps(as_plain(suggest(text, source_date=date), text), ensure_ascii=False,
+                source, date, text = parse_text_file(path.read_text(encoding="utf-8"))
+                self.stdout.write(json.dumps(as_plain(suggest(text, source_date=date, source_url=source), text), ensure_ascii=False,
                                              indent=2, default=str))
             else:
                 self._build_names()
@@ -95,3 +96,10 @@ class Command(BaseCommand):
                     writer.writerow([record["code"], lang, re.sub(r"\s*\(.*?\)\s*", " ",
                                                                   record[f"name_{lang}"]).strip()])
         self.stdout.write(f"{path}: {len(records)} countries")
+        path = LEXICON_DIR / "domains.csv"
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["code", "suffix"])
+            rows = sorted((r["code"], d) for r in records for d in country_domains(r["iso2"]))
+            writer.writerows(rows)
+        self.stdout.write(f"{path}: {len(rows)} country-code domains")
