@@ -381,6 +381,9 @@ def suggest_countries(text, lang, sentences, params, *, source_url=None):
         # not where the events happen; nor is a neighbour's border ("near the Turkish border", "الحدود التركية").
         contexts = lex_contexts[lang].find(tokens)
         embassies = [m for m in contexts if m.key in ("embassy", "border")]
+        # "in solidarity with Gaza", "pro-Palestinian", "against the war in Ukraine", "تضامنا مع قطاع غزة": the
+        # cause a protest is for is not where it happens.
+        causes = [m for m in contexts if m.key == "cause"]
         # "مصطفى السويد", "محمد المصري": after a first name, a country's name or adjective is a family name.
         first_names = {m.last for m in contexts if m.key == "first_name"}
         # "Kuwaiti intelligence", "السلطات الكويتية", "белорусские силовики": the state actor's adjective says where
@@ -397,6 +400,9 @@ def suggest_countries(text, lang, sentences, params, *, source_url=None):
             longest, every = lex[lx].find_both(tokens)
             places = {p.key for p in longest
                       if p.kind in ("capital", "city") and _place_is_venue(p, tokens, lang, lx, every)}
+            # The first place at most two words after a cause ("solidarity with the Gaza Strip") is its object.
+            caused = {min(following) for following in
+                      ([m.first for m in longest if 0 <= m.first - c.last <= 2] for c in causes) if following}
             for m in longest:
                 if any(s <= m.start and m.end <= e for s, e in skip):
                     # A dateline says where the text was written; it counts only when nothing else names a
@@ -407,7 +413,7 @@ def suggest_countries(text, lang, sentences, params, *, source_url=None):
                 if any(m.first == e.last or e.first == m.last
                        or (m.first == e.last + 1 and tokens[e.last].norm in EMBASSY_OF) for e in embassies):
                     continue  # "Turkish embassy", "السفارة السعودية", "ambassade de France"; not "embassy in Baku"
-                if m.first in first_names:
+                if m.first in first_names or m.first in caused:
                     continue
                 if m.kind in ("capital", "city") and not _place_is_venue(m, tokens, lang, lx, every):
                     continue

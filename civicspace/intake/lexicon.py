@@ -105,9 +105,14 @@ class Word:
     stem: str
     mode: str  # "exact", "prefix", "short" (at most three more letters) or "gap"
     case_sensitive: str = ""
+    article: bool = False  # an Arabic word that matches only with its article (الرياض, not رياض)
 
 
-def compile_pattern(pattern):
+def _has_article(token):
+    return any(form.startswith("ال") for form in token.variants)
+
+
+def compile_pattern(pattern, *, keep_article=False):
     words = []
     for raw in pattern.split():
         if raw == "_":
@@ -123,13 +128,15 @@ def compile_pattern(pattern):
         for tok in tokenize(raw):
             core = _pattern_core(tok.norm)
             words.append(Word(core, mode if tok.end == len(raw) else "exact",
-                              tok.text if cased else ""))
+                              tok.text if cased else "", keep_article and core != tok.norm))
     return tuple(words)
 
 
 def _word_matches(word, token):
     if word.case_sensitive:
         return token.text == word.case_sensitive
+    if word.article and not _has_article(token):
+        return False
     for form in token.variants:
         if word.mode == "exact" and form == word.stem:
             return True
@@ -169,8 +176,9 @@ class Match:
 class Lexicon:
     """Patterns of one language, each with a key (a code) and a kind."""
 
-    def __init__(self, entries):
-        self.entries = [(key, kind, compile_pattern(pattern)) for key, kind, pattern in entries]
+    def __init__(self, entries, *, keep_article=False):
+        self.entries = [(key, kind, compile_pattern(pattern, keep_article=keep_article))
+                        for key, kind, pattern in entries]
         self.by_first = {}
         for entry in self.entries:
             if entry[2]:
@@ -275,7 +283,10 @@ def lexicons():
             data[name][row["lang"]].append((key, key, row["pattern"]))
     for row in _read("contexts.csv"):
         data["contexts"][row["lang"]].append((row["context"], "context", row["pattern"]))
-    result = {name: {lang: Lexicon(entries) for lang, entries in per_lang.items()} for name, per_lang in data.items()}
+    # A place's name written with the Arabic article matches only with it: without it, الرياض, الجزائر, المغرب
+    # are common words and first names (رياض "gardens", Riad; جزائر "islands"; مغرب "sunset").
+    result = {name: {lang: Lexicon(entries, keep_article=name == "countries") for lang, entries in per_lang.items()}
+              for name, per_lang in data.items()}
 
     def table(name, key, value):
         out = {lang: {} for lang in LANGS}

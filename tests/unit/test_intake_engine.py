@@ -254,6 +254,15 @@ def test_a_reaction_restates_the_events_and_adds_none(text):
     # "indicó" is no Indian; "Интерфакс-Украина" is an agency; "в Белоруссии" is the country's name declined.
     ("El jefe de la comisaría indicó que el fotógrafo fue liberado en Tucumán, Argentina.", "ARG"),
     ("Интерфакс-Украина\n19:10 25.03.2017\n\nНе менее 25 журналистов было задержано в субботу в Белоруссии.", "BLR"),
+    # The cause a protest is for is not where it happens.
+    ("Police arrested 30 students at a pro-Palestinian protest at Columbia University in New York.", "USA"),
+    ("В Москве задержали участников пикета против войны в Украине.", "RUS"),
+    ("Des manifestants en soutien à Gaza ont été interpellés à Paris.", "FRA"),
+    ("La policía detuvo a 20 manifestantes en solidaridad con Palestina en Madrid.", "ESP"),
+    ("اعتقلت الشرطة الأردنية عشرة متظاهرين تضامنا مع غزة في عمّان.", "JOR"),
+    ("Journalists covering the war in Sudan were detained in Khartoum.", "SDN"),
+    # Without its article, الرياض is "gardens" or the first name Riad: Riad al-Solh Square is in Beirut.
+    ("أطلقت قوات الأمن سراح 12 شابا اعتقلتهم في ساحة رياض الصلح وسط بيروت.", "LBN"),
     # A dateline counts when nothing else names a country.
     ("El Salvador, 27 de enero de 2026 (APES).— Agentes de la Policía retuvieron al periodista Carlos Hernández "
      "en el Centro Judicial de Soyapango.", "SLV"),
