@@ -160,10 +160,12 @@ def find_dates(text, lang, *, reference=None):
     patterns = [
         (rf"\b(\d{{4}})-(\d{{2}})-(\d{{2}})\b", lambda m: add(m, m[1], m[2], m[3])),
         (r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b", lambda m: add(m, m[3], m[2], m[1])),
+        # Year first with slashes or dots ("2024/04/30", "2024.04.30"), as Arabic and East Asian sites write it.
+        (r"\b(\d{4})[/.](\d{1,2})[/.](\d{1,2})\b", lambda m: add(m, m[1], m[2], m[3])),
         (rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?{sep}(?:de\s+)?({month_re})(?:\s*[/-]\s*[^\W\d]+(?:\s[^\W\d]+)?)?"
          rf"{sep}(?:de\s+|del\s+)?(?:year\s+|года?\s+)?(\d{{4}})(?:م)?\b",  # "2018م": AD in Arabic
          lambda m: add(m, m[3], months[m[2]], m[1])),
-        (rf"(?<!\w)({month_re})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b",
+        (rf"(?<!\w)({month_re})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+|\s*[–-]\s*)(\d{{4}})\b",
          lambda m: add(m, m[3], months[m[1]], m[2])),
     ]
     taken = []
@@ -276,7 +278,10 @@ def published_date(text, lang, *, source_date=None):
         if (previous_line[-1:].isalpha() or previous_line.endswith(",")) and not prefix.strip() \
                 and rest.lstrip()[:1].islower() and not re.search(r"\d{1,2}:\d{2}", rest):
             continue
-        if _dateline_prefix(lang).match(prefix) or title_dash or said_today or date_line:
+        # "This article was first published on the Gulf Centre's site on 13 February 2019", "نشر ... بتاريخ".
+        published_on = re.search(r"(?:\bpublished|\bpublie|\bpublicado|опубликован|نشر)[^.!?\n]{0,90}?"
+                                 r"(?:\bon|\ble|\bel|بتاريخ|في)\W*$", prefix)
+        if _dateline_prefix(lang).match(prefix) or title_dash or said_today or date_line or published_on:
             value = _weekday_order(found, head, prefix, lang)
             return {"value": value.isoformat(), "confidence": 0.8,
                     "evidence": Evidence(line_start, line_end),
@@ -782,10 +787,12 @@ def suggest_incidents(text, lang, sentences, countries, reference, params, *, da
     incidents = []
     for inc in merged:
         # Codes the assistant was usually wrong about on texts it had not seen are offered, not pre-selected; an
-        # incident keeps its only violation codes (it cannot be saved without one).
+        # incident keeps its only violation codes (it cannot be saved without one), and an organisation that is
+        # dissolved, sealed, blocked or labelled stays its victim.
         weak_types = inc.types & set(weak.get("violation_types", ()))
         types = inc.types - weak_types or inc.types
-        victims = {v: c for v, c in inc.victims.items() if v not in weak.get("victims", ())}
+        victims = {v: c for v, c in inc.victims.items()
+                   if v not in weak.get("victims", ()) or (v in ORG_VICTIMS and ORG_ACTS & set(inc.acts))}
         also_possible = {"violation_types": sorted(inc.types - types),
                          "victims": sorted(set(inc.victims) - set(victims))}
         freedoms = {FREEDOM_BY_VICTIM[v] for v in victims if v in FREEDOM_BY_VICTIM}

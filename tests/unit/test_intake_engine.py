@@ -271,6 +271,20 @@ def test_countries_from_names_forms_capitals_not_datelines(text, country):
     assert [c["code"] for c in suggest(text)["countries"]] == [country]
 
 
+@pytest.mark.parametrize("text, codes, victims", [
+    # An organisation dissolved, sealed or blocked stays the incident's victim even where "cso" is a weak code.
+    ("The government dissolved the NGO Kaoural in Mali.", ["liquidation"], ["cso"]),
+    ("Le gouvernement a dissous l'association Kaoural Renouveau au Mali.", ["liquidation"], ["cso"]),
+    # Arabic headlines report in the present tense: "الأمن يفرج عن", "الشرطة تعتقل".
+    ("الأمن اللبناني يفرج عن متظاهرين في بيروت", ["release"], ["protester"]),
+    ("الشرطة تعتقل صحفيا في بيروت", ["journalist_detained"], ["journalist"]),
+])
+def test_organisations_dissolved_and_arabic_present_tense(text, codes, victims):
+    incidents = suggest(text)["incidents"]
+    assert [i["violation_types"] for i in incidents] == [codes]
+    assert [v["type"] for v in incidents[0]["victims"]] == victims
+
+
 NO_COUNTRY = "Police detained the photographer of LA GACETA for three hours at the Delfín Gallo station."
 
 
@@ -344,6 +358,14 @@ def test_a_dateline_after_a_byline():
     ("اعتقال مدافعين عن حقوق الإنسان\n\n27.09.17\n\nاعتقلت السلطات في الرياض ناشطين.", "2017-09-27"),
     ("«Это ограничит свободу прессы»\n\nРедакция PRESS 11 февраля, 2026 10:55\n\nВ Риге обсуждают закон.",
      "2026-02-11"),
+    # Year first with slashes after a weekday; month, day - year; "first published ... on <date>".
+    ("الثلاثاء 2024/04/30\n\nلبنان: الإفراج عن إعلامي سوري بعد أسبوع من اعتقاله\nنص.", "2024-04-30"),
+    ("جهاز الامن يمنع صحف\n\nأبريل ٩ - ٢٠١٩ راديو دبنقا\nنص.", "2019-04-09"),
+    ("عنوان\nتم نشر هذا المقال أولاً على موقع مركز الخليج لحقوق الإنسان بتاريخ 13 شباط 2019\nنص.", "2019-02-13"),
+    ("Title\nThis article was first published on the website of the Gulf Centre on 13 February 2019.\nText.",
+     "2019-02-13"),
+    # "Arrested on <date>" is an event's date, not the text's.
+    ("عنوان\nاعتقل الناشط بتاريخ 13 شباط 2019 في الكويت.\nنص.", None),
     # A date that begins a line of a hard-wrapped sentence is no dateline.
     ("NUSOJ condemns the arrest of a journalist\n\nNUSOJ condemns the arrest of a journalist on Friday,\n"
      "12 January, 2018 in Galkayo.", None),
