@@ -19,8 +19,9 @@ class AnnotationError(ValueError):
 
 
 def parse_text_file(raw):
-    """(source_url, source_date, text) from an annotated .txt file's content."""
-    lines = raw.split("\n")
+    """(source_url, source_date, text) from an annotated .txt file's content (Windows line ends and a byte-order
+    mark are read as the form reads a pasted text)."""
+    lines = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     source, date = "", None
     if lines and lines[0].startswith("Source:"):
         source = lines.pop(0)[len("Source:"):].strip()
@@ -37,7 +38,7 @@ def read_folder(folder):
         if not ann_path.exists():
             continue
         try:
-            annotation = json.loads(ann_path.read_text(encoding="utf-8"))
+            annotation = json.loads(ann_path.read_text(encoding="utf-8-sig"))
         except json.JSONDecodeError as exc:
             raise AnnotationError(f"{ann_path.name}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
         source, date, text = parse_text_file(txt.read_text(encoding="utf-8"))

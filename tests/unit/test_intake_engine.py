@@ -415,6 +415,21 @@ def test_development_set_floors():
     assert overall["victim_f1"] >= 0.6
 
 
+def test_a_folder_saved_on_windows_is_read_as_the_same_texts(tmp_path):
+    """Windows line ends and byte-order marks in the .txt and .json files change nothing in the scores."""
+    stem = "en-khm-cpj-sok-oudom-incitement"
+    plain, windows = tmp_path / "plain", tmp_path / "windows"
+    plain.mkdir(), windows.mkdir()
+    for suffix in (".txt", ".json"):
+        raw = (DEVSET / f"{stem}{suffix}").read_text(encoding="utf-8")
+        (plain / f"{stem}{suffix}").write_text(raw, encoding="utf-8")
+        (windows / f"{stem}{suffix}").write_bytes(b"\xef\xbb\xbf" + raw.replace("\n", "\r\n").encode("utf-8"))
+    item = read_folder(windows)[0]
+    assert item["source"].startswith("https://cpj.org/") and "\r" not in item["text"]
+    assert item["text"] == read_folder(plain)[0]["text"]
+    assert evaluate(read_folder(windows)) == evaluate(read_folder(plain))
+
+
 @pytest.mark.parametrize("text, absent", [
     # The name of a charge in quotation marks names the accusation, not an act done to the person.
     ('وغادر الصحفي سجن سلا بعد قضائه سبع سنوات سجنا بتهم "الاتجار بالبشر والتهديد بالتشهير".',

@@ -25,7 +25,7 @@ def main(batch, commit, folder, *names):
     with open(path, "a", encoding="utf-8") as out:
         for name in names:
             source, date, text = evaluation.parse_text_file((folder / f"{name}.txt").read_text(encoding="utf-8"))
-            annotation = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+            annotation = json.loads((folder / f"{name}.json").read_text(encoding="utf-8-sig"))
             # Every code the rules suggest, including those a later engine offers only as "also possible":
             # the weak codes are chosen from these (engines before the weak codes ignore the parameter).
             # Engines before the source address was read take no source_url.
