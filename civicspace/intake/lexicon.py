@@ -19,7 +19,9 @@ LANGS = ("en", "ru", "fr", "es", "ar")
 
 ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-TOKEN = re.compile(r"\w+", re.UNICODE)
+# Arabic diacritics (shadda, harakat, tanwin) are combining marks, not \w: inside a word they must not split it
+# (عُمان, عمّان), so a token runs over them and they are stripped from its normal form.
+TOKEN = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]+", re.UNICODE)
 
 
 def fold(text):
