@@ -47,7 +47,7 @@ ORG_VICTIMS = {"media_outlet", "cso"}
 LIST_JOINERS = {"en": {"and", "or"}, "ru": {"и", "или"}, "fr": {"et", "ou"}, "es": {"y", "e", "o"}, "ar": {"و"}}
 DEFENDERS = {"hrd", "woman_hrd", "environmental_defender", "lawyer", "trade_unionist", "lgbtqi", "cso"}
 PERSON_ACTS = {"detain", "attack", "kill", "travel_ban", "release", "acquit", "sentence", "prosecute", "defamation"}
-ORG_ACTS = {"liquidate", "seal", "censor", "block", "foreign_agent"}
+ORG_ACTS = {"liquidate", "seal", "censor", "block", "foreign_agent", "suspend"}
 
 
 @dataclass
@@ -486,6 +486,10 @@ def suggest_countries(text, lang, sentences, params, *, source_url=None):
 
 # --- incidents ----------------------------------------------------------------------------------------------------
 NUMBER = re.compile(r"^\d{1,6}$")
+TIME_UNITS = {fold(w) for w in (
+    "hours days weeks months years heures jours semaines mois ans annees horas dias semanas meses anos años "
+    "часов часа дней дня недель недели месяцев месяца лет года ساعة ساعات يوما أيام ايام أسابيع اسابيع أشهر "
+    "اشهر شهرا سنوات سنة عاما أعوام").split()}
 
 
 def _count_before(tokens, index, lang):
@@ -497,6 +501,8 @@ def _count_before(tokens, index, lang):
         if j < 0:
             break
         tok = tokens[j]
+        if any(form in TIME_UNITS for form in tok.variants):
+            return None  # "suspend pour huit jours le journal": the number counts days, not outlets
         digits = tok.norm.replace(".", "").replace(",", "")
         if NUMBER.match(digits):
             value = int(digits)

@@ -267,6 +267,9 @@ def test_a_reaction_restates_the_events_and_adds_none(text):
     ("اعتقلت السلطات الأردنية في عمّان ثلاثة صحفيين", "JOR"),
     # Without its article, الرياض is "gardens" or the first name Riad: Riad al-Solh Square is in Beirut.
     ("أطلقت قوات الأمن سراح 12 شابا اعتقلتهم في ساحة رياض الصلح وسط بيروت.", "LBN"),
+    # Domestic news names only a province: Boumerdès is an Algerian wilaya, Puno a Peruvian region.
+    ("تم توقيف الصحفي بمسكنه في مدينة زموري، ولاية بومرداس منتصف ليلة الجمعة.", "DZA"),
+    ("La policía detuvo a tres dirigentes campesinos en Puno.", "PER"),
     # A dateline counts when nothing else names a country.
     ("El Salvador, 27 de enero de 2026 (APES).— Agentes de la Policía retuvieron al periodista Carlos Hernández "
      "en el Centro Judicial de Soyapango.", "SLV"),
@@ -287,6 +290,20 @@ def test_organisations_dissolved_and_arabic_present_tense(text, codes, victims):
     incidents = suggest(text)["incidents"]
     assert [i["violation_types"] for i in incidents] == [codes]
     assert [v["type"] for v in incidents[0]["victims"]] == victims
+
+
+@pytest.mark.parametrize("text, codes", [
+    # An outlet suspended is censored, and "pour huit jours" counts days, not outlets.
+    ("La Haute autorité des médias suspend pour huit jours le journal en ligne Alwihda Info.", [["censorship"]]),
+    ("El gobierno suspendió al canal de televisión por 30 días.", [["censorship"]]),
+    # A suspended sentence or a suspended session is no censorship.
+    ("The court handed the journalist a suspended sentence.", [["legal_harassment", "negative_court_ruling"]]),
+    ("The parliament suspended the session.", []),
+])
+def test_an_outlet_suspended_is_censored(text, codes):
+    incidents = suggest(text)["incidents"]
+    assert [i["violation_types"] for i in incidents] == codes
+    assert all(v["count"] is None for i in incidents for v in i["victims"] if v["type"] == "media_outlet")
 
 
 NO_COUNTRY = "Police detained the photographer of LA GACETA for three hours at the Delfín Gallo station."
