@@ -172,7 +172,8 @@ def leave_one_out(items):
         lang = detect_language(item["text"])[0]
         prepared.append((item, lang, split_sentences(item["text"])))
     ok = [[set(item["annotation"]["country_iso3"]) == {c["code"] for c in suggest_countries(
-        item["text"], lang, sentences, params)} for item, lang, sentences in prepared] for params in grid]
+        item["text"], lang, sentences, params, source_url=item["source"])} for item, lang, sentences in prepared]
+          for params in grid]
     held_out_hits, chosen = 0, {}
     for i in range(len(items)):
         best = max(range(len(grid)), key=lambda g: (sum(ok[g]) - ok[g][i], -g))

@@ -306,6 +306,19 @@ def test_an_outlet_suspended_is_censored(text, codes):
     assert all(v["count"] is None for i in incidents for v in i["victims"] if v["type"] == "media_outlet")
 
 
+@pytest.mark.parametrize("text, codes, victims", [
+    # An appeal rejected is a negative ruling; "митингующие" are protesters.
+    ("Суд в Эстонии отклонил апелляцию журналистки Бурцевой.", ["legal_harassment", "negative_court_ruling"],
+     ["journalist"]),
+    ("La cour a rejeté l'appel du journaliste à Lomé.", ["legal_harassment", "negative_court_ruling"], ["journalist"]),
+    ("В Вильнюсе задержано 20 митингующих.", ["protesters_detained"], ["protester"]),
+])
+def test_appeals_rejected_and_rally_goers(text, codes, victims):
+    incidents = suggest(text)["incidents"]
+    assert [i["violation_types"] for i in incidents] == [codes]
+    assert [v["type"] for v in incidents[0]["victims"]] == victims
+
+
 NO_COUNTRY = "Police detained the photographer of LA GACETA for three hours at the Delfín Gallo station."
 
 
