@@ -270,6 +270,9 @@ def test_a_reaction_restates_the_events_and_adds_none(text):
     # Domestic news names only a province: Boumerdès is an Algerian wilaya, Puno a Peruvian region.
     ("تم توقيف الصحفي بمسكنه في مدينة زموري، ولاية بومرداس منتصف ليلة الجمعة.", "DZA"),
     ("La policía detuvo a tres dirigentes campesinos en Puno.", "PER"),
+    # "De León" is a surname (and León a city of Nicaragua, Mexico and Spain).
+    ("Olivo De León, secretario general del gremio, identificó a los periodistas heridos en Cotuí, República "
+     "Dominicana.", "DOM"),
     # A dateline counts when nothing else names a country.
     ("El Salvador, 27 de enero de 2026 (APES).— Agentes de la Policía retuvieron al periodista Carlos Hernández "
      "en el Centro Judicial de Soyapango.", "SLV"),
