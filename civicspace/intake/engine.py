@@ -406,8 +406,11 @@ def suggest_countries(text, lang, sentences, params, *, source_url=None):
             places = {p.key for p in longest
                       if p.kind in ("capital", "city") and _place_is_venue(p, tokens, lang, lx, every)}
             # The first place at most two words after a cause ("solidarity with the Gaza Strip") is its object.
-            caused = {min(following) for following in
-                      ([m.first for m in longest if 0 <= m.first - c.last <= 2] for c in causes) if following}
+            caused = set()
+            for c in causes:
+                following = [m.first for m in longest if 0 <= m.first - c.last <= 2]
+                if following:
+                    caused.add(min(following))
             for m in longest:
                 if any(s <= m.start and m.end <= e for s, e in skip):
                     # A dateline says where the text was written; it counts only when nothing else names a
@@ -474,7 +477,15 @@ def suggest_countries(text, lang, sentences, params, *, source_url=None):
         (code, where), = dateline_evidence.items()
         return [{"code": code, "confidence": 0.5, "evidence": where}]
     if not scores:
-        # Nothing in the text names a country: the source's own domain may ("bnkomi.ru", "lagaceta.com.ar").
+        # Nothing in the text names a country: its leaders or unique institutions may ("President Bola Tinubu",
+        # "the Knesset"), else the source's own domain ("bnkomi.ru", "lagaceta.com.ar").
+        named = {}
+        for sentence in sentences:
+            for m in lexicons()["leaders"][lang].find(_masked(sentence.tokens, lang)):
+                named.setdefault(m.key, Evidence(sentence.start, sentence.end))
+        if len(named) == 1:
+            (code, where), = named.items()
+            return [{"code": code, "confidence": 0.45, "evidence": where}]
         code = source_country(source_url)
         return [{"code": code, "confidence": 0.4, "evidence": None, "from_source": True}] if code else []
     best = max(scores.values())

@@ -262,7 +262,7 @@ def lexicons():
     """Every lexicon, per language: {"countries": {lang: Lexicon}, ...} plus plain tables."""
     data = {name: {lang: [] for lang in LANGS} for name in
             ("countries", "acts", "victims", "perpetrators", "stages", "laws", "watchlist", "masks", "modals",
-             "reactions", "provisions", "sources", "contexts")}
+             "reactions", "provisions", "sources", "contexts", "leaders")}
     for row in _read("country_names.csv"):
         words = row["name"].split()
         if row["lang"] in ("ru",):
@@ -283,11 +283,14 @@ def lexicons():
                       ("sources", "source")):
         for row in _read(f"{name}.csv"):
             data[name][row["lang"]].append((key, key, row["pattern"]))
+    for row in _read("leaders.csv"):
+        data["leaders"][row["lang"]].append((row["code"], "leader", row["pattern"]))
     for row in _read("contexts.csv"):
         data["contexts"][row["lang"]].append((row["context"], "context", row["pattern"]))
     # A place's name written with the Arabic article matches only with it: without it, الرياض, الجزائر, المغرب
     # are common words and first names (رياض "gardens", Riad; جزائر "islands"; مغرب "sunset").
-    result = {name: {lang: Lexicon(entries, keep_article=name == "countries") for lang, entries in per_lang.items()}
+    result = {name: {lang: Lexicon(entries, keep_article=name in ("countries", "leaders"))
+                     for lang, entries in per_lang.items()}
               for name, per_lang in data.items()}
 
     def table(name, key, value):

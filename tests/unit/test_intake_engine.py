@@ -322,6 +322,21 @@ def test_appeals_rejected_and_rally_goers(text, codes, victims):
     assert [v["type"] for v in incidents[0]["victims"]] == victims
 
 
+@pytest.mark.parametrize("text, countries", [
+    # A text that names no country, capital or region: its leaders or unique institutions do.
+    ("Mr Ojukwu was released by the police after nine days. The detention drew criticism in less than a year of "
+     "President Bola Tinubu's administration.", ["NGA"]),
+    ("Police detained two journalists who filmed outside the Knesset.", ["ISR"]),
+    # Otherwise a leader never counts: the places decide, and two countries' leaders decide nothing.
+    ("Police in Berlin detained two journalists during Erdoğan's visit.", ["DEU"]),
+    ("Journalists were detained after Tinubu met Erdoğan.", []),
+])
+def test_leaders_name_the_country_only_when_nothing_else_does(text, countries):
+    found = suggest(text)["countries"]
+    assert [c["code"] for c in found] == countries
+    assert all(c["evidence"] is not None for c in found)
+
+
 NO_COUNTRY = "Police detained the photographer of LA GACETA for three hours at the Delfín Gallo station."
 
 
