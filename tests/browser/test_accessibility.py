@@ -56,7 +56,8 @@ def public_paths():
             f"laws/{bill.pk}/", "watchlist/", f"watchlist/{edition.slug}/", f"watchlist/{edition.slug}/press-release/",
             "findings/2025-12/", "findings/compare/?from=2020-12&to=2025-12", "data/", "search/?q=journalists",
             "cases/?country=kgz", f"cases/{case.pk}/", "accessibility/", "accounts/login/", "no-such-page/",
-            "corrections/", f"corrections/new/update/{update.pk}/", "alerts/", "alerts/sent/"]  # issues 21, 19
+            "corrections/", f"corrections/new/update/{update.pk}/", "alerts/", "alerts/sent/",  # issues 21, 19
+            "mirrors/"]  # issue 23
 
 
 def check_pages(context, site, paths, report_name):
