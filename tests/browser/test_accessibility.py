@@ -57,6 +57,7 @@ def public_paths():
             "findings/2025-12/", "findings/compare/?from=2020-12&to=2025-12", "data/", "search/?q=journalists",
             "cases/?country=kgz", f"cases/{case.pk}/", "accessibility/", "accounts/login/", "no-such-page/",
             "corrections/", f"corrections/new/update/{update.pk}/", "alerts/", "alerts/sent/",  # issues 21, 19
+            "alerts/webhooks/", "alerts/webhooks/sent/", "corrections/sent/", "findings/",
             "mirrors/"]  # issue 23
 
 
