@@ -15,13 +15,21 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.rendering, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 REPORTS = Path(__file__).resolve().parents[2] / "var" / "reports"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING = ("serious", "critical")
 LANGS = ["en", "ru", "fr", "es", "ar"]
+
+
+def on_both_databases(langs):
+    """The axe checks run on both databases, each language once: English, French and Spanish in the SQLite pass
+    (marker "rendering"), Russian and Arabic in the PostgreSQL pass (marker "once"; both in the SQLite pass when
+    there is none), so the suite's time is shared between the passes rather than doubled."""
+    return [pytest.param(lang, marks=pytest.mark.once if lang in ("ru", "ar") else pytest.mark.rendering)
+            for lang in langs]
 
 RUN_AXE = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
@@ -80,7 +88,7 @@ def check_pages(context, site, paths, report_name):
     return report
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", on_both_databases(LANGS))
 def test_axe_finds_nothing_serious_on_any_public_page_type(browser, site, lang):
     context = browser.new_context(bypass_csp=True)  # tests only: lets axe's script into the strict-CSP page
     report = check_pages(context, site, [f"/{lang}/{p}" for p in public_paths()], f"public-{lang}")
@@ -88,7 +96,7 @@ def test_axe_finds_nothing_serious_on_any_public_page_type(browser, site, lang):
     context.close()
 
 
-@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("lang", on_both_databases(["en", "ar"]))
 def test_axe_finds_nothing_serious_on_the_staff_pages(browser, site, lang):
     from django.test import Client
 
@@ -139,6 +147,7 @@ def test_axe_finds_nothing_serious_on_the_staff_pages(browser, site, lang):
     partner_context.close()
 
 
+@pytest.mark.rendering
 def test_the_keyboard_reaches_a_country_from_the_skip_link_with_a_visible_focus(page, site):
     page.goto(f"{site}/en/")
     page.keyboard.press("Tab")
@@ -159,6 +168,7 @@ def test_the_keyboard_reaches_a_country_from_the_skip_link_with_a_visible_focus(
     expect(page.locator("h1")).to_have_text("Kyrgyzstan")
 
 
+@pytest.mark.rendering
 def test_the_language_switcher_works_by_keyboard(page, site):
     page.goto(f"{site}/en/countries/kgz/")
     link = page.locator('.languages a[lang="ru"]')
@@ -187,6 +197,7 @@ def _focus_visible(page):
     }""")
 
 
+@pytest.mark.rendering
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_pages_reflow_at_320_css_pixels(browser, site, lang):
     context = browser.new_context(viewport={"width": 320, "height": 640}, java_script_enabled=False)
@@ -198,6 +209,7 @@ def test_pages_reflow_at_320_css_pixels(browser, site, lang):
     context.close()
 
 
+@pytest.mark.rendering
 def test_reduced_motion_is_honoured(browser, site):
     context = browser.new_context(reduced_motion="reduce")
     page = context.new_page()
