@@ -377,10 +377,12 @@ def suggest_countries(text, lang, sentences, params, *, source_url=None):
         "countries", "contexts", "perpetrators", "victims"))
     skip = dateline_span(text)
     scores, evidence, shared, dateline_evidence = {}, {}, [], {}
+    masked = []  # each sentence's tokens without organisation names, kept for the leaders' fallback below
     langs = [lang] + [x for x in ("en",) if x != lang]
     for sentence in sentences:
         seen = set()
         tokens = _masked(sentence.tokens, lang)
+        masked.append(tokens)
         found = set()  # token indexes of the text language's matches: "Sudán del Sur" is not also "Sudan"
         # "the Saudi embassy", "السفارة السعودية", "посольство США": a country's embassy is where it is present,
         # not where the events happen; nor is a neighbour's border ("near the Turkish border", "الحدود التركية").
@@ -480,8 +482,8 @@ def suggest_countries(text, lang, sentences, params, *, source_url=None):
         # Nothing in the text names a country: its leaders or unique institutions may ("President Bola Tinubu",
         # "the Knesset"), else the source's own domain ("bnkomi.ru", "lagaceta.com.ar").
         named = {}
-        for sentence in sentences:
-            for m in lexicons()["leaders"][lang].find(_masked(sentence.tokens, lang)):
+        for sentence, tokens in zip(sentences, masked):
+            for m in lexicons()["leaders"][lang].find(tokens):
                 named.setdefault(m.key, Evidence(sentence.start, sentence.end))
         if len(named) == 1:
             (code, where), = named.items()
@@ -497,10 +499,11 @@ def suggest_countries(text, lang, sentences, params, *, source_url=None):
 
 # --- incidents ----------------------------------------------------------------------------------------------------
 NUMBER = re.compile(r"^\d{1,6}$")
+# Words for spans of time (folded: accents and hamzas aside): a number before one counts time, not victims.
 TIME_UNITS = {fold(w) for w in (
-    "hours days weeks months years heures jours semaines mois ans annees horas dias semanas meses anos años "
-    "часов часа дней дня недель недели месяцев месяца лет года ساعة ساعات يوما أيام ايام أسابيع اسابيع أشهر "
-    "اشهر شهرا سنوات سنة عاما أعوام").split()}
+    "hours days weeks months years heures jours semaines mois ans années horas días semanas meses años "
+    "часов часа дней дня недель недели месяцев месяца лет года ساعة ساعات يوما أيام أسابيع أشهر شهرا سنوات سنة "
+    "عاما أعوام").split()}
 
 
 def _count_before(tokens, index, lang):
