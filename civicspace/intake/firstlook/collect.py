@@ -22,10 +22,14 @@ def main(batch, commit, folder, *names):
     known = {json.loads(line)["name"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
     if known & set(names):
         sys.exit(f"already in {path.name} (first looks are collected once): {', '.join(sorted(known & set(names)))}")
+    items = {item["name"]: item for item in evaluation.read_folder(folder)}
+    missing = sorted(set(names) - set(items))
+    if missing:
+        sys.exit(f"not annotated in {folder} (NAME.txt with NAME.json): {', '.join(missing)}")
     with open(path, "a", encoding="utf-8") as out:
         for name in names:
-            source, date, text = evaluation.parse_text_file((folder / f"{name}.txt").read_text(encoding="utf-8"))
-            annotation = json.loads((folder / f"{name}.json").read_text(encoding="utf-8-sig"))
+            item = items[name]
+            text, date, source, annotation = item["text"], item["date"], item["source"], item["annotation"]
             # Every code the rules suggest, including those a later engine offers only as "also possible":
             # the weak codes are chosen from these (engines before the weak codes ignore the parameter).
             # Engines before the source address was read take no source_url.

@@ -63,8 +63,8 @@ class Command(BaseCommand):
                 if not path.is_file():
                     raise CommandError(f"{path}: no such file")
                 source, date, text = parse_text_file(path.read_text(encoding="utf-8"))
-                self.stdout.write(json.dumps(as_plain(suggest(text, source_date=date, source_url=source), text), ensure_ascii=False,
-                                             indent=2, default=str))
+                result = as_plain(suggest(text, source_date=date, source_url=source), text)
+                self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str))
             else:
                 self._build_names()
         except AnnotationError as error:
