@@ -137,6 +137,9 @@ def _solve_design(design, *, penalty, signs, weights, intercept, iterations=2000
     for (i, j), values in design.products.items():
         gram[i][j] = gram[j][i] = _weighted_sum(weights, values) - total * means[i] * means[j]
     cross = [_weighted_sum(weights, values) - total * means[j] * y_mean for j, values in enumerate(design.cross)]
+    b = _unconstrained(gram, cross, penalty * total, signs)
+    if b is not None:  # the problem is convex: an unconstrained optimum within the signs is the optimum
+        return y_mean - sum(bj * m for bj, m in zip(b, means)), b
     b = [0.0] * k
     for _ in range(iterations):
         largest = 0.0
@@ -144,7 +147,8 @@ def _solve_design(design, *, penalty, signs, weights, intercept, iterations=2000
             denominator = gram[j][j] + penalty * total
             if denominator <= 0:
                 continue
-            new = (cross[j] - sum(gram[j][m] * b[m] for m in range(k) if m != j)) / denominator
+            row = gram[j]
+            new = (cross[j] - (sum(map(mul, row, b)) - row[j] * b[j])) / denominator
             sign = (signs or {}).get(j)
             if sign == "+":
                 new = max(0.0, new)
@@ -155,6 +159,22 @@ def _solve_design(design, *, penalty, signs, weights, intercept, iterations=2000
         if largest < 1e-12:
             break
     return y_mean - sum(bj * m for bj, m in zip(b, means)), b
+
+
+def _unconstrained(gram, cross, ridge_term, signs):
+    """The penalised least-squares coefficients in closed form, or None when the system is (nearly) singular or
+    a coefficient breaks its declared sign (then coordinate descent finds the constrained optimum). Both give
+    the same optimum where this one applies; this is the fast path of the cross-validation's thousands of fits."""
+    k = len(cross)
+    if any(gram[j][j] + ridge_term <= 1e-9 for j in range(k)):
+        return None
+    matrix = [[gram[i][j] + (ridge_term if i == j else 0.0) for j in range(k)] for i in range(k)]
+    b = _solve(matrix, cross)
+    for j, value in enumerate(b):
+        sign = (signs or {}).get(j)
+        if (sign == "+" and value < 0) or (sign == "-" and value > 0):
+            return None
+    return b
 
 
 def solve(xs, ys, *, penalty=0.0, signs=None, weights=None, intercept=True):
@@ -265,11 +285,13 @@ def _sd(values):
 
 
 def fit(rows, *, delta_indices, level_indices, signs, mean_reversion, penalty, level_rows=None, loss="ls",
-        intercept=True):
+        intercept=True, level=None):
     """Fit c and b_k (penalised, with signs) on transitions with a real previous score, for a given `a`: by
-    least squares or least absolute deviations (`loss`), with a fitted drift c or none (`intercept`)."""
+    least squares or least absolute deviations (`loss`), with a fitted drift c or none (`intercept`). `level`,
+    when given, is `fit_level` of these rows already computed (it does not depend on the other parameters)."""
     transitions = [r for r in rows if r.previous is not None]
-    level = fit_level(level_rows if level_rows is not None else rows, level_indices)
+    if level is None:
+        level = fit_level(level_rows if level_rows is not None else rows, level_indices)
     model = Model(0.0, {k: 0.0 for k in delta_indices}, mean_reversion, level, 0.0, {}, 0.0, Z90, 0.0)
     xs, ys = [], []
     for r in transitions:
@@ -312,20 +334,32 @@ def _params(chosen):
     return {k: chosen[k] for k in ("mean_reversion", "penalty", "loss", "intercept") if k in chosen}
 
 
-def out_of_fold(rows, params, *, delta_indices, level_indices, signs, country_folds=5, repeats=None):
+def out_of_fold(rows, params, *, delta_indices, level_indices, signs, country_folds=5, repeats=None, splits=None):
     """[(row, prediction, spread, fold)] for every transition row in every split, each predicted by a model
-    fitted without its group; plus the name of the grouping. With repeats, each row appears once per repeat."""
-    kind, splits = groups(rows, country_folds=country_folds, repeats=repeats)
-    transitions = [r for r in rows if r.previous is not None]
+    fitted without its group; plus the name of the grouping. With repeats, each row appears once per repeat.
+    `splits` (from `split_rows`) saves splitting the rows again when several parameter sets are tried."""
+    if splits is None:
+        splits = split_rows(rows, level_indices=level_indices, country_folds=country_folds, repeats=repeats)
+    kind, parts = splits
     predictions = []
+    for name, train, held_out, level in parts:
+        model = fit(train, delta_indices=delta_indices, level_indices=level_indices, signs=signs, level=level,
+                    **params)
+        for r in held_out:
+            score, spread, _ = model.predict(r.previous, r.deltas, r.levels)
+            predictions.append((r, score, spread, name))
+    return kind, predictions
+
+
+def split_rows(rows, *, level_indices, country_folds=5, repeats=None):
+    """(grouping, [(name, training rows, held-out transitions, implied-level map of the training rows)])."""
+    kind, splits = groups(rows, country_folds=country_folds, repeats=repeats)
+    parts = []
     for name, held in splits:
         train = [r for r in rows if not held(r)]
-        model = fit(train, delta_indices=delta_indices, level_indices=level_indices, signs=signs, **params)
-        for r in transitions:
-            if held(r):
-                score, spread, _ = model.predict(r.previous, r.deltas, r.levels)
-                predictions.append((r, score, spread, name))
-    return kind, predictions
+        held_out = [r for r in rows if r.previous is not None and held(r)]
+        parts.append((name, train, held_out, fit_level(train, level_indices)))
+    return kind, parts
 
 
 def band_agreement(pairs, hysteresis):
@@ -346,7 +380,8 @@ def choose(rows, *, delta_indices, level_indices, signs, grid, country_folds=5, 
     trace = []
     best = None
     options = {"delta_indices": delta_indices, "level_indices": level_indices, "signs": signs,
-               "country_folds": country_folds, "repeats": repeats}
+               "country_folds": country_folds, "repeats": repeats,
+               "splits": split_rows(rows, level_indices=level_indices, country_folds=country_folds, repeats=repeats)}
     for loss in grid.get("loss", ["ls"]):
         for intercept in grid.get("intercept", [True]):
             for a in grid["mean_reversion"]:

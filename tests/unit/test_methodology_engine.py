@@ -412,6 +412,23 @@ def test_ridge_keeps_declared_signs_and_shrinks_toward_zero():
     assert abs(shrunk[0]) < abs(b[0])
 
 
+@pytest.mark.parametrize("penalty", [0.0, 0.3, 10.0])
+def test_the_closed_form_fast_path_finds_the_optimum_coordinate_descent_finds(penalty, monkeypatch):
+    rng = random.Random(5)  # synthetic data
+    xs = [[rng.gauss(0, 1), rng.gauss(0, 2), rng.gauss(1, 1)] for _ in range(150)]
+    ys = [3.0 + 1.5 * x[0] + 0.5 * x[1] - 0.8 * x[2] + rng.gauss(0, 1) for x in xs]
+    signs = {0: "+", 2: "-"}  # the unconstrained optimum keeps these: the closed form answers
+    fast = T.ridge(xs, ys, penalty=penalty, signs=signs)
+    assert fast[1][0] > 0 > fast[1][2]
+    monkeypatch.setattr(T, "_unconstrained", lambda *args: None)  # coordinate descent only
+    slow = T.ridge(xs, ys, penalty=penalty, signs=signs)
+    assert fast[0] == pytest.approx(slow[0], abs=1e-8) and fast[1] == pytest.approx(slow[1], abs=1e-8)
+    # A sign the data break sends the fit to coordinate descent: that coefficient is held at 0.
+    monkeypatch.undo()
+    c, b = T.ridge(xs, ys, penalty=penalty, signs={0: "-"})
+    assert b[0] == 0.0
+
+
 def test_v3_version_records_its_calibration_and_hysteresis():
     assert V3.is_transition and V3.decisions.hysteresis == FITTED["hysteresis"]
     assert V3.model["calibration"]["fit"] == ["PPUA 2023", "PPUA 2024"]
