@@ -83,11 +83,13 @@ def _score_inputs_json(inputs):
 
 
 # The older level model (2026.2) draws its intervals by simulation, about 30 ms a country: on two of the dates
-# (before and after PPUA 2025), which still exercise live evidence, pressure and positive incidents.
+# (before and after PPUA 2025), which still exercise live evidence, pressure and positive incidents, and its
+# engine results for the synthetic countries and every tenth other one (its inputs for every country).
 @pytest.mark.parametrize("version, dates", [(methodology_config.ACTIVE_VERSION, DATES), ("2026.2", DATES[2:4])],
                          ids=[methodology_config.ACTIVE_VERSION, "2026.2"])
 def test_score_inputs_and_results_are_those_of_the_per_incident_path(synthetic, version, dates):
     methodology = methodology_config.load(version)
+    every = version == methodology_config.ACTIVE_VERSION
     live_seen = pressure_seen = positive_seen = False
     for as_of in dates:
         new = scoring.score_inputs(as_of=as_of, methodology=methodology)
@@ -98,8 +100,11 @@ def test_score_inputs_and_results_are_those_of_the_per_incident_path(synthetic, 
         pressure_seen |= any(live.weighted_incidents > live.expected_incidents > 0 for live in lives)
         positive_seen |= any(live.positive_incidents for live in lives)
         # The all-countries entry point gives each country exactly what compute gives it alone.
-        results = engine.compute_all(new, methodology)
-        for country, item in old.items():
+        chosen = {country: item for n, (country, item) in enumerate(sorted(new.items(), key=lambda p: p[0].code))
+                  if every or country.code in CODES or n % 10 == 0}
+        results = engine.compute_all(chosen, methodology)
+        for country in chosen:
+            item = old[country]
             try:
                 expected = engine.compute(item, methodology).to_json()
             except engine.NoEvidence:
