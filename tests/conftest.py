@@ -236,6 +236,11 @@ def pytest_collection_modifyitems(config, items):
     # (markers "rendering", "permissions" and "sqlite", see pyproject.toml), the calibration and the leak-canary
     # crawl in the PostgreSQL pass only (marker "once"), unless make test runs no PostgreSQL pass
     # (CIVICSPACE_PG_PASS empty: no server reachable); the journeys through the workspace run in both.
+    # The unit tests that touch no database are pure functions of their inputs: they count as "once" too.
+    for item in items:
+        if item.nodeid.startswith("tests/unit/") and not item.get_closest_marker("django_db") and not \
+                {"db", "transactional_db", "django_db_setup", "live_server"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.once)
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         leave_out = ("rendering", "permissions", "sqlite")
     else:

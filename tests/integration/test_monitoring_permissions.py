@@ -63,6 +63,7 @@ def client_for(client, people, role):
     return client
 
 
+@pytest.mark.permissions
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(client, people, role, state):
