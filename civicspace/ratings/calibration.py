@@ -5,6 +5,7 @@ from civicspace.methodology import config as methodology_config
 from civicspace.methodology import engine
 from civicspace.methodology.bands import band_midpoint
 from civicspace.methodology.calibration import Observation
+from civicspace.methodology import transition
 from civicspace.methodology.transition import Row
 
 from .models import PublishedRating, RatingEdition
@@ -84,3 +85,16 @@ def transition_rows(edition_codes, *, methodology):
                               target_band=rating.rating, previous=item.previous_score,
                               previous_band=item.previous_band, deltas=deltas, levels=levels))
     return result
+
+
+def calibrated_model(fit_codes, *, methodology):
+    """The transition model the version's specification gives when calibrated on `fit_codes` alone (every
+    hyper-parameter by its cross-validation, as `civicspace calibrate` does): for backtests that must not use
+    coefficients fitted on the edition they test."""
+    spec = methodology.model
+    model, _chosen, _trace = transition.calibrate(
+        transition_rows(list(fit_codes), methodology=methodology), grid=spec["grid"],
+        delta_indices=list(spec["delta_indices"]), level_indices=list(spec["level_indices"]),
+        signs=dict(spec["signs"]), country_folds=int(spec.get("country_folds", 5)),
+        repeats=int(spec["cv_repeats"]) if spec.get("cv_repeats") else None)
+    return model

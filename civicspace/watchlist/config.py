@@ -35,12 +35,16 @@ _STAGE_PROXIMITY = {
 _WEIGHTS = {
     "violation_surge": 0.35, "legislative_threat": 0.25, "severe_events": 0.25, "score_momentum": 0.10,
     "partner_trend": 0.05,
+    # 2026.2: the transition methodology's index changes, at score momentum's weight (the weight its backtest
+    # admitted it with: selectors.signals_backtest); the other weights are unchanged, so rankings without
+    # index changes stay as they were.
+    "index_changes": 0.10,
 }
 
 
 @dataclass(frozen=True)
 class SignalConfig:
-    version: str = "2026.1"
+    version: str = "2026.2"
 
     # Violation surge
     surge_window_days: int = 90

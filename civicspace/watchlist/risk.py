@@ -11,7 +11,8 @@ from datetime import date
 from .config import DEFAULT
 
 MAX_EVIDENCE = 10
-SIGNAL_ORDER = ("violation_surge", "legislative_threat", "severe_events", "score_momentum", "partner_trend")
+SIGNAL_ORDER = ("violation_surge", "legislative_threat", "severe_events", "score_momentum", "partner_trend",
+                "index_changes")
 ENDED_STAGES = frozenset({"withdrawn", "lapsed", "struck_down", "repealed"})
 TREND_CALLS = ("worse", "same", "better")
 _MASS_DETENTION_WORDS = {
@@ -46,6 +47,7 @@ class CountryFacts:
     scores: tuple = ()
     trend_calls: tuple = ()
     baseline: tuple | None = None
+    index_change: "IndexChange | None" = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,14 @@ class BillFact:
 class ScoreFact:
     published: date
     score: float
+
+
+@dataclass(frozen=True)
+class IndexChange:
+    """What the external indices' changes alone move a country's score by, as the transition methodology
+    weighs them (sum of b_k * delta_k, in points; negative is worse), and each index's part."""
+    points: float
+    parts: tuple = ()  # ((index code, points), ...)
 
 
 @dataclass(frozen=True)
@@ -308,9 +318,27 @@ def partner_trend(calls, *, config=DEFAULT):
     return Signal("partner_trend", value, explanation, ())
 
 
+def index_changes(change, *, config=DEFAULT):
+    """The fall the external indices' changes predict for the score (the transition methodology's index
+    terms), counted like score momentum's fall: `momentum_full_drop` points give the full value. Admitted as a
+    signal because the Watchlist signals' own backtest found more downgrades with it in every edition
+    (selectors.signals_backtest)."""
+    if change is None:
+        return Signal("index_changes", 0.0, "no change of the external indices known", ())
+    value = min(1.0, max(0.0, -change.points) / config.momentum_full_drop)
+    moved = [(code, points) for code, points in change.parts if round(points, 2)]
+    evidence = tuple(f"{code}: {points:+.2f} points" for code, points in moved)
+    if not moved:
+        return Signal("index_changes", 0.0, "the external indices predict no change of the score", evidence)
+    named = ", ".join(f"{code} {points:+.2f}" for code, points in moved)
+    return Signal("index_changes", value,
+                  f"external indices predict {change.points:+.2f} points for the score ({named})", evidence)
+
+
 # --- combining -------------------------------------------------------------------------------------------
 
-def assess(country, *, incidents=(), bills=(), scores=(), trend_calls=(), as_of, config=DEFAULT, baseline=None):
+def assess(country, *, incidents=(), bills=(), scores=(), trend_calls=(), as_of, config=DEFAULT, baseline=None,
+           index_change=None):
     """All signals for one country and their weighted sum (`baseline`: see violation_surge)."""
     signals = (
         violation_surge(incidents, as_of=as_of, config=config, baseline=baseline),
@@ -318,8 +346,9 @@ def assess(country, *, incidents=(), bills=(), scores=(), trend_calls=(), as_of,
         severe_events(incidents, as_of=as_of, config=config),
         score_momentum(scores, as_of=as_of, config=config),
         partner_trend(trend_calls, config=config),
+        index_changes(index_change, config=config),
     )
-    contributions = [config.weights[s.name] * s.value for s in signals]
+    contributions = [config.weights.get(s.name, 0.0) * s.value for s in signals]
     # Rounded so that equal inputs reached by different float paths tie exactly in rank().
     risk = round(math.fsum(contributions), 6)
     strongest = sorted((i for i, s in enumerate(signals) if s.value > 0), key=lambda i: (-contributions[i], i))
@@ -329,7 +358,7 @@ def assess(country, *, incidents=(), bills=(), scores=(), trend_calls=(), as_of,
 def assess_all(facts, *, as_of, config=DEFAULT):
     """Every country's candidate, ranked (see rank): `facts` maps a country code to its CountryFacts."""
     return rank(assess(code, incidents=f.incidents, bills=f.bills, scores=f.scores, trend_calls=f.trend_calls,
-                       baseline=f.baseline, as_of=as_of, config=config)
+                       baseline=f.baseline, index_change=f.index_change, as_of=as_of, config=config)
                 for code, f in facts.items())
 
 

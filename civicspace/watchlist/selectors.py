@@ -1,5 +1,8 @@
 """Reads for Watchlist pages and the candidate list. The signals themselves are pure (risk.py)."""
+import dataclasses
 import datetime as dt
+import math
+from types import MappingProxyType
 
 from django.core.cache import cache
 from django.db import connection
@@ -132,13 +135,14 @@ def _surge_facts(*, as_of, config, types_of):
     return incidents
 
 
-def candidates(*, as_of, config=DEFAULT, limit=None):
+def candidates(*, as_of, config=DEFAULT, limit=None, index_model=None):
     """Every country assessed with the signals as of a date, ranked by decline risk.
 
     A few set-based queries for all countries, one per kind of input: the incidents of the surge window as
     facts (dates, types, victims, labels: the explanations name them), those of the baseline window before it
     only counted per country and set of types (the test weighs them, nothing more), the bills that moved in
-    the legislative window, the published scores and the trend calls; then the pure engine (risk.assess_all)."""
+    the legislative window, the published scores and the trend calls, the index values behind the index
+    changes; then the pure engine (risk.assess_all). `index_model`: see index_changes."""
     surge_start = as_of - dt.timedelta(days=config.surge_window_days)
     baseline = {}
     types_of = _TypeSets()
@@ -166,14 +170,40 @@ def candidates(*, as_of, config=DEFAULT, limit=None):
             "country_id", "call"):
         trend.setdefault(country_id, []).append(call)
     countries = {c.pk: c for c in Country.objects.all()}
+    changes = index_changes(as_of=as_of, model=index_model) if config.weights.get("index_changes") else {}
     facts = {c.code: risk.CountryFacts(incidents=tuple(incidents.get(pk, ())), bills=tuple(bills.get(pk, ())),
                                        scores=tuple(scores.get(pk, ())), trend_calls=tuple(trend.get(pk, ())),
-                                       baseline=tuple(baseline.get(pk, ())))
+                                       baseline=tuple(baseline.get(pk, ())), index_change=changes.get(pk))
              for pk, c in countries.items()}
     ranked = risk.assess_all(facts, as_of=as_of, config=config)
     by_code = {c.code: c for c in countries.values()}
     result = [(by_code[c.country], c) for c in ranked]
     return result[:limit] if limit else result
+
+
+def index_changes(*, as_of, model=None):
+    """{country id: risk.IndexChange}: what the changes of the external indices public at `as_of` (since the
+    data year behind each country's last published score) move its score by under the active methodology's
+    transition model (its index terms b_k * delta_k only), or under `model` (a transition.Model of the same
+    specification, e.g. calibrated without the edition a backtest tests). Empty when the active version is not
+    a transition model. The index values of every country in a few queries (score_inputs without live
+    evidence)."""
+    from civicspace.methodology import config as methodology_config
+    from civicspace.methodology import engine
+    from civicspace.ratings.services.scoring import score_inputs
+
+    methodology = methodology_config.load()
+    if not methodology.is_transition:
+        return {}
+    model = model or engine.transition_model(methodology)
+    changes = {}
+    for country, item in score_inputs(as_of=as_of, methodology=methodology, live=False).items():
+        deltas, _, _ = engine.transition_features(item, methodology)
+        parts = tuple((code, b * deltas[code]) for code, b in model.coefficients.items()
+                      if b and deltas.get(code) is not None)
+        if parts:
+            changes[country.pk] = risk.IndexChange(points=math.fsum(p for _, p in parts), parts=parts)
+    return changes
 
 
 BACKTEST_CACHE_KEY = "watchlist:backtest"
@@ -206,22 +236,24 @@ def _backtest_rows():
 def signals_backtest(*, ks=(10, 15), config=DEFAULT):
     """The Watchlist signals' own backtest on the real record: for each complete edition that follows one
     with published scores, every country ranked by the signals as of 1 June before it, against the
-    downgrades the edition published. Next to it, the same ranking with the transition methodology's index
-    changes added as a signal (the predicted change from the index changes public by 1 June, a fall of
-    `momentum_full_drop` points counting fully, at the weight of score momentum); that signal is admitted only
-    if it finds more downgrades in every edition (`improves_everywhere`). Returns (rows, admitted)."""
-    from civicspace.methodology import config as methodology_config
-    from civicspace.methodology import engine
-    from civicspace.ratings.services.scoring import score_inputs
-
-    methodology = methodology_config.load()
-    model = engine.transition_model(methodology) if methodology.is_transition else None
+    downgrades the edition published. Each row compares the signals without the transition methodology's
+    index changes (`signals`) and with them (`with_index_changes`: the change the index changes public by
+    1 June predict, a fall of `momentum_full_drop` points counting fully, at the weight `config` gives it, or
+    score momentum's). Leave one edition out: a row whose edition the active version was calibrated on uses
+    the model the same specification gives when calibrated on the other scored editions (`index_models`
+    says which). The signal is admitted only if it finds more downgrades in every edition
+    (`improves_everywhere`). Returns (rows, admitted)."""
+    weights = dict(config.weights)
+    without = dataclasses.replace(config, weights=MappingProxyType({**weights, "index_changes": 0.0}))
+    with_changes = dataclasses.replace(config, weights=MappingProxyType(
+        {**weights, "index_changes": weights.get("index_changes") or weights["score_momentum"]}))
     editions = list(RatingEdition.objects.filter(coverage="complete").order_by("published"))
     scored = {e.pk for e in editions if PublishedRating.objects.filter(edition=e, score__isnull=False).exists()}
     ratings = {}
     for row in PublishedRating.objects.filter(edition__coverage="complete").select_related("country"):
         ratings[(row.edition_id, row.country.code)] = row.rating
     rank = {"open": 1, "narrowed": 2, "obstructed": 3, "repressed": 4, "closed": 5}
+    models = _index_models([e.code for e in editions if e.pk in scored])
     base_rows, index_rows, rows = {}, {}, []
     for previous, edition in zip(editions, editions[1:]):
         if previous.pk not in scored:
@@ -229,27 +261,35 @@ def signals_backtest(*, ks=(10, 15), config=DEFAULT):
         as_of = dt.date(edition.published.year, 6, 1)
         compared = {code for (eid, code) in ratings if eid == edition.pk and (previous.pk, code) in ratings}
         downgraded = {c for c in compared if rank[ratings[(edition.pk, c)]] > rank[ratings[(previous.pk, c)]]}
-        ranked = candidates(as_of=as_of, config=config)
+        ranked = candidates(as_of=as_of, config=without)
         base = backtest_core.ranking_backtest([c.code for c, _ in ranked], downgraded, compared, ks=ks)
         base_rows[edition.code] = base
         row = {"edition": edition.code, "ranked_as_of": as_of, "signals": base}
-        if model is not None:
-            inputs = {c.code: item for c, item in score_inputs(as_of=as_of, methodology=methodology,
-                                                                live=False).items()}
-            weight = config.weights["score_momentum"]
-            augmented = []
-            for country, candidate in ranked:
-                item = inputs.get(country.code)
-                change = 0.0
-                if item is not None:
-                    deltas, _, _ = engine.transition_features(item, methodology)
-                    change = sum(b * deltas[k] for k, b in model.coefficients.items() if deltas.get(k) is not None)
-                signal = min(1.0, max(0.0, -change) / config.momentum_full_drop)
-                augmented.append((round(candidate.risk + weight * signal, 6), country.code))
-            augmented.sort(key=lambda pair: (-pair[0], pair[1]))
-            index_rows[edition.code] = backtest_core.ranking_backtest([c for _, c in augmented], downgraded,
+        if models is not None:
+            model, fitted_on = models.get(edition.code, (None, models["active"][1]))
+            augmented = candidates(as_of=as_of, config=with_changes, index_model=model)
+            index_rows[edition.code] = backtest_core.ranking_backtest([c.code for c, _ in augmented], downgraded,
                                                                        compared, ks=ks)
             row["with_index_changes"] = index_rows[edition.code]
+            row["index_model_fitted_on"] = fitted_on
         rows.append(row)
     admitted = bool(index_rows) and backtest_core.improves_everywhere(base_rows, index_rows, ks=ks)
     return rows, admitted
+
+def _index_models(scored_codes):
+    """None when the active version is not a transition model; else {"active": (None, its fit editions)} and,
+    for each scored edition the active version was calibrated on, (the model calibrated on the other scored
+    editions, their codes)."""
+    from civicspace.methodology import config as methodology_config
+    from civicspace.ratings.calibration import calibrated_model
+
+    methodology = methodology_config.load()
+    if not methodology.is_transition:
+        return None
+    fitted_on = list((methodology.model.get("calibration") or {}).get("fit", []))
+    models = {"active": (None, fitted_on)}
+    for code in scored_codes:
+        others = [c for c in scored_codes if c != code]
+        if code in fitted_on and others:
+            models[code] = (calibrated_model(others, methodology=methodology), others)
+    return models

@@ -212,9 +212,14 @@ def candidates(*, as_of, config=DEFAULT, limit=None):
             "country_id", "call"):
         trend.setdefault(country_id, []).append(call)
     countries = {c.pk: c for c in Country.objects.all()}
+    # The index-changes signal (Watchlist signals 2026.2) came after this code and reads no incident: taken from
+    # the selector as it is, so that the comparison is about the incidents' path.
+    from civicspace.watchlist.selectors import index_changes
+
+    changes = index_changes(as_of=as_of) if config.weights.get("index_changes") else {}
     assessed = [risk.assess(c.code, incidents=incidents.get(pk, []), bills=bills.get(pk, []),
                                scores=scores.get(pk, []), trend_calls=trend.get(pk, []), as_of=as_of,
-                               config=config)
+                               config=config, index_change=changes.get(pk))
                 for pk, c in countries.items()]
     ranked = risk.rank(assessed)
     by_code = {c.code: c for c in countries.values()}

@@ -157,7 +157,7 @@ def test_the_candidates_take_a_fixed_number_of_queries_whatever_the_number_of_in
     Incident.objects.filter(pk__in=[i.pk for i in synthetic[::2]]).delete()
     with CaptureQueriesContext(connection) as after:
         selectors.candidates(as_of=dt.date(2025, 6, 1))
-    assert len(before) == len(after) <= 9
+    assert len(before) == len(after) <= 13  # 9, and 4 for the index values behind the index-changes signal
 
 
 def test_incident_tallies_count_each_published_incident_once_by_its_set_of_types(synthetic):

@@ -244,6 +244,29 @@ def test_trend_calls():
         partner_trend(["Worse"])
 
 
+def test_index_changes_count_a_predicted_fall_like_score_momentum_counts_a_fall():
+    fall = risk.IndexChange(points=-2.5, parts=(("rsf", -1.75), ("fh_e", -0.75), ("pts", 0.0)))
+    signal = risk.index_changes(fall)
+    assert signal.value == pytest.approx(2.5 / DEFAULT.momentum_full_drop)
+    assert signal.explanation == "external indices predict -2.50 points for the score (rsf -1.75, fh_e -0.75)"
+    assert signal.evidence == ("rsf: -1.75 points", "fh_e: -0.75 points")  # an index that did not move is not named
+    assert risk.index_changes(risk.IndexChange(points=1.2, parts=(("rsf", 1.2),))).value == 0  # a rise: no risk
+    assert risk.index_changes(risk.IndexChange(points=-40.0, parts=(("rsf", -40.0),))).value == 1  # capped
+    unknown = risk.index_changes(None)
+    assert unknown.value == 0 and unknown.explanation == "no change of the external indices known"
+
+
+def test_the_index_changes_weigh_as_configured_and_nothing_without_their_weight():
+    fall = risk.IndexChange(points=-5.0, parts=(("fh_e", -5.0),))
+    base = assess("XX", scores=[ScoreFact(date(2025, 1, 1), 90.0)], as_of=AS_OF)
+    with_fall = assess("XX", scores=[ScoreFact(date(2025, 1, 1), 90.0)], as_of=AS_OF, index_change=fall)
+    assert with_fall.risk == pytest.approx(base.risk + DEFAULT.weights["index_changes"] * 0.5)
+    assert with_fall.reasons == ("external indices predict -5.00 points for the score (fh_e -5.00)",)
+    unweighted = dataclasses.replace(DEFAULT, weights={**DEFAULT.weights, "index_changes": 0.0})
+    assert assess("XX", scores=[ScoreFact(date(2025, 1, 1), 90.0)], as_of=AS_OF, index_change=fall,
+                  config=unweighted).risk == base.risk
+
+
 # --- assess and rank -------------------------------------------------------------------------------------
 
 def test_assess_combines_the_weighted_signals_strongest_reason_first():
@@ -261,6 +284,7 @@ def test_assess_combines_the_weighted_signals_strongest_reason_first():
     by_name = {s.name: s.explanation for s in candidate.signals}
     assert candidate.reasons == tuple(by_name[n] for n in ("violation_surge", "legislative_threat",
                                                            "severe_events", "score_momentum", "partner_trend"))
+    assert values["index_changes"] == 0  # no index change given
 
 
 def test_assess_gives_reasons_only_for_signals_that_fired():

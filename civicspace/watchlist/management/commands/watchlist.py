@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from civicspace.watchlist.config import DEFAULT
 from civicspace.watchlist.selectors import backtest_rows, signals_backtest
 
 
@@ -41,21 +42,36 @@ class Command(BaseCommand):
 
     def _signals(self):
         """The signals' own backtest: ranked as of 1 June before each edition, precision and recall at 10
-        and 15 against the base rate; and whether the index changes would be admitted as a signal."""
+        and 15 against the base rate; and whether the index changes are admitted as a signal."""
         rows, admitted = signals_backtest()
-        self.stdout.write("")
-        self.stdout.write("Signals ranked as of 1 June before each edition (downgrades found in the top k):")
-        for row in rows:
-            for name, r in (("signals", row["signals"]), ("+ index changes", row.get("with_index_changes"))):
-                if r is None:
-                    continue
-                self.stdout.write(
-                    f"  {row['edition']} {name:16} base rate {r['base_rate']:.1%} ({r['downgraded']} of "
-                    f"{r['compared']}); top 10: {r['hits_at_10']} (precision {r['precision_at_10']:.0%}, recall "
-                    f"{r['recall_at_10'] or 0:.0%}, {r['lift_at_10']}x); top 15: {r['hits_at_15']} (precision "
-                    f"{r['precision_at_15']:.0%}, recall {r['recall_at_15'] or 0:.0%}, {r['lift_at_15']}x)")
-        self.stdout.write("Index changes as a signal: " + (
-            "they find more downgrades in every edition, but the methodology's coefficients were fitted on the "
-            "December 2024 transition, so only December 2025 is out of sample: the live signals do not use them "
-            "until an edition outside the fit confirms it." if admitted else
-            "not admitted: they do not find more downgrades in every edition, so the signals stay as they are."))
+        write_signals_backtest(self.stdout.write, rows, admitted)
+
+
+def write_signals_backtest(write, rows, admitted):
+    """The lines `civicspace watchlist backtest` prints for the signals' own backtest (rows, admitted as
+    selectors.signals_backtest gives them)."""
+    write("")
+    write("Signals ranked as of 1 June before each edition (downgrades found in the top k):")
+    for row in rows:
+        for name, r in (("signals", row["signals"]), ("+ index changes", row.get("with_index_changes"))):
+            if r is None:
+                continue
+            write(f"  {row['edition']} {name:16} base rate {r['base_rate']:.1%} ({r['downgraded']} of "
+                  f"{r['compared']}); top 10: {r['hits_at_10']} (precision {r['precision_at_10']:.0%}, recall "
+                  f"{r['recall_at_10'] or 0:.0%}, {r['lift_at_10']}x); top 15: {r['hits_at_15']} (precision "
+                  f"{r['precision_at_15']:.0%}, recall {r['recall_at_15'] or 0:.0%}, {r['lift_at_15']}x)")
+    fitted = sorted({(row["edition"], ", ".join(row["index_model_fitted_on"])) for row in rows
+                     if row.get("index_model_fitted_on")})
+    if fitted:
+        write("Index changes from a model calibrated without the edition it ranks for: " + "; ".join(
+            f"{edition}: calibrated on {on}" for edition, on in fitted))
+    weight = DEFAULT.weights.get("index_changes", 0.0)
+    if admitted:
+        verdict = ("admitted: they find more downgrades in every edition, out of sample; the live signals "
+                   f"weigh them {weight:g}" if weight else
+                   "admitted by the backtest, but the signal configuration gives them no weight yet")
+    else:
+        verdict = ("NOT admitted: they do not find more downgrades in every edition" +
+                   (f", yet the signal configuration weighs them {weight:g}: take the weight out" if weight
+                    else "; the signals stay as they are"))
+    write("Index changes as a signal: " + verdict + ".")
