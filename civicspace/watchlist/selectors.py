@@ -195,6 +195,9 @@ def index_changes(*, as_of, model=None):
     methodology = methodology_config.load()
     if not methodology.is_transition:
         return {}
+    key = None if model is not None else (as_of, methodology.version, _reference_stamp())
+    if key is not None and key in _INDEX_CHANGES:
+        return _INDEX_CHANGES[key]
     model = model or engine.transition_model(methodology)
     changes = {}
     for country, item in score_inputs(as_of=as_of, methodology=methodology, live=False).items():
@@ -203,7 +206,33 @@ def index_changes(*, as_of, model=None):
                       if b and deltas.get(code) is not None)
         if parts:
             changes[country.pk] = risk.IndexChange(points=math.fsum(p for _, p in parts), parts=parts)
+    if key is not None:
+        if len(_INDEX_CHANGES) >= 16:
+            _INDEX_CHANGES.clear()
+        _INDEX_CHANGES[key] = changes
     return changes
+
+
+# index_changes per (date, methodology version, state of the reference data): the index values and rating
+# editions change a few times a year (an index release, a published edition), while the Watchlist candidates
+# are ranked on every visit of the composition page; reading and rebasing every index value again took about
+# a fifth of the candidates' time. Per process; any change of the data below gives a new key.
+_INDEX_CHANGES = {}
+
+
+def _reference_stamp():
+    """One query: what changes whenever an index value or a published rating is created, changed or removed
+    (counts, largest ids, the sum of the index values, the newest edition date)."""
+    from civicspace.ratings.models import IndexValue
+
+    values, ratings, editions = (IndexValue._meta.db_table, PublishedRating._meta.db_table,
+                                 RatingEdition._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT count(*) FROM {values}), (SELECT max(id) FROM {values}), "
+                       f"(SELECT sum(value) FROM {values}), (SELECT count(*) FROM {ratings}), "
+                       f"(SELECT max(id) FROM {ratings}), (SELECT count(*) FROM {editions}), "
+                       f"(SELECT max(published) FROM {editions})")
+        return tuple(str(v) for v in cursor.fetchone())
 
 
 BACKTEST_CACHE_KEY = "watchlist:backtest"

@@ -31,6 +31,29 @@ def test_every_real_edition_is_loaded_with_unconfirmed_entries_marked():
     assert belarus.confirmed is False
 
 
+def test_the_index_changes_signal_follows_the_index_values_and_is_read_once_per_data_state(
+        django_assert_num_queries):
+    from civicspace.ratings.models import IndexValue
+    from civicspace.watchlist import selectors
+
+    as_of = dt.date(2025, 6, 1)
+    first = selectors.index_changes(as_of=as_of)
+    assert first and all(change.parts for change in first.values())
+    with django_assert_num_queries(1):  # the same data: only the stamp of the reference data is read
+        assert selectors.index_changes(as_of=as_of) == first
+    # A corrected index value (as an index re-import writes it, in place) is seen at once.
+    country_id, change = next((pk, c) for pk, c in first.items() if any(code == "rsf" for code, _ in c.parts))
+    newest = IndexValue.objects.filter(country_id=country_id, index="rsf", available_from__lte=as_of).order_by(
+        "-available_from", "-year").first()
+    IndexValue.objects.filter(pk=newest.pk).update(value=newest.value - 20)
+    again = selectors.index_changes(as_of=as_of)
+    assert dict(again[country_id].parts)["rsf"] != dict(change.parts)["rsf"]
+    # The candidates carry it as a signal with its reason.
+    ranked = dict((c.pk, candidate) for c, candidate in candidates(as_of=as_of))
+    signal = {s.name: s for s in ranked[country_id].signals}["index_changes"]
+    assert signal.explanation.startswith("external indices predict")
+
+
 def test_kyrgyzstan_leads_the_candidates_for_march_2024_and_says_why():
     ranked = candidates(as_of=dt.date(2024, 3, 5), limit=5)
     codes = [country.code for country, _ in ranked]
