@@ -526,12 +526,17 @@ def fold_results(fit_rows, chosen, *, delta_indices, level_indices, signs, count
     return kind, folds
 
 
+def spec_options(spec):
+    """What `calibrate` and the cross-validation take from a version's specification (its `model`)."""
+    return {"delta_indices": list(spec["delta_indices"]), "level_indices": list(spec["level_indices"]),
+            "signs": dict(spec["signs"]), "country_folds": int(spec.get("country_folds", 5)),
+            "repeats": int(spec["cv_repeats"]) if spec.get("cv_repeats") else None}
+
+
 def report(fit_rows, evaluate_rows, *, spec, stored=None, level_pairs=None, level_fit_pairs=None):
     """Calibrate the transition specification on `fit_rows` alone and evaluate it, persistence, the level
     model (given as predictions) and the stored version's model on `evaluate_rows`."""
-    options = {"delta_indices": list(spec["delta_indices"]), "level_indices": list(spec["level_indices"]),
-               "signs": dict(spec["signs"]), "country_folds": int(spec.get("country_folds", 5)),
-               "repeats": int(spec["cv_repeats"]) if spec.get("cv_repeats") else None}
+    options = spec_options(spec)
     model, chosen, trace = calibrate(fit_rows, grid=spec["grid"], **options)
     kind, folds = fold_results(fit_rows, chosen, **options)
     rows = [r for r in evaluate_rows if r.previous is not None and r.previous_band is not None]

@@ -4,8 +4,8 @@ stream) and the previous published score, next to the score the edition publishe
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology import engine
 from civicspace.methodology.bands import band_midpoint
-from civicspace.methodology.calibration import Observation
 from civicspace.methodology import transition
+from civicspace.methodology.calibration import Observation
 from civicspace.methodology.transition import Row
 
 from .models import PublishedRating, RatingEdition
@@ -91,10 +91,7 @@ def calibrated_model(fit_codes, *, methodology):
     """The transition model the version's specification gives when calibrated on `fit_codes` alone (every
     hyper-parameter by its cross-validation, as `civicspace calibrate` does): for backtests that must not use
     coefficients fitted on the edition they test."""
-    spec = methodology.model
-    model, _chosen, _trace = transition.calibrate(
-        transition_rows(list(fit_codes), methodology=methodology), grid=spec["grid"],
-        delta_indices=list(spec["delta_indices"]), level_indices=list(spec["level_indices"]),
-        signs=dict(spec["signs"]), country_folds=int(spec.get("country_folds", 5)),
-        repeats=int(spec["cv_repeats"]) if spec.get("cv_repeats") else None)
+    model, _chosen, _trace = transition.calibrate(transition_rows(list(fit_codes), methodology=methodology),
+                                                  grid=methodology.model["grid"],
+                                                  **transition.spec_options(methodology.model))
     return model

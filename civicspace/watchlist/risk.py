@@ -288,7 +288,7 @@ def score_momentum(scores, *, as_of=None, config=DEFAULT):
         previous = ordered[-2]
         evidence.insert(0, f"{previous.published.isoformat()}: {_num(previous.score)}")
         drop = previous.score - latest.score
-        value += min(1.0, max(0.0, drop) / config.momentum_full_drop) * config.momentum_drop_share
+        value += _fall_value(drop, config) * config.momentum_drop_share
         if drop > 0:
             parts.append(f"score fell {_num(drop)} points ({_num(previous.score)} to {_num(latest.score)})")
         else:
@@ -318,6 +318,11 @@ def partner_trend(calls, *, config=DEFAULT):
     return Signal("partner_trend", value, explanation, ())
 
 
+def _fall_value(drop, config):
+    """A fall of the score, 0 to 1: `momentum_full_drop` points or more count fully, a rise not at all."""
+    return min(1.0, max(0.0, drop) / config.momentum_full_drop)
+
+
 def index_changes(change, *, config=DEFAULT):
     """The fall the external indices' changes predict for the score (the transition methodology's index
     terms), counted like score momentum's fall: `momentum_full_drop` points give the full value. Admitted as a
@@ -325,7 +330,7 @@ def index_changes(change, *, config=DEFAULT):
     (selectors.signals_backtest)."""
     if change is None:
         return Signal("index_changes", 0.0, "no change of the external indices known", ())
-    value = min(1.0, max(0.0, -change.points) / config.momentum_full_drop)
+    value = _fall_value(-change.points, config)
     moved = [(code, points) for code, points in change.parts if round(points, 2)]
     evidence = tuple(f"{code}: {points:+.2f} points" for code, points in moved)
     if not moved:
@@ -348,7 +353,7 @@ def assess(country, *, incidents=(), bills=(), scores=(), trend_calls=(), as_of,
         partner_trend(trend_calls, config=config),
         index_changes(index_change, config=config),
     )
-    contributions = [config.weights.get(s.name, 0.0) * s.value for s in signals]
+    contributions = [config.weights[s.name] * s.value for s in signals]
     # Rounded so that equal inputs reached by different float paths tie exactly in rank().
     risk = round(math.fsum(contributions), 6)
     strongest = sorted((i for i, s in enumerate(signals) if s.value > 0), key=lambda i: (-contributions[i], i))

@@ -13,7 +13,7 @@ from civicspace.core.text import public_text
 from civicspace.countries.models import Country
 from civicspace.legislation.selectors import bills_with_stage
 from civicspace.monitoring.models import Incident, Term, TrendCall, Update, Victim, published_q
-from civicspace.ratings.models import PublishedRating, RatingEdition
+from civicspace.ratings.models import IndexValue, PublishedRating, RatingEdition
 
 from . import backtest as backtest_core
 from . import risk
@@ -170,7 +170,7 @@ def candidates(*, as_of, config=DEFAULT, limit=None, index_model=None):
             "country_id", "call"):
         trend.setdefault(country_id, []).append(call)
     countries = {c.pk: c for c in Country.objects.all()}
-    changes = index_changes(as_of=as_of, model=index_model) if config.weights.get("index_changes") else {}
+    changes = index_changes(as_of=as_of, model=index_model) if config.weights["index_changes"] else {}
     facts = {c.code: risk.CountryFacts(incidents=tuple(incidents.get(pk, ())), bills=tuple(bills.get(pk, ())),
                                        scores=tuple(scores.get(pk, ())), trend_calls=tuple(trend.get(pk, ())),
                                        baseline=tuple(baseline.get(pk, ())), index_change=changes.get(pk))
@@ -223,8 +223,6 @@ _INDEX_CHANGES = {}
 def _reference_stamp():
     """One query: what changes whenever an index value or a published rating is created, changed or removed
     (counts, largest ids, the sum of the index values, the newest edition date)."""
-    from civicspace.ratings.models import IndexValue
-
     values, ratings, editions = (IndexValue._meta.db_table, PublishedRating._meta.db_table,
                                  RatingEdition._meta.db_table)
     with connection.cursor() as cursor:
@@ -275,18 +273,18 @@ def signals_backtest(*, ks=(10, 15), config=DEFAULT):
     weights = dict(config.weights)
     without = dataclasses.replace(config, weights=MappingProxyType({**weights, "index_changes": 0.0}))
     with_changes = dataclasses.replace(config, weights=MappingProxyType(
-        {**weights, "index_changes": weights.get("index_changes") or weights["score_momentum"]}))
+        {**weights, "index_changes": weights["index_changes"] or weights["score_momentum"]}))
     editions = list(RatingEdition.objects.filter(coverage="complete").order_by("published"))
     scored = {e.pk for e in editions if PublishedRating.objects.filter(edition=e, score__isnull=False).exists()}
     ratings = {}
     for row in PublishedRating.objects.filter(edition__coverage="complete").select_related("country"):
         ratings[(row.edition_id, row.country.code)] = row.rating
     rank = {"open": 1, "narrowed": 2, "obstructed": 3, "repressed": 4, "closed": 5}
-    models = _index_models([e.code for e in editions if e.pk in scored])
+    ranked_editions = [(previous, edition) for previous, edition in zip(editions, editions[1:])
+                       if previous.pk in scored]
+    models = _index_models([e.code for e in editions if e.pk in scored], [e.code for _, e in ranked_editions])
     base_rows, index_rows, rows = {}, {}, []
-    for previous, edition in zip(editions, editions[1:]):
-        if previous.pk not in scored:
-            continue
+    for previous, edition in ranked_editions:
         as_of = dt.date(edition.published.year, 6, 1)
         compared = {code for (eid, code) in ratings if eid == edition.pk and (previous.pk, code) in ratings}
         downgraded = {c for c in compared if rank[ratings[(edition.pk, c)]] > rank[ratings[(previous.pk, c)]]}
@@ -295,7 +293,7 @@ def signals_backtest(*, ks=(10, 15), config=DEFAULT):
         base_rows[edition.code] = base
         row = {"edition": edition.code, "ranked_as_of": as_of, "signals": base}
         if models is not None:
-            model, fitted_on = models.get(edition.code, (None, models["active"][1]))
+            model, fitted_on = models[edition.code]
             augmented = candidates(as_of=as_of, config=with_changes, index_model=model)
             index_rows[edition.code] = backtest_core.ranking_backtest([c.code for c, _ in augmented], downgraded,
                                                                        compared, ks=ks)
@@ -305,10 +303,12 @@ def signals_backtest(*, ks=(10, 15), config=DEFAULT):
     admitted = bool(index_rows) and backtest_core.improves_everywhere(base_rows, index_rows, ks=ks)
     return rows, admitted
 
-def _index_models(scored_codes):
-    """None when the active version is not a transition model; else {"active": (None, its fit editions)} and,
-    for each scored edition the active version was calibrated on, (the model calibrated on the other scored
-    editions, their codes)."""
+
+def _index_models(scored_codes, ranked_codes):
+    """None when the active version is not a transition model; else, for each ranked edition, (the model its
+    index changes are computed with, the editions that model was calibrated on): the active version's (None:
+    index_changes then uses it) unless it was calibrated on that edition, else the model the same
+    specification gives when calibrated on the other scored editions (leave one edition out)."""
     from civicspace.methodology import config as methodology_config
     from civicspace.ratings.calibration import calibrated_model
 
@@ -316,9 +316,9 @@ def _index_models(scored_codes):
     if not methodology.is_transition:
         return None
     fitted_on = list((methodology.model.get("calibration") or {}).get("fit", []))
-    models = {"active": (None, fitted_on)}
-    for code in scored_codes:
+    models = {}
+    for code in ranked_codes:
         others = [c for c in scored_codes if c != code]
-        if code in fitted_on and others:
-            models[code] = (calibrated_model(others, methodology=methodology), others)
+        models[code] = ((calibrated_model(others, methodology=methodology), others) if code in fitted_on
+                        else (None, fitted_on))
     return models

@@ -69,7 +69,7 @@ def write_signals_backtest(write, rows, admitted):
     if fitted:
         write("Index changes from a model calibrated without the edition it ranks for: " + "; ".join(
             f"{edition}: calibrated on {on}" for edition, on in fitted))
-    weight = DEFAULT.weights.get("index_changes", 0.0)
+    weight = DEFAULT.weights["index_changes"]
     if admitted:
         verdict = ("admitted: they find more downgrades in every edition, out of sample; the live signals "
                    f"weigh them {weight:g}" if weight else
