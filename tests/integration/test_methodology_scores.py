@@ -146,7 +146,9 @@ def test_kyrgyzstan_page_shows_published_rating_guiding_score_interval_and_contr
     assert f"{row.interval_low} – {row.interval_high}" in page
     # Two named things side by side: the panel's published score and the method's guiding score.
     assert "Published score 32.19 / 100" in page and f"Guiding score {row.score} / 100" in page
-    assert f"Difference {float(row.score) - 32.19:+.2f}" in page
+    # Signed, with a minus sign (not a hyphen) when the guiding score is below the published one.
+    assert f"Difference {float(row.score) - 32.19:+.2f}".replace("-", "\u2212") in page
+    assert "90% interval" in page and "90.0%" not in page
     assert "Its band stays the published band unless the guiding score is more than" in page
     assert "Previous published score" in page and "Weight applied" in page
     assert "published score, PPUA 2025" in page  # where the previous score comes from
@@ -155,6 +157,13 @@ def test_kyrgyzstan_page_shows_published_rating_guiding_score_interval_and_contr
         # one decimal, as the page rounds it (a float at .x5 may round either way)
         assert any(f"{p * 100 + d:.1f}%" in page for d in (-0.05, 0, 0.05)), band
     assert "Freedom House : Freedom in the World, subcategory E" in page.replace("House:", "House :")
+    # The index terms sit under one heading each, said once, not repeated in every row (360 px screens).
+    html = client.get("/en/countries/kgz/").content.decode()
+    assert html.count('<th scope="rowgroup" colspan="4">Level implied by the indices</th>') == 1
+    assert html.count('<th scope="rowgroup" colspan="4">Change since the previous edition</th>') == 1
+    assert "Level implied by the indices: " not in page and "Change since the previous edition: " not in page
+    terms = row.result["terms"]
+    assert html.count('class="in-group"') == sum(t["term"] in ("level", "level_intercept", "delta") for t in terms)
 
 
 def test_somaliland_page_says_no_external_index_covers_it(client):

@@ -104,6 +104,25 @@ def percent(value):
 
 
 @register.filter
+def level_percent(value):
+    """A probability level as people write it: 0.9 -> '90%', 0.975 -> '97.5%' (the active language's format)."""
+    if value is None:
+        return "—"
+    points = round(value * 100, 1)
+    return f"{number_format(points, decimal_pos=0 if points == int(points) else 1)}%"
+
+
+@register.filter
+def signed(value, decimals=2):
+    """A difference with its sign always shown: '+4.25', '−4.25' (a minus sign, not a hyphen), '0.00'."""
+    if value is None:
+        return "—"
+    rounded = round(float(value), int(decimals))
+    text = number_format(abs(rounded), decimal_pos=int(decimals))
+    return f"+{text}" if rounded > 0 else f"\u2212{text}" if rounded < 0 else text
+
+
+@register.filter
 def people(value):
     """A population with the active language's digit grouping."""
     return number_format(value or 0, decimal_pos=0, force_grouping=True)

@@ -45,6 +45,7 @@ class ScoreExplained:
     published_band: str | None = None
     hysteresis: float = 0.0
     missing_inputs: list = None
+    term_groups: list = None  # [(heading or None, [term with "row_label"])]: term_groups()
 
     @property
     def previous_source_label(self):
@@ -78,6 +79,39 @@ def _index_label(rule):
     """"Publisher: index name" in the active language (the methodology version's own translations)."""
     lang = (get_language() or "en").split("-")[0]
     return f"{rule.text('publisher', lang)}{colon()} {rule.text('name', lang)}"
+
+
+# Terms of one kind per index: on the country page they sit under one heading, each row named by its index
+# alone (the heading said once instead of in every row keeps the table readable on a 360 px screen).
+_TERM_GROUPS = {"level_intercept": "level", "level": "level", "delta": "delta"}
+
+
+def _term_group_heading(group):
+    from django.utils.translation import gettext as _
+    return {"level": _("Level implied by the indices"), "delta": _("Change since the previous edition")}[group]
+
+
+def term_groups(terms, methodology):
+    """The terms of a transition version as [(heading or None, [term with its "row_label"])], in their order:
+    consecutive terms of one group (the implied level's constant and indices, the indices' changes) under one
+    heading; every other term alone, named in full."""
+    from django.utils.translation import pgettext
+    groups = []
+    for term in terms:
+        group = _TERM_GROUPS.get(term["term"])
+        if group is None:
+            groups.append((None, [{**term, "row_label": _term_label(term, methodology)}]))
+            continue
+        if term["term"] == "level_intercept":
+            row_label = pgettext("the constant term of a formula", "constant")
+        else:
+            row_label = (_index_label(methodology.indices[term["index"]])
+                         if term.get("index") in methodology.indices else term.get("index", ""))
+        heading = _term_group_heading(group)
+        if not groups or groups[-1][0] != heading:
+            groups.append((heading, []))
+        groups[-1][1].append({**term, "row_label": row_label})
+    return groups
 
 
 def _term_label(term, methodology):
@@ -116,6 +150,7 @@ def _explain(row):
     return ScoreExplained(
         transition=transition,
         terms=[{**t, "label": _term_label(t, methodology)} for t in result.get("terms", [])],
+        term_groups=term_groups(result.get("terms", []), methodology) if transition else [],
         published_score=inputs.get("previous_score"), published_band=inputs.get("previous_band"),
         hysteresis=result.get("hysteresis", 0.0),
         missing_inputs=[_index_label(methodology.indices[m]) if m in methodology.indices else m
