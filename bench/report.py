@@ -114,7 +114,9 @@ REASONS = {
         "45% of it, at 20,000 rows/s. Tables written by two processes would give at most 2x on this machine "
         "(about 4.5x the dump); the floor needs that and the text made by the database itself (COPY ... CSV, its "
         "JSON functions), i.e. the 18 table selectors rewritten for two databases with the same publication "
-        "rules. Not started."),
+        "rules. Not started. Even then the zip bounds it on PostgreSQL: deflating the 1.26 GB of files at level "
+        "4 takes about 6 s of one core (0.57 s per 127 MB measured at scale 0.1), against a budget of 3 x 3.4 s "
+        "= 10.2 s on a 2-core machine whose other core runs the database server producing the text."),
     "export at scale 0.1 ÷ own dump": "As for the full export.",
     "Watchlist signals for every country ÷ one aggregate scan": (
         "The incidents are counted per country and set of types from Incident.type_ids (a copy of the types kept "
@@ -128,25 +130,38 @@ REASONS = {
     "bulk import ÷ native load": (
         "Every line is read and checked in Python (file, line and field named for each problem), ids and codes "
         "resolved, then written with COPY (PostgreSQL) or executemany (SQLite) in one transaction, with every "
-        "foreign key checked by the database; the native load restores a dump with triggers off. The command's "
-        "start-up (Django and every app, 1.2 s) is in its time. On PostgreSQL the run of 2026-12-07 (medians of "
-        "three) took 5.93 s against the native load's 1.38 s: 4.30, over the floor; the run of 2026-12-06 took "
-        "6.38 s against 1.93 s (3.31). The import was no slower; the reference was 30% faster. Reaching 4 again "
-        "needs about 0.4 s less on a 5.9 s import, e.g. a start-up without the apps the import does not use."),
+        "foreign key checked by the database; the native load restores a dump with triggers off. On PostgreSQL "
+        "the run of 2026-12-07 (medians of three) took 5.93 s against the native load's 1.38 s: 4.30, over the "
+        "floor; the run of 2026-12-06 took 6.38 s against 1.93 s (3.31): the import was no slower, the reference "
+        "was 30% faster. Where the 5.9 s go (measured 2026-12-07, scale 0.1): start-up of Django and every app "
+        "0.75 s, reading and checking the four files about 2 s, COPY about 1.9 s, and the commit about 2 s, "
+        "which is PostgreSQL checking the foreign keys of the 286,000 rows (about 524,000 checks, one per key "
+        "per row; the through tables of the incidents' types, freedoms and perpetrators hold 63% of them). The "
+        "same import with those checks off (session_replication_role = replica, as the native load's "
+        "--disable-triggers) took 4.07-4.26 s against 5.80-5.93 s with them: without them the ratio would be "
+        "about 3. They stay on: a country, term or user deleted meanwhile must not leave orphans. SET "
+        "CONSTRAINTS ALL IMMEDIATE moves them into each COPY and gains nothing. Overlapping them with the "
+        "checking of later files (streaming each file's rows while the next is read, on a second thread) could "
+        "hide at most the victims file's 0.4 s and the updates' COPY (about 0.7 s in all), because the "
+        "incidents' rows and their links can only be written after the incidents file is checked; not done."),
     "peak memory per app worker after the load (MB)": (
         "Django, every app and the API's libraries (django-ninja, pydantic) are loaded in each worker; not "
         "reduced."),
     "search index rebuild ÷ bulk insert of the same documents": (
-        "SQLite at scale 1 (1,000 updates, 60,305 documents): the reference inserts the rows alone (0.75 s); the "
-        "rebuild also deletes the old rows (0.23 s) and their FTS5 entries through the trigger (0.36 s), builds "
-        "the documents (0.7 s, after reading incidents as plain rows instead of model instances) and writes the "
-        "FTS5 entries with their stems (about 0.8 s). Tried and dropped: one FTS5 row shared by a record's "
-        "documents that show the same text (only 24% fewer rows on the benchmark's translated texts, no gain), "
-        "FTS5 automerge/crisismerge settings (no gain). Left: a contentless FTS5 table that can delete (SQLite "
-        "3.43+; Debian 12 has 3.40). This reference writes no full-text entry at all (neither the FTS5 row on "
-        "SQLite nor the vector on PostgreSQL); the next line compares with the same documents written with their "
-        "entries already computed, i.e. what is left is the rebuild's own work: deleting the old documents, "
-        "building the new ones and computing their stems."),
+        "SQLite at scale 1 (1,000 updates, 60,305 documents): the reference inserts the rows alone (0.58 s in "
+        "the run of 2026-12-07); the rebuild also deletes the old rows (0.23 s) and their FTS5 entries through "
+        "the trigger (0.36 s), builds the documents (0.7 s, after reading incidents as plain rows instead of "
+        "model instances) and writes the FTS5 entries with their stems (about 0.8 s). The database's own share "
+        "alone is over the floor: inserting the same documents with their FTS5 entries already computed takes "
+        "1.18 s (next line), and deleting the old ones took 0.59 s in the profile above (2026-12-06): 1.77 s "
+        "together against 3 x 0.58 = 1.73 s, before any document is built. Replacing documents in place would not help: an FTS5 table that is not "
+        "contentless must be given the old text to delete its entries. Tried and dropped: one FTS5 row shared "
+        "by a record's documents that show the same text (only 24% fewer rows on the benchmark's translated "
+        "texts, no gain), FTS5 automerge/crisismerge settings (no gain). Left: a contentless FTS5 table that can "
+        "delete by rowid (SQLite 3.43+; Debian 12 has 3.40). This reference writes no full-text entry at all "
+        "(neither the FTS5 row on SQLite nor the vector on PostgreSQL); the next line compares with the same "
+        "documents written with their entries already computed, i.e. what is left is the rebuild's own work: "
+        "deleting the old documents, building the new ones and computing their stems."),
     "search page ÷ raw full-text query (geometric mean of medians)": (
         "One query gives the page, its count and its filters; what remains over the raw query is ranking with "
         "the title weighted, the language filter, and snippets for the page shown."),
