@@ -273,19 +273,35 @@ def country(request, code: str = Path(..., description="ISO 3166-1 alpha-3 (any 
     return data
 
 
+def _rounded(value, digits=6):
+    """A computed number without its binary noise (0.07700000000000001 -> 0.077); None stays None."""
+    return None if value is None else round(float(value), digits)
+
+
+def _rounded_fields(item, keys):
+    return {k: _rounded(v) if k in keys and isinstance(v, (int, float)) and not isinstance(v, bool) else v
+            for k, v in item.items()}
+
+
 def guiding_score_out(explained):
     if explained is None:
         return None
     row, result = explained.row, explained.row.result
+    numbers = {"weight", "value", "points"}
+    difference = explained.difference
     return {"score": float(row.score), "band": row.band, "interval_low": float(row.interval_low),
             "interval_high": float(row.interval_high), "interval_level": result["interval_level"],
-            "probabilities": result["probabilities"], "as_of": row.as_of, "methodology_version": row.version,
-            "external_only": explained.external_only, "contributions": result["contributions"],
+            "probabilities": {band: _rounded(p) for band, p in result["probabilities"].items()},
+            "as_of": row.as_of, "methodology_version": row.version,
+            "external_only": explained.external_only,
+            "contributions": [_rounded_fields(c, numbers) for c in result["contributions"]],
             "score_band": result.get("score_band") or row.band, "published_score": explained.published_score,
-            "published_band": explained.published_band, "difference": explained.difference,
+            # Both scores are published with two decimals: so is the difference between them.
+            "published_band": explained.published_band, "difference": _rounded(difference, 2),
             "hysteresis": result.get("hysteresis") if explained.transition else None,
             "model": result.get("model", "level"),
-            "terms": [{k: t[k] for k in ("term", "index", "weight", "value", "points")} for t in result.get("terms", [])],
+            "terms": [_rounded_fields({k: t[k] for k in ("term", "index", "weight", "value", "points")}, numbers)
+                      for t in result.get("terms", [])],
             "missing_inputs": result.get("missing_inputs", []),
             "inputs": [{k: i[k] for k in ("index", "value", "rebased", "edition_year", "events_year", "source")}
                        for i in result["index_scores"]]}

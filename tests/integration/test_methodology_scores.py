@@ -266,6 +266,11 @@ def test_the_api_gives_the_guiding_score_with_contributions_and_inputs(client):
     assert g["difference"] == pytest.approx(g["score"] - 32.19, abs=0.01)
     assert sum(t["points"] for t in g["terms"]) == pytest.approx(g["score"], abs=0.01)
     assert g["terms"][0]["term"] == "previous" and g["hysteresis"] == row.result["hysteresis"]
+    # Numbers as a data user reads them: the difference with the scores' two decimals, no binary noise
+    # (0.07700000000000001) in the terms.
+    assert g["difference"] == round(g["score"] - 32.19, 2)
+    for t in g["terms"]:
+        assert all(t[k] == round(t[k], 6) and len(repr(t[k])) <= 12 for k in ("weight", "value", "points"))
 
 
 def test_computing_scores_starts_a_new_page_cache_generation():
