@@ -186,9 +186,19 @@ def test_methodology_page_is_generated_from_the_active_version(client):
     assert f"Previous published score carried forward (persistence) {persistence['mae']}" in page
     assert f"Transition model (this version) {transition['mae']}" in page
     assert f"Transition model (this version) {calibration['reverse_fold']['evaluation']['transition']['mae']}" in page
-    assert "Where it loses" in page and "Maximum age (years)" in page
-    # 2026.4 wins on the error on December 2025 but not on bands (equal band agreement): the page says so.
-    assert "Where it does not win: its band agreement is no better" in page
+    assert "Maximum age (years)" in page
+    # Where it loses, named with the check and both numbers: 2026.4 loses on the error in the reverse check
+    # only, and does not win on bands on December 2025 (equal band agreement); the page says exactly that.
+    reverse = calibration["reverse_fold"]["evaluation"]
+    assert (f"Where it loses: fitted on PPUA 2025 and evaluated on PPUA 2024, its mean absolute error is "
+            f"{reverse['transition']['mae']:.3f} points against {reverse['persistence']['mae']:.3f} for "
+            "persistence.") in page
+    assert page.count("Where it loses: fitted on") == 1  # (the changelog has its own "Where it loses:")
+    assert (f"Where it does not win: fitted on PPUA 2023, PPUA 2024 and evaluated on PPUA 2025, its band "
+            f"agreement is {transition['band_agreement'] * 100:.1f}% against {persistence['band_agreement'] * 100:.1f}% "
+            f"for persistence ({transition['changes_caught']} band changes caught, {transition['false_changes']} "
+            "false).") in page
+    assert page.count("Where it does not win: fitted on") == 1
     assert "linear, inverted: 5 → 1, 1 → 100" in page  # Political Terror Scale
     assert f"at least {m.decisions.quorum} votes" in page
     assert m.questions[0].text["en"] in page

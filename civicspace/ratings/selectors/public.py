@@ -234,11 +234,23 @@ def methodology_transition(methodology):
     def no_band_gain(block):
         return bool(block) and (block.get("transition", {}).get("band_agreement", 0)
                                 <= block.get("persistence", {}).get("band_agreement", 0))
+    checks = [(calibration, calibration.get("evaluation", {})),
+              (calibration.get("reverse_fold") or {}, (calibration.get("reverse_fold") or {}).get("evaluation", {}))]
+
+    def against(check, block):
+        """One check where the transition model does not beat persistence, with both numbers, for a sentence."""
+        model, baseline = block.get("transition", {}), block.get("persistence", {})
+        return {"fit": join_list(check.get("fit", [])), "evaluate": join_list(check.get("evaluate", [])),
+                "mae": model.get("mae"), "persistence_mae": baseline.get("mae"),
+                "band_agreement": model.get("band_agreement"),
+                "persistence_band_agreement": baseline.get("band_agreement"),
+                "changes_caught": model.get("changes_caught"), "false_changes": model.get("false_changes")}
     return {
-        "no_gain_on_bands": no_band_gain(calibration.get("evaluation", {}))
-        or no_band_gain((calibration.get("reverse_fold") or {}).get("evaluation", {})),
-        "loses_on_error": loses(calibration.get("evaluation", {}))
-        or loses((calibration.get("reverse_fold") or {}).get("evaluation", {})),
+        "no_gain_on_bands": any(no_band_gain(block) for _check, block in checks),
+        "loses_on_error": any(loses(block) for _check, block in checks),
+        # Each check where it loses on the error, or does not win on the bands, named with its numbers.
+        "error_losses": [against(check, block) for check, block in checks if loses(block)],
+        "band_shortfalls": [against(check, block) for check, block in checks if no_band_gain(block)],
         "fitted": fitted,
         "indices": [{"rule": rule, "coefficient": fitted["coefficients"].get(code, 0.0),
                      "level_weight": fitted["level"]["weights"].get(code), "max_age": methodology.max_age(code)}
