@@ -288,7 +288,6 @@ def guiding_score_out(explained):
         return None
     row, result = explained.row, explained.row.result
     numbers = {"weight", "value", "points"}
-    difference = explained.difference
     return {"score": float(row.score), "band": row.band, "interval_low": float(row.interval_low),
             "interval_high": float(row.interval_high), "interval_level": result["interval_level"],
             "probabilities": {band: _rounded(p) for band, p in result["probabilities"].items()},
@@ -296,8 +295,9 @@ def guiding_score_out(explained):
             "external_only": explained.external_only,
             "contributions": [_rounded_fields(c, numbers) for c in result["contributions"]],
             "score_band": result.get("score_band") or row.band, "published_score": explained.published_score,
-            # Both scores are published with two decimals: so is the difference between them.
-            "published_band": explained.published_band, "difference": _rounded(difference, 2),
+            "published_band": explained.published_band,
+            # Both scores have two decimals: so has the difference between them.
+            "difference": _rounded(explained.difference, 2),
             "hysteresis": result.get("hysteresis") if explained.transition else None,
             "model": result.get("model", "level"),
             "terms": [_rounded_fields({k: t[k] for k in ("term", "index", "weight", "value", "points")}, numbers)

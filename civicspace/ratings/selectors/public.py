@@ -246,8 +246,6 @@ def methodology_transition(methodology):
                 "persistence_band_agreement": baseline.get("band_agreement"),
                 "changes_caught": model.get("changes_caught"), "false_changes": model.get("false_changes")}
     return {
-        "no_gain_on_bands": any(no_band_gain(block) for _check, block in checks),
-        "loses_on_error": any(loses(block) for _check, block in checks),
         # Each check where it loses on the error, or does not win on the bands, named with its numbers.
         "error_losses": [against(check, block) for check, block in checks if loses(block)],
         "band_shortfalls": [against(check, block) for check, block in checks if no_band_gain(block)],
