@@ -133,17 +133,17 @@ REASONS = {
         "foreign key checked by the database; the native load restores a dump with triggers off. On PostgreSQL "
         "the run of 2026-12-07 (medians of three) took 5.93 s against the native load's 1.38 s: 4.30, over the "
         "floor; the run of 2026-12-06 took 6.38 s against 1.93 s (3.31): the import was no slower, the reference "
-        "was 30% faster. Where the 5.9 s go (measured 2026-12-07, scale 0.1): start-up of Django and every app "
-        "0.75 s, reading and checking the four files about 2 s, COPY about 1.9 s, and the commit about 2 s, "
-        "which is PostgreSQL checking the foreign keys of the 286,000 rows (about 524,000 checks, one per key "
+        "was 30% faster. Where the 5.8 s go (measured 2026-12-07, scale 0.1): start-up of Django and every app "
+        "0.75 s, reading and checking the four files 1.4 s (updates 0.2, sources 0.1, incidents 0.86, victims "
+        "0.22), COPY 1.5 s, and the commit 1.9 s, which is PostgreSQL checking the foreign keys of the 286,000 rows (about 524,000 checks, one per key "
         "per row; the through tables of the incidents' types, freedoms and perpetrators hold 63% of them). The "
         "same import with those checks off (session_replication_role = replica, as the native load's "
         "--disable-triggers) took 4.07-4.26 s against 5.80-5.93 s with them: without them the ratio would be "
         "about 3. They stay on: a country, term or user deleted meanwhile must not leave orphans. SET "
-        "CONSTRAINTS ALL IMMEDIATE moves them into each COPY and gains nothing. Overlapping them with the "
-        "checking of later files (streaming each file's rows while the next is read, on a second thread) could "
-        "hide at most the victims file's 0.4 s and the updates' COPY (about 0.7 s in all), because the "
-        "incidents' rows and their links can only be written after the incidents file is checked; not done."),
+        "CONSTRAINTS ALL IMMEDIATE moves them into each COPY and gains nothing. Overlapping the database's work "
+        "with the checking of later files (each file's rows streamed on a second thread while the next is read) "
+        "could hide at most about 0.3 s: the incidents' rows and their links can only be written once the "
+        "incidents file is checked, and only the victims file (0.22 s) is read after that; not done."),
     "peak memory per app worker after the load (MB)": (
         "Django, every app and the API's libraries (django-ninja, pydantic) are loaded in each worker; not "
         "reduced."),
