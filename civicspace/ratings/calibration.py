@@ -6,7 +6,6 @@ from civicspace.methodology import engine
 from civicspace.methodology.bands import band_midpoint
 from civicspace.methodology import transition
 from civicspace.methodology.calibration import Observation
-from civicspace.methodology.transition import Row
 
 from .models import PublishedRating, RatingEdition
 from .services.scoring import score_inputs
@@ -81,7 +80,7 @@ def transition_rows(edition_codes, *, methodology):
             if item is None:
                 continue
             deltas, levels, _ = engine.transition_features(item, methodology)
-            result.append(Row(country=rating.country.code, edition=code, target=float(rating.score),
+            result.append(transition.Row(country=rating.country.code, edition=code, target=float(rating.score),
                               target_band=rating.rating, previous=item.previous_score,
                               previous_band=item.previous_band, deltas=deltas, levels=levels))
     return result

@@ -45,3 +45,8 @@ def test_index_terms_are_grouped_under_one_heading_each_in_their_order():
     # Every term is kept, with its numbers, in its order.
     flat = [row for _heading, rows in groups for row in rows]
     assert [{k: v for k, v in row.items() if k != "row_label"} for row in flat] == terms
+    # An index the version does not describe (a term from an older stored result) is named by its code.
+    with translation.override("en"):
+        (_heading, rows), = term_groups([{"term": "delta", "index": "xyz", "weight": 0.1, "value": 1.0,
+                                          "points": 0.1}], methodology)
+    assert rows[0]["row_label"] == "xyz"

@@ -40,7 +40,7 @@ class ScoreExplained:
     # Transition versions (2026.3 on): the terms with the weight actually applied, the published score the
     # guiding score starts from, and the band hysteresis.
     transition: bool = False
-    terms: list = None  # [{"label", "weight", "value", "points"}]
+    terms: list = None  # the stored result's terms: [{"term", "index", "weight", "value", "points"}]
     published_score: float | None = None
     published_band: str | None = None
     hysteresis: float = 0.0
@@ -105,8 +105,7 @@ def term_groups(terms, methodology):
         if term["term"] == "level_intercept":
             row_label = pgettext("the constant term of a formula", "constant")
         else:
-            row_label = (_index_label(methodology.indices[term["index"]])
-                         if term.get("index") in methodology.indices else term.get("index", ""))
+            row_label = _term_index_name(term, methodology)
         heading = _term_group_heading(group)
         if not groups or groups[-1][0] != heading:
             groups.append((heading, []))
@@ -114,9 +113,16 @@ def term_groups(terms, methodology):
     return groups
 
 
+def _term_index_name(term, methodology):
+    """The index a term is about, named as the page names indices (its code when the version lacks it)."""
+    code = term.get("index")
+    return _index_label(methodology.indices[code]) if code in methodology.indices else (code or "")
+
+
 def _term_label(term, methodology):
+    """A term named in full (the staff evidence page; the country page groups the index terms: term_groups)."""
     from django.utils.translation import gettext as _
-    name = _index_label(methodology.indices[term["index"]]) if term.get("index") in methodology.indices else ""
+    name = _term_index_name(term, methodology)
     return {
         "previous": _("Previous published score"),
         "level_intercept": _("Level implied by the indices: constant"),
@@ -149,7 +155,7 @@ def _explain(row):
     transition = result.get("model") == "transition"
     return ScoreExplained(
         transition=transition,
-        terms=[{**t, "label": _term_label(t, methodology)} for t in result.get("terms", [])],
+        terms=result.get("terms", []),
         term_groups=term_groups(result.get("terms", []), methodology) if transition else [],
         published_score=inputs.get("previous_score"), published_band=inputs.get("previous_band"),
         hysteresis=result.get("hysteresis", 0.0),
