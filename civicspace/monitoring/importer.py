@@ -75,10 +75,13 @@ class ImportReport:
     sources: int = 0
     links: int = 0
     published: list = field(default_factory=list)  # ids of the published updates
+    keys_checked_at_end: bool = False  # PostgreSQL: see core/upsert.foreign_keys_checked_at_the_end
 
     def __str__(self):
+        keys = ("; their foreign keys checked once at the end (the link tables were locked while written)"
+                if self.keys_checked_at_end else "")
         return (f"{self.updates} updates, {self.incidents} incidents, {self.victims} victims, {self.sources} "
-                f"sources, {self.links} taxonomy and source links")
+                f"sources, {self.links} taxonomy and source links{keys}")
 
 
 class _Checker:
@@ -485,7 +488,7 @@ def _write(*, organisation, status, keep_ids, updates, sources, incidents, victi
                                          for relation in ("types", "freedoms", "perpetrators", "sources")), Victim)
     link_rows = (sum(len(u["freedoms"]) for u in updates.values()) + len(victims)
                  + sum(len(i[index]) for i in incidents.values() for index in (7, 8, 9, 10)))
-    with foreign_keys_checked_at_the_end(linked, rows=link_rows):
+    with foreign_keys_checked_at_the_end(linked, rows=link_rows) as report.keys_checked_at_end:
         report.updates = bulk_insert(Update, columns, update_rows())
         report.links += bulk_insert(Update.freedoms.through, ["update_id", "term_id"],
                                     ((update_ids[pk], term) for pk, u in updates.items() for term in u["freedoms"]))
@@ -523,5 +526,5 @@ def _write(*, organisation, status, keep_ids, updates, sources, incidents, victi
                        target=organisation,
                        data={"directory": directory.name, "status": status, "keep_ids": keep_ids,
                              "updates": report.updates, "incidents": report.incidents, "victims": report.victims,
-                             "sources": report.sources})
+                             "sources": report.sources, "keys_checked_at_end": report.keys_checked_at_end})
     return report

@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from civicspace.audit.models import AuditEvent
 from civicspace.core import upsert
 from civicspace.core.upsert import bulk_insert, foreign_keys_checked_at_the_end, next_ids
 from civicspace.monitoring.importer import records_import
@@ -77,6 +78,9 @@ def test_a_large_import_checks_its_keys_at_the_end_and_they_come_back_as_they_we
     assert sum("ADD CONSTRAINT" in s for s in statements) == 12
     assert _keys() == before
     assert (report.updates, report.incidents, report.victims, report.sources) == (2, 2, 1, 1)
+    assert report.keys_checked_at_end and "foreign keys checked once at the end" in str(report)
+    event = AuditEvent.objects.filter(action="monitoring.records_import").latest("pk")
+    assert event.data["keys_checked_at_end"] is True
     incident = Update.objects.get(import_key="import:test-keys-org:1").incidents.get()
     assert [t.code for t in incident.types.all()] == ["journalist_detained"]
     assert incident.victims.get().count == 3
