@@ -129,21 +129,17 @@ REASONS = {
         "with their two JSON documents (about 55 ms on PostgreSQL)."),
     "bulk import ÷ native load": (
         "Every line is read and checked in Python (file, line and field named for each problem), ids and codes "
-        "resolved, then written with COPY (PostgreSQL) or executemany (SQLite) in one transaction, with every "
-        "foreign key checked by the database; the native load restores a dump with triggers off. On PostgreSQL "
-        "the run of 2026-12-07 (medians of three) took 5.93 s against the native load's 1.38 s: 4.30, over the "
-        "floor; the run of 2026-12-06 took 6.38 s against 1.93 s (3.31): the import was no slower, the reference "
-        "was 30% faster. Where the 5.8 s go (measured 2026-12-07, scale 0.1): start-up of Django and every app "
-        "0.75 s, reading and checking the four files 1.4 s (updates 0.2, sources 0.1, incidents 0.86, victims "
-        "0.22), COPY 1.5 s, and the commit 1.9 s, which is PostgreSQL checking the foreign keys of the 286,000 rows (about 524,000 checks, one per key "
-        "per row; the through tables of the incidents' types, freedoms and perpetrators hold 63% of them). The "
-        "same import with those checks off (session_replication_role = replica, as the native load's "
-        "--disable-triggers) took 4.07-4.26 s against 5.80-5.93 s with them: without them the ratio would be "
-        "about 3. They stay on: a country, term or user deleted meanwhile must not leave orphans. SET "
-        "CONSTRAINTS ALL IMMEDIATE moves them into each COPY and gains nothing. Overlapping the database's work "
-        "with the checking of later files (each file's rows streamed on a second thread while the next is read) "
-        "could hide at most about 0.3 s: the incidents' rows and their links can only be written once the "
-        "incidents file is checked, and only the victims file (0.22 s) is read after that; not done."),
+        "resolved, then written with COPY (PostgreSQL) or executemany (SQLite) in one transaction; the native "
+        "load restores a dump with triggers off. On PostgreSQL, since 2026-12-07, an import at least as large as "
+        "what its tables hold has the foreign keys of the link tables and the victims (about 420,000 of the "
+        "524,000 keys it writes at scale 0.1) dropped before the write and added back after it, as pg_restore "
+        "does: PostgreSQL checks each key with one join over the table (0.17 s for all twelve) instead of one "
+        "lookup per key per row at commit. Measured side by side on the same machine and data: 9.1 s before, "
+        "6.6-7.1 s after, against a native load of 2.3 s. A row that points nowhere still fails the whole "
+        "import; while it writes, readers of those tables wait (core/upsert.foreign_keys_checked_at_the_end). "
+        "What is left (profile of 2026-12-07): start-up of Django and every app 0.75 s, reading and checking "
+        "the four files 1.4 s, COPY 1.5 s, the remaining keys (updates, sources, incidents) at commit. The goal "
+        "(2x) would need the checks of every line in C; not attempted."),
     "peak memory per app worker after the load (MB)": (
         "Django, every app and the API's libraries (django-ninja, pydantic) are loaded in each worker; not "
         "reduced."),
