@@ -299,6 +299,7 @@ def guiding_score_out(explained):
             # Both scores have two decimals: so has the difference between them.
             "difference": _rounded(explained.difference, 2),
             "hysteresis": result.get("hysteresis") if explained.transition else None,
+            "hysteresis_up": result.get("hysteresis_up") if explained.transition else None,
             "model": result.get("model", "level"),
             "terms": [_rounded_fields({k: t[k] for k in ("term", "index", "weight", "value", "points")}, numbers)
                       for t in result.get("terms", [])],

@@ -79,13 +79,17 @@ class TermOut(Schema):
 class GuidingScoreOut(Schema):
     score: float = Field(description="The guiding score: the method's estimate, not the published score.")
     band: str = Field(description="The guiding band (transition versions: the published band unless the score is "
-                                  "more than `hysteresis` points past its edge).")
+                                  "more than `hysteresis` points past its edge, `hysteresis_up` above it when "
+                                  "set).")
     score_band: Optional[str] = Field(None, description="The band the score itself falls in.")
     published_score: Optional[float] = Field(None, description="The panel's published score the guiding score "
                                                                "starts from (transition versions).")
     published_band: Optional[str] = Field(None, description="The published rating at the time.")
     difference: Optional[float] = Field(None, description="Guiding score minus published score.")
     hysteresis: Optional[float] = Field(None, description="Points past the band's edge before the band changes.")
+    hysteresis_up: Optional[float] = Field(None, description="Points past the band's upper edge before the band "
+                                                             "moves up, where the version sets it apart "
+                                                             "(2026.5 on); otherwise `hysteresis` applies.")
     model: str = Field("level", description="level or transition.")
     terms: List[TermOut] = Field([], description="Transition versions: each term with its applied weight.")
     missing_inputs: List[str] = Field([], description="Inputs that counted as no change (the interval is wider).")

@@ -142,8 +142,9 @@ TABLES = [
            Field("methodology_version", "string", "The methodology version that computed it.", required=True),
            Field("score", "number", "The guiding score, 1-100.", required=True, minimum=1, maximum=100),
            Field("band", "string", "The guiding band: for transition versions the published band unless the score "
-                                   "is more than `hysteresis` points past its edge; otherwise the band the score "
-                                   "falls in.", required=True, enum=list(RATING_CODES)),
+                                   "is more than `hysteresis` points past its edge (`hysteresis_up` above it, when "
+                                   "given); otherwise the band the score falls in.", required=True,
+                 enum=list(RATING_CODES)),
            Field("score_band", "string", "The band the score itself falls in.", enum=list(RATING_CODES)),
            Field("published_score", "number", "The published score the guiding score starts from (transition "
                                               "versions; blank when only a band was published).",
@@ -151,6 +152,9 @@ TABLES = [
            Field("published_band", "string", "The published rating at the time.", enum=list(RATING_CODES)),
            Field("hysteresis", "number", "Points past the band's edge before the guiding band changes "
                                          "(transition versions)."),
+           Field("hysteresis_up", "number", "Points past the band's upper edge before the guiding band moves up, "
+                                            "where the version sets it apart from `hysteresis` (2026.5 on; blank "
+                                            "otherwise)."),
            Field("model", "string", "level or transition.", enum=["level", "transition"]),
            Field("interval_low", "number", "Lower end of the 90% interval.", minimum=1, maximum=100),
            Field("interval_high", "number", "Upper end of the 90% interval.", minimum=1, maximum=100),

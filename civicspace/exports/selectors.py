@@ -163,6 +163,7 @@ def guiding_scores():
                     "published_score": r.inputs.get("previous_score") if transition else None,
                     "published_band": r.inputs.get("previous_band"),
                     "hysteresis": r.result.get("hysteresis") if transition else None,
+                    "hysteresis_up": r.result.get("hysteresis_up") if transition else None,
                     "model": r.result.get("model", "level"),
                     "interval_low": r.interval_low, "interval_high": r.interval_high,
                     "external_only": set(r.result["stream_scores"]) == {"external"},

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 VERSIONS_DIR = Path(__file__).with_name("versions")
-ACTIVE_VERSION = "2026.4"
+ACTIVE_VERSION = "2026.5"
 TRANSFORMS = ("linear", "logistic")
 
 
@@ -91,6 +91,7 @@ class DecisionRules:
     hysteresis: float  # how far (points) past a band edge the score must be before a proposal opens
     quorum: int
     majority: float  # share of agree votes among agree + disagree that carries a proposal
+    hysteresis_up: float | None = None  # above the band's upper edge, when the version sets it apart
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,8 @@ def parse(data):
                                     float(unc["weight_concentration"]), float(unc["missing_stream_sd"]),
                                     float(unc["live_sd_share"])),
             sensitivity_weight_change=float(data["sensitivity"]["weight_change"]),
-            decisions=DecisionRules(float(dec["hysteresis"]), int(dec["quorum"]), float(dec["majority"])),
+            decisions=DecisionRules(float(dec["hysteresis"]), int(dec["quorum"]), float(dec["majority"]),
+                                    None if dec.get("hysteresis_up") is None else float(dec["hysteresis_up"])),
             form_min=int(form["scale"]["min"]),
             form_max=int(form["scale"]["max"]),
             answers=MappingProxyType(form["answers"]),
@@ -229,6 +231,8 @@ def _check(m):
             raise ConfigError(f"form.questions.{q.code}.indicator: unknown '{q.indicator}'")
     if not 0 < m.uncertainty.interval < 1:
         raise ConfigError("uncertainty.interval: must be between 0 and 1")
+    if m.decisions.hysteresis_up is not None and m.decisions.hysteresis_up < 0:
+        raise ConfigError("decisions.hysteresis_up: must not be negative")
     if m.live.bound < 0:
         raise ConfigError("live.bound: must not be negative")
     if m.model is not None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 
 from .bands import BANDS, SCORE_MAX, SCORE_MIN, band_for_score
 from .rebase import rebase
-from .transition import Model, Z90, band_probabilities, displayed_band, distance_past_band
+from .transition import Model, Z90, band_probabilities, displayed_band, distance_past_band, margin
 
 TREND_VALUE = {"worse": -1.0, "same": 0.0, "better": 1.0}
 _ATOMS = (str, int, float, bool, type(None))
@@ -132,6 +132,7 @@ class ScoreResult:
     model: str = "level"
     hysteresis: float = 0.0
     half_width: float = 0.0  # of the 90% interval before clipping to 1-100
+    hysteresis_up: float | None = None  # above the band's upper edge, when the version sets it apart
 
     @property
     def external_only(self):
@@ -140,6 +141,8 @@ class ScoreResult:
     def to_json(self):
         data = _plain(self)
         data["interval"] = list(self.interval)  # as JSON gives it back, so stored and recomputed compare equal
+        if self.hysteresis_up is None:  # versions without it store what they always stored
+            del data["hysteresis_up"]
         return data
 
 
@@ -386,7 +389,8 @@ def transition_model(methodology):
     return Model(intercept=fitted["intercept"], coefficients=dict(fitted["coefficients"]),
                  mean_reversion=fitted["mean_reversion"], level=fitted["level"], sigma=fitted["sigma"],
                  delta_sd=dict(fitted["delta_sd"]), level_gap_sd=fitted["level_gap_sd"],
-                 interval_multiplier=fitted["interval_multiplier"], hysteresis=fitted["hysteresis"])
+                 interval_multiplier=fitted["interval_multiplier"], hysteresis=fitted["hysteresis"],
+                 hysteresis_up=fitted.get("hysteresis_up"))
 
 
 def compute_transition(inputs, methodology):
@@ -471,19 +475,20 @@ def compute_transition(inputs, methodology):
                                  "indicators": indicators}
     return ScoreResult(
         version=methodology.version, country=inputs.country, base=raw - adjustment, adjustment=adjustment,
-        guiding=guiding, band=displayed_band(guiding, inputs.previous_band, model.hysteresis),
+        guiding=guiding, band=displayed_band(guiding, inputs.previous_band, model.hysteresis, model.hysteresis_up),
         stream_scores=stream_scores, missing_streams=[], contributions=contributions,
         interval=(_clip(guiding - half), _clip(guiding + half)), interval_level=0.9,
         probabilities=band_probabilities(guiding, max(half / Z90, 1e-6)), index_scores=rebased,
         terms=terms, score_band=band_for_score(guiding).code, missing_inputs=missing, model="transition",
-        hysteresis=model.hysteresis, half_width=half)
+        hysteresis=model.hysteresis, half_width=half, hysteresis_up=model.hysteresis_up)
 
 
-def proposal_due(guiding, published_rating, hysteresis):
-    """The band a proposal should move to, or None: the score must lie in another band *and* more than
-    `hysteresis` points past the nearest edge of the published band, so scores hovering at an edge do not
-    open a proposal every time."""
+def proposal_due(guiding, published_rating, hysteresis, hysteresis_up=None):
+    """The band a proposal should move to, or None: the score must lie in another band *and* more than the
+    hysteresis past the nearest edge of the published band (`hysteresis_up` above it, when the version sets
+    one), so scores hovering at an edge do not open a proposal every time: the guiding band's rule."""
     band = band_for_score(guiding)
     if band.code == published_rating:
         return None
-    return band.code if distance_past_band(guiding, published_rating) > hysteresis else None
+    return band.code if distance_past_band(guiding, published_rating) > margin(
+        guiding, published_rating, hysteresis, hysteresis_up) else None

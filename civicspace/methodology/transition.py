@@ -39,12 +39,20 @@ def distance_past_band(score, band_code):
     return 0.0
 
 
-def displayed_band(score, published_band, hysteresis):
-    """The guiding band: the published band unless the score lies more than `hysteresis` points past its edge
-    (then the band the score is in). Without a published band, the band of the score."""
+def margin(score, published_band, hysteresis, hysteresis_up=None):
+    """The hysteresis that applies to `score`: `hysteresis_up` above the band's upper edge when the version
+    sets one (moving up may ask for more evidence than moving down), otherwise `hysteresis`."""
+    if hysteresis_up is not None and score >= BAND_BY_CODE[published_band].high + 0.5:
+        return hysteresis_up
+    return hysteresis
+
+
+def displayed_band(score, published_band, hysteresis, hysteresis_up=None):
+    """The guiding band: the published band unless the score lies more than the hysteresis past its edge
+    (then the band the score is in; `margin`). Without a published band, the band of the score."""
     if published_band is None or published_band not in BAND_BY_CODE:
         return band_for_score(score).code
-    if distance_past_band(score, published_band) > hysteresis:
+    if distance_past_band(score, published_band) > margin(score, published_band, hysteresis, hysteresis_up):
         return band_for_score(score).code
     return published_band
 
@@ -223,6 +231,7 @@ class Model:
     level_gap_sd: float  # spread of (implied level - previous), for a missing level
     interval_multiplier: float  # half-width of the 90% interval in units of the row's spread
     hysteresis: float
+    hysteresis_up: float = None  # above the band's upper edge, when the version sets it apart (`margin`)
 
     def implied_level(self, levels):
         weights = self.level["weights"]
@@ -259,7 +268,8 @@ class Model:
                           "weights": {k: round(v, 4) for k, v in self.level["weights"].items()}},
                 "sigma": round(self.sigma, 4), "delta_sd": {k: round(v, 4) for k, v in self.delta_sd.items()},
                 "level_gap_sd": round(self.level_gap_sd, 4),
-                "interval_multiplier": round(self.interval_multiplier, 4), "hysteresis": self.hysteresis}
+                "interval_multiplier": round(self.interval_multiplier, 4), "hysteresis": self.hysteresis,
+                **({} if self.hysteresis_up is None else {"hysteresis_up": self.hysteresis_up})}
 
 
 def fit_level(rows, indices):
@@ -362,11 +372,11 @@ def split_rows(rows, *, level_indices, country_folds=5, repeats=None):
     return kind, parts
 
 
-def band_agreement(pairs, hysteresis):
+def band_agreement(pairs, hysteresis, hysteresis_up=None):
     """(agreement, false changes, changes caught) of displayed bands [(row, score)] against the published."""
     agree = false = caught = 0
     for r, score in pairs:
-        shown = displayed_band(score, r.previous_band, hysteresis)
+        shown = displayed_band(score, r.previous_band, hysteresis, hysteresis_up)
         agree += shown == r.target_band
         false += shown != r.previous_band and shown != r.target_band
         caught += shown != r.previous_band and shown == r.target_band
@@ -393,21 +403,28 @@ def choose(rows, *, delta_indices, level_indices, signs, grid, country_folds=5, 
                     if best is None or mae < best[0] - 1e-9:
                         best = (mae, params, preds)
     _, params, preds = best
-    # Hysteresis: the most band agreement out of fold; ties go to the larger h (fewer proposals).
+    # Hysteresis: the most band agreement out of fold; ties go to fewer false changes, then to the larger h
+    # (fewer proposals). With "hysteresis_up" in the grid, the margin above the band's upper edge is chosen
+    # with it, over every pair (the same tie rules; then the larger downward h).
     h_trace = []
     best_h = None
+    pairs = [(r, s) for r, s, _, _ in preds]
     for h in grid["hysteresis"]:
-        agree, false, caught = band_agreement([(r, s) for r, s, _, _ in preds], h)
-        h_trace.append({"hysteresis": h, "cv_band_agreement": round(agree / len(preds), 4),
-                        "cv_false_changes": false, "cv_changes_caught": caught})
-        key = (agree, -false, h)
-        if best_h is None or key > best_h[0]:
-            best_h = (key, h)
+        for h_up in grid.get("hysteresis_up", [None]):
+            agree, false, caught = band_agreement(pairs, h, h_up)
+            h_trace.append({"hysteresis": h, **({} if h_up is None else {"hysteresis_up": h_up}),
+                            "cv_band_agreement": round(agree / len(preds), 4),
+                            "cv_false_changes": false, "cv_changes_caught": caught})
+            key = (agree, -false, h + (h if h_up is None else h_up), h)
+            if best_h is None or key > best_h[0]:
+                best_h = (key, h, h_up)
     # Interval: the multiplier of the row's spread that covers 90% of the out-of-fold residuals.
     ratios = sorted(abs(r.target - s) / sd for r, s, sd, _ in preds if sd > 0)
     multiplier = _quantile(ratios, 0.9) if ratios else Z90
     chosen = {"mean_reversion": params["mean_reversion"], "penalty": params["penalty"], "hysteresis": best_h[1],
               "interval_multiplier": round(multiplier, 4), "cv_grouping": kind}
+    if best_h[2] is not None:
+        chosen["hysteresis_up"] = best_h[2]
     if "loss" in grid or "intercept" in grid:
         chosen.update(loss=params["loss"], intercept=params["intercept"])
     if repeats is not None:
@@ -433,19 +450,20 @@ def calibrate(rows, *, delta_indices, level_indices, signs, grid, country_folds=
     residuals = [r.target - s for r, s, _, _ in preds]
     model.sigma = math.sqrt(sum(e * e for e in residuals) / max(len(residuals) - 1, 1))
     model.hysteresis = chosen["hysteresis"]
+    model.hysteresis_up = chosen.get("hysteresis_up")
     model.interval_multiplier = chosen["interval_multiplier"]
     return model, chosen, trace
 
 
 # --- evaluation -----------------------------------------------------------------------------------------
 
-def evaluate(predictions, *, hysteresis):
+def evaluate(predictions, *, hysteresis, hysteresis_up=None):
     """Scores of [(row, score, half_width_90, band_probabilities)] against the published edition."""
     scored = [p for p in predictions if p[0].previous_band is not None]
     n = len(scored)
     if not n:
         return {"n": 0}
-    agree, false, caught = band_agreement([(r, s) for r, s, _, _ in scored], hysteresis)
+    agree, false, caught = band_agreement([(r, s) for r, s, _, _ in scored], hysteresis, hysteresis_up)
     covered = sum(s - w <= r.target <= s + w for r, s, w, _ in scored)
     log_score = sum(math.log(max(probs.get(r.target_band, 0.0), 1e-6)) for r, _, _, probs in scored) / n
     mean_error = sum(s - r.target for r, s, _, _ in scored) / n
@@ -515,7 +533,7 @@ def fold_results(fit_rows, chosen, *, delta_indices, level_indices, signs, count
         held = [(r, s) for r, s, _, fold in preds if fold == name]
         if not held:
             continue
-        agree, false, caught = band_agreement(held, chosen["hysteresis"])
+        agree, false, caught = band_agreement(held, chosen["hysteresis"], chosen.get("hysteresis_up"))
         folds.append({"held_out": name, "n": len(held),
                       "mae": round(sum(abs(r.target - s) for r, s in held) / len(held), 3),
                       "band_agreement": round(agree / len(held), 4), "false_changes": false,
@@ -543,14 +561,16 @@ def report(fit_rows, evaluate_rows, *, spec, stored=None, level_pairs=None, leve
     transition_preds = _predictions(model, rows)
     models = {
         "persistence": evaluate(persistence_predictions(fit_rows, rows), hysteresis=math.inf),
-        "transition": {**evaluate(transition_preds, hysteresis=model.hysteresis), "model": model.to_json()},
+        "transition": {**evaluate(transition_preds, hysteresis=model.hysteresis, hysteresis_up=model.hysteresis_up),
+                       "model": model.to_json()},
     }
     if level_pairs is not None:
         wanted = {(r.country, r.edition) for r in rows}
         pairs = [(r, s) for r, s in level_pairs if (r.country, r.edition) in wanted]
         models["level"] = evaluate(static_predictions(pairs, level_fit_pairs or []), hysteresis=0.0)
     if stored is not None:
-        models["stored_version"] = evaluate(_predictions(stored, rows), hysteresis=stored.hysteresis)
+        models["stored_version"] = evaluate(_predictions(stored, rows), hysteresis=stored.hysteresis,
+                                            hysteresis_up=stored.hysteresis_up)
     return {"model": model, "chosen": chosen, "trace": trace, "folds": folds, "fold_grouping": kind,
             "models": models, "reliability": reliability(transition_preds),
             "n_fit_transitions": sum(1 for r in fit_rows if r.previous is not None),

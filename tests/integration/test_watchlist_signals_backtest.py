@@ -40,9 +40,9 @@ def test_the_signals_backtest_on_the_real_editions(tmp_path):
     assert by_edition["PPUA 2025"]["signals"]["downgraded"] == 15
     assert by_edition["PPUA 2025"]["signals"]["hits_at_15"] == 4
     assert all(r["ranked_as_of"].month == 6 and r["ranked_as_of"].day == 1 for r in rows)
-    # Leave one edition out: methodology 2026.4 was calibrated on December 2023-2024, so the December 2024 row
-    # ranks with the model the same specification gives on December 2023 and 2025, and December 2025 with the
-    # active one. The index changes then find more downgrades in both editions (December 2024: 5 of 9 in the
+    # Leave one edition out: methodology 2026.5 (2026.4's score) was calibrated on December 2023-2024, so the
+    # December 2024 row ranks with the model the same specification gives on December 2023 and 2025, and
+    # December 2025 with the active one. The index changes then find more downgrades in both editions (December 2024: 5 of 9 in the
     # top 10 and 15; December 2025: 2 of 15 in the top 10), out of sample, so the rule admits them.
     assert by_edition["PPUA 2024"]["index_model_fitted_on"] == ["PPUA 2023", "PPUA 2025"]
     assert by_edition["PPUA 2025"]["index_model_fitted_on"] == ["PPUA 2023", "PPUA 2024"]

@@ -386,6 +386,38 @@ def test_hysteresis_never_changes_a_band_within_h(score, published, h):
     assert (due is None) == (shown == published)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.floats(1, 100), st.sampled_from(["open", "narrowed", "obstructed", "repressed", "closed"]),
+       st.floats(0, 10), st.floats(0, 10))
+def test_a_separate_margin_above_the_band_holds_upward_moves_only(score, published, h, h_up):
+    shown = T.displayed_band(score, published, h, h_up)
+    band = T.BAND_BY_CODE[published]
+    past = T.distance_past_band(score, published)
+    above = score >= band.high + 0.5
+    if past <= (h_up if above else h):
+        assert shown == published
+    else:
+        assert shown == rating_for_score(score)
+    # Below the band nothing changes from the one-margin rule; the same rule opens proposals.
+    if not above:
+        assert shown == T.displayed_band(score, published, h)
+    assert (proposal_due(score, published, h, h_up) is None) == (shown == published)
+
+
+@pytest.mark.parametrize("score, published, expected", [
+    (60.9, "obstructed", "obstructed"),  # 0.4 past the upper edge (60.5): within both margins
+    (63.0, "obstructed", "obstructed"),  # 2.5 above: past h = 2, within h_up = 8
+    (68.6, "obstructed", "narrowed"),  # 8.1 above: past h_up
+    (38.4, "obstructed", "repressed"),  # 2.1 below the lower edge (40.5): past h = 2
+    (38.6, "obstructed", "obstructed"),
+])
+def test_v5_moves_a_band_up_only_eight_points_past_its_edge(score, published, expected):
+    fitted = V5.model["fitted"]
+    assert T.displayed_band(score, published, fitted["hysteresis"], fitted["hysteresis_up"]) == expected
+    due = proposal_due(score, published, V5.decisions.hysteresis, V5.decisions.hysteresis_up)
+    assert due == (None if expected == published else expected)
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.floats(5, 95), st.sampled_from(sorted(INDEX_RANGES)), st.floats(0.01, 1.0))
 def test_v3_the_score_moves_in_the_declared_direction_of_each_coefficient(previous, code, step):
@@ -499,13 +531,35 @@ def test_v4_records_what_cross_validation_chose_and_both_evaluations():
     assert chosen["intercept"] or V4.model["fitted"]["intercept"] == 0.0
     for fold in (calibration, calibration["reverse_fold"]):
         assert {"persistence", "level", "transition"} <= set(fold["evaluation"])
-    assert methodology_config.ACTIVE_VERSION == "2026.4"
+
+
+# --- 2026.5: a separate margin above the band ------------------------------------------------------------
+
+V5 = methodology_config.load("2026.5")
+
+
+def test_v5_records_both_margins_as_cross_validation_chose_them_and_keeps_2026_4_otherwise():
+    calibration = V5.model["calibration"]
+    chosen, fitted = calibration["chosen"], V5.model["fitted"]
+    assert V5.decisions.hysteresis == fitted["hysteresis"] == chosen["hysteresis"] == 2
+    assert V5.decisions.hysteresis_up == fitted["hysteresis_up"] == chosen["hysteresis_up"] == 8
+    assert V5.model["grid"]["hysteresis_up"] == V5.model["grid"]["hysteresis"]
+    # The score is 2026.4's: only the margins differ.
+    assert {k: v for k, v in fitted.items() if k != "hysteresis_up"} == V4.model["fitted"]
+    evaluation = calibration["evaluation"]
+    assert evaluation["transition"]["band_agreement"] >= 0.91 > evaluation["persistence"]["band_agreement"]
+    assert evaluation["transition"]["mae"] < 3.51 and evaluation["transition"]["false_changes"] <= 6
+    assert 0.85 <= evaluation["transition"]["coverage_90"] <= 0.95
+    assert {"persistence", "level", "transition"} <= set(calibration["reverse_fold"]["evaluation"])
+    assert methodology_config.ACTIVE_VERSION == "2026.5"
+    # Older versions have one margin, and their results keep the shape they were stored in.
+    assert V4.decisions.hysteresis_up is None and "hysteresis_up" not in V4.model["fitted"]
 
 
 # --- serialisation and the all-countries entry point ------------------------------------------------------
 
 @settings(max_examples=60, deadline=None)
-@given(transition_inputs(), st.sampled_from(["2026.1", "2026.2", "2026.3", "2026.4"]))
+@given(transition_inputs(), st.sampled_from(["2026.1", "2026.2", "2026.3", "2026.4", "2026.5"]))
 def test_to_json_is_exactly_dataclasses_asdict(item, version):
     import dataclasses
 
@@ -526,4 +580,6 @@ def test_to_json_is_exactly_dataclasses_asdict(item, version):
     assert result.to_json() == compute(item, methodology).to_json()
     expected = dataclasses.asdict(result)
     expected["interval"] = list(result.interval)
+    if result.hysteresis_up is None:  # only versions with a margin above the band store it
+        del expected["hysteresis_up"]
     assert result.to_json() == expected and type(result.to_json()["contributions"][0]) is dict

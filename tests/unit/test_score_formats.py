@@ -3,7 +3,7 @@ interval level as people write it, and the index terms grouped under one heading
 from django.utils import translation
 
 from civicspace.methodology import config as methodology_config
-from civicspace.publishing.templatetags.civicspace import level_percent, signed
+from civicspace.publishing.templatetags.civicspace import level_percent, percent, score, signed
 from civicspace.ratings.selectors.public import term_groups
 
 
@@ -15,6 +15,16 @@ def test_a_difference_always_shows_its_sign_with_a_real_minus():
         assert signed(None) == "—"
     with translation.override("fr"):
         assert signed(-1.5) == "\u22121,50"  # the language's decimal separator
+
+
+def test_shares_and_scores_are_rounded_not_cut_off():
+    # Django's number_format cuts a float's extra decimals off: 0.9086 was shown as "90.8%" beside a
+    # persistence of 0.9091 shown as "90.9%", and 12.349 as "12.34".
+    with translation.override("en"):
+        assert percent(0.9086) == "90.9%" and percent(0.9091) == "90.9%" and percent(0.90849) == "90.8%"
+        assert score(12.349) == "12.35" and score(60.0) == "60.00" and percent(None) == "—"
+    with translation.override("fr"):
+        assert percent(0.9086) == "90,9%"
 
 
 def test_an_interval_level_is_written_as_people_write_it():

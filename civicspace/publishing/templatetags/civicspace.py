@@ -21,7 +21,7 @@ def score(value):
     """A published score with its two decimals, in the active language's number format; '' when unknown."""
     if value is None:
         return ""
-    return number_format(value, decimal_pos=2)
+    return number_format(round(value, 2), decimal_pos=2)  # number_format cuts floats off: 12.349 -> "12.34"
 
 
 @register.simple_tag
@@ -100,7 +100,7 @@ def percent(value):
     """0.4321 -> '43.2%' in the active language's number format; '—' when unknown."""
     if value is None:
         return "—"
-    return f"{number_format(value * 100, decimal_pos=1)}%"
+    return f"{number_format(round(value * 100, 1), decimal_pos=1)}%"  # rounded: number_format cuts off
 
 
 @register.filter

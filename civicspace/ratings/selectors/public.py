@@ -44,6 +44,7 @@ class ScoreExplained:
     published_score: float | None = None
     published_band: str | None = None
     hysteresis: float = 0.0
+    hysteresis_up: float | None = None  # above the band's upper edge, when the version sets it apart
     missing_inputs: list = None
     term_groups: list = None  # [(heading or None, [term with "row_label"])]: term_groups()
 
@@ -158,7 +159,7 @@ def _explain(row):
         terms=result.get("terms", []),
         term_groups=term_groups(result.get("terms", []), methodology) if transition else [],
         published_score=inputs.get("previous_score"), published_band=inputs.get("previous_band"),
-        hysteresis=result.get("hysteresis", 0.0),
+        hysteresis=result.get("hysteresis", 0.0), hysteresis_up=result.get("hysteresis_up"),
         missing_inputs=[_index_label(methodology.indices[m]) if m in methodology.indices else m
                         for m in result.get("missing_inputs", [])],
         row=row, parts=parts,
@@ -255,7 +256,7 @@ def methodology_transition(methodology):
         # Each check where it loses on the error, or does not win on the bands, named with its numbers.
         "error_losses": [against(check, block) for check, block in checks if loses(block)],
         "band_shortfalls": [against(check, block) for check, block in checks if no_band_gain(block)],
-        "fitted": fitted,
+        "fitted": {"hysteresis_up": None, **fitted},  # None: the one hysteresis applies both ways
         "indices": [{"rule": rule, "coefficient": fitted["coefficients"].get(code, 0.0),
                      "level_weight": fitted["level"]["weights"].get(code), "max_age": methodology.max_age(code)}
                     for code, rule in methodology.indices.items()],

@@ -17,6 +17,7 @@ from civicspace.core.events import public_event
 from civicspace.methodology import config as methodology_config
 from civicspace.methodology.bands import RATING_CODES, band_for_score
 from civicspace.methodology.engine import proposal_due
+from civicspace.methodology.transition import margin
 
 from civicspace.countries.models import Country
 
@@ -53,7 +54,8 @@ def proposals_open_due(*, actor=None, actor_label="score rule"):
     rating by more than the hysteresis margin, unless one is already open. Returns the new proposals."""
     if actor is not None:
         _editor(actor)
-    hysteresis = methodology_config.load().decisions.hysteresis
+    decisions = methodology_config.load().decisions
+    hysteresis, hysteresis_up = decisions.hysteresis, decisions.hysteresis_up
     created = []
     with transaction.atomic():
         published_rows = current_ratings()
@@ -67,14 +69,15 @@ def proposals_open_due(*, actor=None, actor_label="score rule"):
             score = scores.get(published.country_id)
             if score is None or published.country_id in already:
                 continue
-            target = proposal_due(float(score.score), published.rating, hysteresis)
+            target = proposal_due(float(score.score), published.rating, hysteresis, hysteresis_up)
+            past = margin(float(score.score), published.rating, hysteresis, hysteresis_up)
             if target is None:
                 continue
             proposal = RatingProposal.objects.create(
                 country_id=published.country_id, score_id=score.pk, from_rating=published.rating,
                 to_rating=target, opened_by=actor,
                 reason=f"Guiding score {score.score} ({score.as_of.isoformat()}, methodology {score.version}) is "
-                       f"in the {target} band, more than {hysteresis:g} points outside the published "
+                       f"in the {target} band, more than {past:g} points outside the published "
                        f"{published.rating} band.")
             audit_event_record(action="ratings.proposals_open_due", actor=actor, actor_label=actor_label,
                                target=proposal, data={"from": published.rating, "to": target,

@@ -128,9 +128,10 @@ class Command(BaseCommand):
         c = report["chosen"]
         how = (f"loss {c['loss']}, drift {'fitted' if c['intercept'] else 'none'}, " if "loss" in c else "")
         repeats = f", {c['cv_repeats']} repeats" if c.get("cv_repeats") else ""
+        up = f" (h_up={c['hysteresis_up']} above the band)" if c.get("hysteresis_up") is not None else ""
         lines.append(f"Chosen by cross-validation ({c['cv_grouping']}{repeats}): {how}mean reversion "
-                     f"a={c['mean_reversion']}, penalty {c['penalty']}, hysteresis h={c['hysteresis']}, interval "
-                     f"multiplier {c['interval_multiplier']}")
+                     f"a={c['mean_reversion']}, penalty {c['penalty']}, hysteresis h={c['hysteresis']}{up}, "
+                     f"interval multiplier {c['interval_multiplier']}")
         v = report["against_persistence"]
         lines.append("Against persistence: " + "; ".join(v["statements"]))
         for fold in report["folds"]["folds"]:
