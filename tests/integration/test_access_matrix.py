@@ -641,6 +641,13 @@ def make_objects(people, settings, tmp_path):
         member = make_user(f"matrix-panel{n}@test.invalid", Role.PANEL, totp=True)
         PanelVote.objects.create(proposal=proposal, member=member, vote="agree", comment="Matrix (test).")
     rating_draft = EditionDraft.objects.create(publish_on=dt.date(2031, 6, 1))
+    # The score rule opens no proposal on the real record today (methodology 2026.5): France's newest guiding
+    # score is moved 10 points under its band's lower edge (test data), so that "open due" has one to open.
+    from civicspace.ratings.models import GuidingScore
+    from civicspace.ratings.services.scoring import latest_scores
+
+    france = latest_scores([Country.objects.get(code="FRA").pk]).popitem()[1]
+    GuidingScore.objects.filter(pk=france.pk).update(score=30, band="repressed")
     # Alerts: an unconfirmed subscription to Kyrgyzstan; the subscribe form may be posted once per role.
     from civicspace.alerts.models import Subscriber
 
