@@ -7,8 +7,9 @@
 - A list's separator is the language's: Arabic uses the Arabic comma «، ».
 - An arrow from an old value to a new one points in the reading direction: → in left-to-right languages,
   ← in Arabic (the arrow character is not mirrored by the bidi algorithm).
+- A number with a fixed count of decimals is rounded to them (decimal_text), in the language's format.
 """
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language, get_language_bidi
 
 NBSP = "\u00a0"
@@ -30,6 +31,12 @@ def partial_date_text(value, precision="day"):
     if precision == "month":
         return date_format(value, "YEAR_MONTH_FORMAT")
     return date_format(value, "DATE_FORMAT")
+
+
+def decimal_text(value, decimals):
+    """`value` with `decimals` decimals in the active language's number format, rounded: Django's number_format
+    cuts a float's extra decimals off (0.9086 as a percentage gave "90.8", 12.349 gave "12.34")."""
+    return number_format(round(value, decimals), decimal_pos=decimals)
 
 
 def colon():

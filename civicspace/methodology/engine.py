@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 
 from .bands import BANDS, SCORE_MAX, SCORE_MIN, band_for_score
 from .rebase import rebase
-from .transition import Model, Z90, band_probabilities, displayed_band, distance_past_band, margin
+from .transition import Model, Z90, band_probabilities, displayed_band
 
 TREND_VALUE = {"worse": -1.0, "same": 0.0, "better": 1.0}
 _ATOMS = (str, int, float, bool, type(None))
@@ -486,9 +486,6 @@ def compute_transition(inputs, methodology):
 def proposal_due(guiding, published_rating, hysteresis, hysteresis_up=None):
     """The band a proposal should move to, or None: the score must lie in another band *and* more than the
     hysteresis past the nearest edge of the published band (`hysteresis_up` above it, when the version sets
-    one), so scores hovering at an edge do not open a proposal every time: the guiding band's rule."""
-    band = band_for_score(guiding)
-    if band.code == published_rating:
-        return None
-    return band.code if distance_past_band(guiding, published_rating) > margin(
-        guiding, published_rating, hysteresis, hysteresis_up) else None
+    one), so scores hovering at an edge do not open a proposal every time: the guiding band's rule itself."""
+    shown = displayed_band(guiding, published_rating, hysteresis, hysteresis_up)
+    return None if shown == published_rating else shown

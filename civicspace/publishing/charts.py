@@ -1,6 +1,5 @@
 """Server-side SVG chart geometry (no JavaScript): the rating history of one country."""
-from django.utils.formats import number_format
-
+from civicspace.core.l10n import decimal_text
 from civicspace.methodology.bands import BANDS
 
 WIDTH, HEIGHT = 640, 240
@@ -65,6 +64,6 @@ def contributions_chart(explained):
         row["x"], row["width"] = round(row["x"], 1), round(row["width"], 1)
         row["value_x"] = round(row["x"] + row["width"] + 4, 1)
         sign = "" if row["stream"] == "total" else ("−" if row["negative"] else "+")
-        row["value_text"] = sign + number_format(round(abs(row["points"]), 1), decimal_pos=1)
+        row["value_text"] = sign + decimal_text(abs(row["points"]), 1)
     return {"width": label_width + plot_width + 60, "height": 16 + len(rows) * row_height, "rows": rows,
             "label_x": label_width - 6}

@@ -11,10 +11,10 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from civicspace.core.l10n import decimal_text
 from civicspace.countries.models import Country
 from civicspace.monitoring import selectors as monitoring
 from civicspace.monitoring.models import Incident, Term, Vocabulary
@@ -150,7 +150,7 @@ class RatingChangesFeed(Feed):
             if score is None:
                 return str(RATING_NAMES[code])
             return _("%(rating)s (score %(score)s)") % {"rating": RATING_NAMES[code],
-                                                       "score": number_format(score, decimal_pos=2)}
+                                                       "score": decimal_text(score, 2)}
 
         text = _("%(change)s: %(country)s is rated %(after)s in the %(edition)s edition; it was %(before)s in "
                  "the %(previous)s edition.")

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.formats import number_format
 
+from civicspace.core.l10n import decimal_text
 from civicspace.ratings.labels import RATING_NAMES
 
 register = template.Library()
@@ -21,7 +22,7 @@ def score(value):
     """A published score with its two decimals, in the active language's number format; '' when unknown."""
     if value is None:
         return ""
-    return number_format(round(value, 2), decimal_pos=2)  # number_format cuts floats off: 12.349 -> "12.34"
+    return decimal_text(value, 2)
 
 
 @register.simple_tag
@@ -100,7 +101,7 @@ def percent(value):
     """0.4321 -> '43.2%' in the active language's number format; '—' when unknown."""
     if value is None:
         return "—"
-    return f"{number_format(round(value * 100, 1), decimal_pos=1)}%"  # rounded: number_format cuts off
+    return f"{decimal_text(value * 100, 1)}%"
 
 
 @register.filter
@@ -109,7 +110,7 @@ def level_percent(value):
     if value is None:
         return "—"
     points = round(value * 100, 1)
-    return f"{number_format(points, decimal_pos=0 if points == int(points) else 1)}%"
+    return f"{decimal_text(points, 0 if points == int(points) else 1)}%"
 
 
 @register.filter
@@ -118,7 +119,7 @@ def signed(value, decimals=2):
     if value is None:
         return "—"
     rounded = round(float(value), int(decimals))
-    text = number_format(abs(rounded), decimal_pos=int(decimals))
+    text = decimal_text(abs(rounded), int(decimals))
     return f"+{text}" if rounded > 0 else f"\u2212{text}" if rounded < 0 else text
 
 

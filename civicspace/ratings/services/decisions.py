@@ -70,9 +70,9 @@ def proposals_open_due(*, actor=None, actor_label="score rule"):
             if score is None or published.country_id in already:
                 continue
             target = proposal_due(float(score.score), published.rating, hysteresis, hysteresis_up)
-            past = margin(float(score.score), published.rating, hysteresis, hysteresis_up)
             if target is None:
                 continue
+            past = margin(float(score.score), published.rating, hysteresis, hysteresis_up)
             proposal = RatingProposal.objects.create(
                 country_id=published.country_id, score_id=score.pk, from_rating=published.rating,
                 to_rating=target, opened_by=actor,
