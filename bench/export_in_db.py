@@ -16,6 +16,7 @@ The rules are written again here, in SQL, for the measurement only (the export k
 exports/selectors.py): the languages a row is shown in (the update's original language and reviewed
 translations, read from its JSON status), the place only where Incident.shown_place allows it, the four
 many-to-many lists sorted as Python sorts them, confidential sources never cited.
+Run it at scale 0.1: it reads both JSON files whole to check that they hold the same rows (same_rows).
 Result of 2026-12-07 at scale 0.1 (47,668 incidents): see bench/report.py REASONS.
 """
 import json
@@ -31,7 +32,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 
 def _rule_columns(postgres):
-    """(name, SQL) of each column of the incidents table over the published incidents `b` joined to their
+    """(name, kind, SQL) of each column of the incidents table over the published incidents `b` joined to their
     update `u` and country `c`; lists as text joined with ';' (NULL when empty)."""
     from civicspace.core.text import LANGS
     from civicspace.monitoring.models import Incident
