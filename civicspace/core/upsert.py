@@ -201,7 +201,8 @@ def foreign_keys_checked_at_the_end(models, *, rows, min_rows=None, using=None, 
     least as many as the rows already there (pg_class's estimate; the re-add reads all of them) and at least
     min_rows (BULK_KEYS_MIN_ROWS). If the locks are not granted within lock_timeout_ms (a long reader, a writer
     of a referenced table), or if this transaction wrote rows into these tables before, the keys are left in
-    place and checked row by row, as without this. Yields True when the keys were dropped."""
+    place and checked row by row, as without this. Yields True when the keys were dropped; if the write then
+    fails, the caller's transaction is marked for rollback (never committed without its keys)."""
     from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 
     connection = connections[using or DEFAULT_DB_ALIAS]
@@ -235,7 +236,13 @@ def foreign_keys_checked_at_the_end(models, *, rows, min_rows=None, using=None, 
                 raise
             yield False
             return
-    yield True
+    try:
+        yield True
+    except BaseException:
+        # The write failed: the keys are not added back, so this transaction must never commit, even if the
+        # caller catches the error inside it (rolling it back brings the dropped keys back).
+        transaction.set_rollback(True, using=connection.alias)
+        raise
     with connection.cursor() as cursor:
         for table, name, definition in keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")

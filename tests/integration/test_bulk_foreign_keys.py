@@ -1,6 +1,6 @@
 """A large import's foreign keys checked once at the end on PostgreSQL (issue 17, item 5:
 core/upsert.foreign_keys_checked_at_the_end): the keys come back exactly as they were, a row that points
-nowhere still fails the whole write, and the keys are left alone (checked row by row) when the import is small,
+nowhere still fails the whole write, a failed write never commits without its keys, and the keys are left alone (checked row by row) when the import is small,
 when the tables hold more rows than it brings, when another session holds a lock, and on SQLite."""
 import psycopg
 import pytest
@@ -167,3 +167,21 @@ def test_rows_written_earlier_in_the_transaction_keep_the_keys(org, tmp_path):
         with foreign_keys_checked_at_the_end([Victim], rows=10**6) as dropped:
             assert not dropped
     assert _keys([Victim]) == before
+
+
+@pytest.mark.postgres
+def test_a_failed_write_never_commits_without_its_keys(org, monkeypatch):
+    """A caller that catches the error inside its transaction cannot commit with the keys dropped: the
+    transaction is rolled back, and the keys are back."""
+    monkeypatch.setattr(upsert, "BULK_KEYS_MIN_ROWS", 1)
+    _empty(LINKED)
+    before = _keys()
+    with transaction.atomic():
+        try:
+            with foreign_keys_checked_at_the_end(LINKED, rows=10) as dropped:
+                assert dropped and _keys() == []
+                raise ValueError("the write failed")
+        except ValueError:
+            pass
+        assert transaction.get_rollback()
+    assert _keys() == before
