@@ -430,6 +430,11 @@ def _null(model, base):
     return {lang: None if model._meta.get_field(f"{base}_{lang}").null else "" for lang in LANGS}
 
 
+# An incident's many-to-many relations: (relation, position of its values in a checked incident row, column).
+INCIDENT_LINKS = (("types", 7, "term_id"), ("freedoms", 8, "term_id"), ("perpetrators", 9, "term_id"),
+                  ("sources", 10, "source_id"))
+
+
 @transaction.atomic
 def _write(*, organisation, status, keep_ids, updates, sources, incidents, victims, key_prefix, now,
            actor, actor_label, directory):
@@ -484,10 +489,10 @@ def _write(*, organisation, status, keep_ids, updates, sources, incidents, victi
                    *texts(Update, u["body"], "body"))
     # The link tables and the victims hold four of every five foreign keys written (about 420,000 of 520,000 in
     # an import of 48,000 incidents); checked once per key at the end when the import is large enough.
-    linked = (Update.freedoms.through, *(getattr(Incident, relation).through
-                                         for relation in ("types", "freedoms", "perpetrators", "sources")), Victim)
+    linked = (Update.freedoms.through, *(getattr(Incident, relation).through for relation, _i, _c in INCIDENT_LINKS),
+              Victim)
     link_rows = (sum(len(u["freedoms"]) for u in updates.values()) + len(victims)
-                 + sum(len(i[index]) for i in incidents.values() for index in (7, 8, 9, 10)))
+                 + sum(len(i[index]) for i in incidents.values() for _r, index, _c in INCIDENT_LINKS))
     with foreign_keys_checked_at_the_end(linked, rows=link_rows) as report.keys_checked_at_end:
         report.updates = bulk_insert(Update, columns, update_rows())
         report.links += bulk_insert(Update.freedoms.through, ["update_id", "term_id"],
@@ -506,8 +511,7 @@ def _write(*, organisation, status, keep_ids, updates, sources, incidents, victi
         report.incidents = bulk_insert(  # type_ids: the copy of the types written just below (Incident.type_ids)
             Incident, ["id", "update_id", "date", "date_precision", "place_precision", "version", "type_ids",
                        *text_columns("place", "description", "outcome")], incident_rows())
-        for relation, index, column in (("types", 7, "term_id"), ("freedoms", 8, "term_id"),
-                                        ("perpetrators", 9, "term_id"), ("sources", 10, "source_id")):
+        for relation, index, column in INCIDENT_LINKS:
             targets = source_ids if relation == "sources" else None
             report.links += bulk_insert(
                 getattr(Incident, relation).through, ["incident_id", column],
